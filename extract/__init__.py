@@ -1,0 +1,4 @@
+"""Extractors: one module per input format, each `read(path) -> Document`.
+
+This package never imports jixiao.normalize: it only produces grids.
+"""

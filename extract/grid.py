@@ -1,0 +1,77 @@
+"""The one table model every extractor produces and the normalizer consumes.
+
+A Grid holds sparse cells with half-open spans and their provenance. The
+dense view (`rows()`) is derived on demand, never stored beside the cells,
+so a span can't disagree with itself.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Cell:
+    row: int
+    col: int
+    text: str
+    row_span: int = 1
+    col_span: int = 1
+    page: int | None = None  # 1-based page of paged formats
+    bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in points
+    address: str | None = None  # sheet!A1 for spreadsheets
+
+    def __post_init__(self) -> None:
+        if self.row < 0 or self.col < 0 or self.row_span < 1 or self.col_span < 1:
+            raise ValueError(f"bad cell geometry: {self}")
+
+
+@dataclass
+class Grid:
+    """A table (or a run of text lines, one cell each) in reading order."""
+
+    cells: list[Cell] = field(default_factory=list)
+    kind: str = "table"  # "table" or "text" (paragraphs outside any table)
+
+    @property
+    def n_rows(self) -> int:
+        return max((c.row + c.row_span for c in self.cells), default=0)
+
+    @property
+    def n_cols(self) -> int:
+        return max((c.col + c.col_span for c in self.cells), default=0)
+
+    def rows(self) -> list[list[str]]:
+        """Dense text rows: a merged cell's text stands at its origin and the
+        positions it covers are empty, as a flattened copy of it would be.
+        Rows keep their own length (a text row that lost cells stays short)."""
+        width: dict[int, int] = {}
+        for c in self.cells:
+            width[c.row] = max(width.get(c.row, 0), c.col + c.col_span)
+        out = [[""] * width.get(r, 0) for r in range(self.n_rows)]
+        for c in self.cells:
+            out[c.row][c.col] = c.text
+        return out
+
+    def row_pages(self) -> list[int | None]:
+        """The page each row starts on (None where the format has no pages)."""
+        pages: list[int | None] = [None] * self.n_rows
+        for c in self.cells:
+            if c.page is not None and (pages[c.row] is None or c.page < pages[c.row]):
+                pages[c.row] = c.page
+        return pages
+
+    def cell_at(self, row: int, col: int) -> Cell | None:
+        for c in self.cells:
+            if c.row <= row < c.row + c.row_span and c.col <= col < c.col + c.col_span:
+                return c
+        return None
+
+
+@dataclass
+class Document:
+    """What an extractor hands back for one file."""
+
+    grids: list[Grid]
+    extractor: str
+    pages: int | None = None
+    notes: list[str] = field(default_factory=list)  # file-level findings, one line each

@@ -1,0 +1,3 @@
+"""jixiao: budget performance disclosures to one typed dataset."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,91 @@
+"""One file in, its rows of every table out. Never raises for a bad file."""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from jixiao.extract.grid import Document
+from jixiao.normalize.form import Row, read_forms
+from jixiao.normalize.records import Form
+
+from .sniff import sniff
+
+
+class NoExtractor(Exception):
+    pass
+
+
+def extractor_for(fmt: str | None):
+    """The `read(path) -> Document` of a format (imported lazily: a text-only
+    run never pays for pdfplumber's import)."""
+    if fmt == "txt":
+        from jixiao.extract import text
+        return text.read
+    raise NoExtractor(f"no extractor for format {fmt or 'unknown'}")
+
+
+@dataclass
+class FileResult:
+    source: dict
+    forms: list[Form] = field(default_factory=list)
+    file_findings: list[tuple[str, str, str]] = field(default_factory=list)  # check, severity, detail
+
+    def tables(self) -> dict[str, list[dict]]:
+        sid = self.source["source_id"]
+        projects, funds, inds, checks = [], [], [], []
+        for k, f in enumerate(self.forms):
+            fid = f"{sid}-{k:03d}"
+            rec = {n: v for n, v in asdict(f).items()
+                   if n not in ("funds", "indicators", "findings", "header_map")}
+            projects.append({"form_id": fid, "source_id": sid, "form_index": k, **rec})
+            funds += [{"form_id": fid, **asdict(x)} for x in f.funds]
+            inds += [{"form_id": fid, "indicator_index": j, **asdict(x)} for j, x in enumerate(f.indicators)]
+            checks += [{"form_id": fid, "source_id": sid, **asdict(x)} for x in f.findings]
+        checks += [{"form_id": None, "source_id": sid, "check": c, "severity": s, "detail": d}
+                   for c, s, d in self.file_findings]
+        return {"sources": [self.source], "projects": projects, "funds": funds,
+                "indicators": inds, "checks": checks}
+
+
+def one_line(exc: BaseException) -> str:
+    msg = " ".join(str(exc).split()) or exc.__class__.__name__
+    return f"{exc.__class__.__name__}: {msg}"[:300]
+
+
+def rows_of(doc: Document) -> list[Row]:
+    rows: list[Row] = []
+    for g in doc.grids:
+        pages = g.row_pages()
+        rows += [Row(cells, pages[i]) for i, cells in enumerate(g.rows())]
+    return rows
+
+
+def convert_file(label: str, path: Path) -> FileResult:
+    t0 = time.perf_counter()
+    data = path.read_bytes() if path.is_file() else b""
+    digest = hashlib.sha256(data).hexdigest()
+    fmt = sniff(path) if path.is_file() else None
+    source = {"source_id": digest[:16], "path": label, "format": fmt or "unknown", "sha256": digest,
+              "pages": None, "forms": 0, "status": "failed", "error": None, "extractor": "none",
+              "seconds": 0.0}
+    result = FileResult(source)
+    try:
+        if not path.is_file():
+            raise FileNotFoundError(f"no such file: {label}")
+        if not data:
+            raise ValueError("empty file (0 bytes)")
+        doc = extractor_for(fmt)(path)
+        source["extractor"], source["pages"] = doc.extractor, doc.pages
+        result.file_findings += [("extraction", "warning", n) for n in doc.notes]
+        result.forms = read_forms(rows_of(doc))
+        source["forms"] = len(result.forms)
+        if result.forms:
+            source["status"] = "ok"
+        else:
+            source["error"] = "no form found (no funds block or indicator table)"
+    except Exception as exc:  # one broken file never stops a run
+        source["error"] = one_line(exc)
+    source["seconds"] = round(time.perf_counter() - t0, 6)
+    return result

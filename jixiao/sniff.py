@@ -1,0 +1,51 @@
+"""Which format a file is, by its first bytes first and its name second."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+DOC_EXTENSIONS = {".txt": "txt", ".tsv": "txt", ".text": "txt", ".pdf": "pdf", ".docx": "docx",
+                  ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".png": "image", ".jpg": "image",
+                  ".jpeg": "image", ".tif": "image", ".tiff": "image"}
+
+
+def sniff(path: Path) -> str | None:
+    """`pdf`, `docx`, `xlsx`, `xls`, `image`, `txt`, or None when unknown."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return None
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(path).namelist())
+        except (zipfile.BadZipFile, OSError):
+            return DOC_EXTENSIONS.get(path.suffix.lower())
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        return None
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
+        return "image"
+    return DOC_EXTENSIONS.get(path.suffix.lower())
+
+
+def collect(paths: list[str]) -> list[tuple[str, Path]]:
+    """Files named on the command line, and the documents inside folders
+    (recursively): a known extension, or content that sniffs as a document."""
+    out: list[tuple[str, Path]] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts):
+                    if f.suffix.lower() in DOC_EXTENSIONS or sniff(f) in ("pdf", "docx", "xlsx", "xls", "image"):
+                        out.append((str(f), f))
+        else:
+            out.append((p, path))
+    return out

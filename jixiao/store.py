@@ -1,0 +1,53 @@
+"""Write the canonical tables as Parquet with the contract's exact types.
+
+Each table is written to a temporary file in the output folder and renamed
+into place, so a crash never leaves a half-written table.
+"""
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from jixiao.schemas import tables
+
+_TYPES = {"string": pa.string(), "int16": pa.int16(), "int32": pa.int32(), "float64": pa.float64(),
+          "decimal(18,2)": pa.decimal128(18, 2)}
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    return pa.schema([pa.field(c.name, _TYPES[c.type], nullable=c.nullable) for c in tables()[table]],
+                     metadata={"jixiao.table": table})
+
+
+def _coerce(v, typ: str):
+    if v is None:
+        return None
+    if typ == "decimal(18,2)":
+        return Decimal(v).quantize(Decimal("0.01"))
+    if typ == "float64":
+        return float(v)
+    if typ in ("int16", "int32"):
+        return int(v)
+    return str(v)
+
+
+def to_arrow(table: str, rows: list[dict]) -> pa.Table:
+    cols = tables()[table]
+    data = {c.name: [_coerce(r.get(c.name), c.type) for r in rows] for c in cols}
+    return pa.Table.from_pydict(data, schema=arrow_schema(table))
+
+
+def write_atomic(table: pa.Table, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+
+
+def write_all(out: Path, rows: dict[str, list[dict]]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for name in tables():
+        write_atomic(to_arrow(name, rows.get(name, [])), out / f"{name}.parquet")

@@ -1,0 +1,295 @@
+"""Find the forms in a file's rows and read each one's blocks.
+
+A form is anchored on its 项目名称 row; the title and year rows just above
+it belong to it. Inside a form the blocks are found by their header rows:
+key/value labels, the funds block (项目资金), the goals (年度总体目标), the
+indicator table (一级指标 ... 得分), the 总分 row and free text after it. A
+stretch with neither a funds block nor an indicator table (a cover list of
+projects) is not a form.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from jixiao.schemas import vocabulary
+
+from . import indicators as ind
+from .headers import ACCEPT, match
+from .records import Finding, Form, Fund
+from .textclean import clean, compact, value
+from .values import parse_amount, parse_number, parse_rate, points_in_label
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度")
+_YEAR_ONLY = re.compile(r"^[（(]?\s*(?:19|20)\d{2}\s*年度?\s*[)）]?$")
+
+
+@dataclass
+class Row:
+    cells: list[str]
+    page: int | None = None
+
+    def texts(self) -> list[tuple[int, str]]:
+        return [(i, t) for i, t in enumerate(self.cells) if value(t) is not None]
+
+
+def label_key(text: str) -> str:
+    return compact(text).rstrip(":：")
+
+
+def _labels(section: str) -> dict[str, str]:
+    """printed label -> field, for one table of vocabulary.toml."""
+    return {s: f for f, syns in vocabulary()[section].items() for s in syns}
+
+
+def key_label(text: str) -> tuple[str | None, str | None]:
+    """(field, inline value) when a cell is a key label: 项目名称 or 项目名称：X."""
+    k = compact(text)
+    labels = _labels("key_labels")
+    bare = k.rstrip(":：")
+    if bare in labels:
+        return labels[bare], None
+    m = re.match(r"^([^:：]{2,8})[:：](.+)$", k)
+    if m and m.group(1) in labels:
+        return labels[m.group(1)], m.group(2)
+    return None, None
+
+
+def is_block_label(text: str, block: str) -> bool:
+    return label_key(text) in vocabulary()["blocks"][block]
+
+
+def is_title(text: str) -> bool:
+    k = compact(text)
+    return any(t in k for t in vocabulary()["blocks"]["form_title"]) or bool(_YEAR_ONLY.match(k))
+
+
+def header_roles(row: Row, family: str) -> list[tuple[int, str | None, float]]:
+    out = []
+    for i, t in row.texts():
+        m = match(clean(t), family)
+        out.append((i, m.column if m.score >= ACCEPT or m.column else None, m.score))
+    return out
+
+
+def is_indicator_header(row: Row) -> bool:
+    cols = {c for _, c, s in header_roles(row, "indicator_columns") if c and s >= ACCEPT}
+    return len(cols) >= 4 and bool(cols & {"weight", "score"}) and bool(cols & {"level1", "name", "target"})
+
+
+def is_funds_header(row: Row) -> bool:
+    cols = {c for _, c, s in header_roles(row, "fund_columns") if c and s >= ACCEPT}
+    return len(cols & {"budget_initial", "budget_adjusted", "executed"}) >= 2
+
+
+def is_total_row(row: Row) -> bool:
+    texts = row.texts()
+    return bool(texts) and is_block_label(texts[0][1], "total") and any(
+        parse_number(t) is not None for _, t in texts[1:])
+
+
+def is_anchor(row: Row) -> bool:
+    return any(key_label(t)[0] == "project_name" for _, t in row.texts())
+
+
+def is_preamble(row: Row) -> bool:
+    texts = row.texts()
+    return not texts or any(is_title(t) or key_label(t)[0] for _, t in texts)
+
+
+def split(rows: list[Row]) -> list[tuple[int, int]]:
+    """(start, end) row ranges of the candidate forms, in reading order."""
+    anchors = [i for i, r in enumerate(rows) if is_anchor(r)]
+    starts = []
+    floor = 0
+    for a in anchors:
+        s = a
+        while s - 1 >= floor and is_preamble(rows[s - 1]):
+            s -= 1
+        starts.append(s)
+        floor = a + 1
+    return [(s, starts[k + 1] if k + 1 < len(starts) else len(rows)) for k, s in enumerate(starts)]
+
+
+def find_year(rows: list[Row]) -> int | None:
+    for r in rows:
+        for _, t in r.texts():
+            m = _YEAR.search(compact(t))
+            if m:
+                return int(m.group(1))
+    return None
+
+
+class FormReader:
+    """Reads one form's rows into a Form record."""
+
+    def __init__(self, rows: list[Row]):
+        self.rows = rows
+        self.form = Form()
+
+    def read(self) -> Form | None:
+        f = self.form
+        fund_h = next((i for i, r in enumerate(self.rows) if is_funds_header(r)), None)
+        ind_h = next((i for i, r in enumerate(self.rows) if is_indicator_header(r)), None)
+        if fund_h is None and ind_h is None:
+            return None
+        goals_h = next((i for i, r in enumerate(self.rows)
+                        if any(is_block_label(t, "goals") for _, t in r.texts())), None)
+        total_i = next((i for i, r in enumerate(self.rows) if (ind_h is None or i > ind_h) and is_total_row(r)),
+                       None)
+        body_start = min(x for x in (fund_h, goals_h, ind_h) if x is not None)
+        self.read_keys(self.rows[:body_start])
+        if fund_h is not None:
+            self.read_funds(fund_h)
+        if goals_h is not None:
+            end = ind_h if ind_h is not None and ind_h > goals_h else (total_i or len(self.rows))
+            self.read_goals(goals_h, end)
+        if ind_h is not None:
+            self.read_indicators(ind_h, total_i if total_i is not None else len(self.rows))
+        if total_i is not None:
+            nums = [parse_number(t) for _, t in self.rows[total_i].texts()[1:]]
+            nums = [n for n in nums if n is not None]
+            f.total_weight = nums[0] if nums else None
+            f.total_score = nums[1] if len(nums) > 1 else None
+            self.read_tail(self.rows[total_i + 1:])
+        f.fiscal_year = f.fiscal_year or find_year(self.rows[:body_start])
+        pages = [r.page for r in self.rows if r.page is not None and r.texts()]
+        f.page_start, f.page_end = (min(pages), max(pages)) if pages else (None, None)
+        return f
+
+    # -- key/value block -------------------------------------------------
+    def read_keys(self, rows: list[Row]) -> None:
+        for r in rows:
+            texts = r.texts()
+            for k, (_, t) in enumerate(texts):
+                field, inline = key_label(t)
+                if not field:
+                    continue
+                v = inline
+                if v is None and k + 1 < len(texts) and not key_label(texts[k + 1][1])[0]:
+                    v = texts[k + 1][1]
+                self.set_key(field, v)
+
+    def set_key(self, field: str, v: str | None) -> None:
+        v = value(v)
+        if v is None or getattr(self.form, field, None) is not None:
+            return
+        if field == "fiscal_year":
+            m = re.search(r"(?:19|20)\d{2}", v)
+            self.form.fiscal_year = int(m.group()) if m else None
+        else:
+            setattr(self.form, field, v)
+
+    # -- funds -----------------------------------------------------------
+    def read_funds(self, h: int) -> None:
+        f = self.form
+        header = self.rows[h]
+        cols, percent = [], False
+        for i, t in header.texts():
+            m = match(clean(t), "fund_columns")
+            if is_block_label(re.sub(r"[（(].*", "", compact(t)), "funds_label") or "资金" in compact(t):
+                f.amount_unit = "万元" if "万元" in t else ("元" if "元" in t else f.amount_unit)
+                continue
+            if m.column:
+                cols.append(m.column)
+                percent = percent or (m.column == "execution_rate" and "%" in t)
+        kinds = _labels("fund_kinds")
+        order = ("fiscal", "carryover", "other", "total")
+        for r in self.rows[h + 1:]:
+            texts = r.texts()
+            if not texts:
+                continue
+            idx, label = texts[0]
+            key = compact(label).replace("其中", "").strip(":：")
+            kind = next((k for k in order for s, kk in kinds.items() if kk == k and s in key), None)
+            if kind is None or any(fd.fund_kind == kind for fd in f.funds):
+                break
+            vals = r.cells[idx + 1:]
+            fund = Fund(fund_kind=kind)
+            for col, raw in zip(cols, vals, strict=False):
+                if col in ("budget_initial", "budget_adjusted", "executed"):
+                    setattr(fund, col + "_yuan", parse_amount(value(raw), f.amount_unit))
+                elif col == "execution_rate":
+                    fund.execution_rate = parse_rate(value(raw), percent)
+                else:
+                    setattr(fund, col, parse_number(value(raw)))
+            f.funds.append(fund)
+        total = next((fd for fd in f.funds if fd.fund_kind == "total"), None)
+        if total:
+            f.budget_initial_yuan, f.budget_adjusted_yuan = total.budget_initial_yuan, total.budget_adjusted_yuan
+            f.executed_yuan, f.execution_weight = total.executed_yuan, total.weight
+            f.execution_rate, f.execution_score = total.execution_rate, total.score
+
+    # -- goals -----------------------------------------------------------
+    def read_goals(self, h: int, end: int) -> None:
+        header = self.rows[h]
+        achieved_col = next((i for i, t in header.texts() if is_block_label(t, "goal_achieved")), None)
+        planned, achieved = [], []
+        for r in self.rows[h + 1:end]:
+            texts = [(i, t) for i, t in r.texts()
+                     if not (is_block_label(t, "goals") or match(clean(t), "indicator_columns").column
+                             == "category" and len(compact(t)) <= 8)]
+            if len(texts) == 2:
+                planned.append(texts[0][1])
+                achieved.append(texts[1][1])
+                continue
+            for i, t in texts:
+                (achieved if achieved_col is not None and i >= achieved_col else planned).append(t)
+        self.form.goal_planned = value("\n".join(clean(t) for t in planned))
+        self.form.goal_achieved = value("\n".join(clean(t) for t in achieved))
+
+    # -- indicators ------------------------------------------------------
+    def read_indicators(self, h: int, end: int) -> None:
+        f = self.form
+        header = self.rows[h]
+        roles: list[str | None] = [None] * len(header.cells)
+        initial_weight = None
+        for i, t in header.texts():
+            m = match(clean(t), "indicator_columns")
+            roles[i] = m.column
+            f.header_map.append((clean(t), m.column, m.score))
+            if m.column is None:
+                f.findings.append(Finding("unmapped_header", "warning",
+                                          f"indicator header {clean(t)!r} matched no column (best {m.score})"))
+            elif m.score < ACCEPT:
+                f.findings.append(Finding("low_confidence_header", "warning",
+                                          f"indicator header {clean(t)!r} -> {m.column} at {m.score}"))
+            if m.column == "category":
+                initial_weight = points_in_label(t)
+        state = ind.LevelState(initial_weight)
+        for r in self.rows[h + 1:end]:
+            if not r.texts() or is_indicator_header(r):
+                continue
+            placed = ind.align(r.cells, roles)
+            if not (placed.keys() - {"category", "level1", "level2"}):
+                state.update(value(placed.get("level1")), value(placed.get("level2")))
+                continue
+            f.indicators.append(ind.build(placed, state))
+
+    # -- after the table -------------------------------------------------
+    def read_tail(self, rows: list[Row]) -> None:
+        remarks = []
+        for r in rows:
+            texts = r.texts()
+            for k, (_, t) in enumerate(texts):
+                field, inline = key_label(t)
+                if field in ("problems", "rectification"):
+                    nxt = inline or (texts[k + 1][1] if k + 1 < len(texts) else None)
+                    self.set_key(field, nxt)
+                    break
+            else:
+                remarks.extend(clean(t) for _, t in texts)
+        self.form.remarks = value("\n".join(remarks))
+
+
+def read_forms(rows: list[Row]) -> list[Form]:
+    forms: list[Form] = []
+    file_year = find_year(rows[: split(rows)[0][0]] if split(rows) else rows)
+    for start, end in split(rows):
+        form = FormReader(rows[start:end]).read()
+        if form is None:
+            continue
+        if form.fiscal_year is None:
+            form.fiscal_year = forms[-1].fiscal_year if forms else file_year
+        forms.append(form)
+    return forms

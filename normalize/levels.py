@@ -1,0 +1,55 @@
+"""Level-1 / level-2 indicator labels onto the controlled vocabulary."""
+from __future__ import annotations
+
+from functools import cache
+
+from rapidfuzz import fuzz
+
+from jixiao.schemas import vocabulary
+
+from .textclean import compact
+from .values import strip_points
+
+LEVEL_ACCEPT = 80.0
+
+
+def _key(text: str | None) -> str:
+    return strip_points(compact(text or "")).strip("：:")
+
+
+@cache
+def level1(text: str | None) -> str | None:
+    """Canonical level-1 of a printed label (产\\n出\\n指\\n标（50分） -> 产出指标)."""
+    k = _key(text)
+    if not k:
+        return None
+    names = vocabulary()["level1"]
+    for n in names:
+        if n in k:
+            return n
+    best = max(names, key=lambda n: fuzz.ratio(k, n))
+    return best if fuzz.ratio(k, best) >= LEVEL_ACCEPT else None
+
+
+@cache
+def level2(text: str | None) -> str | None:
+    """Canonical level-2 of a printed label, through the known variants first."""
+    k = _key(text)
+    if not k:
+        return None
+    voc = vocabulary()
+    if k in voc["level2"]:
+        return k
+    if k in voc["level2_variants"]:
+        return voc["level2_variants"][k]
+    names = list(voc["level2"])
+    for n in sorted(names, key=len, reverse=True):
+        if n in k and len(k) <= len(n) + 2:
+            return n
+    best = max(names, key=lambda n: fuzz.ratio(k, n))
+    return best if fuzz.ratio(k, best) >= LEVEL_ACCEPT else None
+
+
+def group_of(level2_name: str | None) -> str | None:
+    """The level-1 group a canonical level-2 belongs to."""
+    return vocabulary()["level2"].get(level2_name or "")

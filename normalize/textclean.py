@@ -1,0 +1,45 @@
+"""Cell text as the schema wants it (see "Values" in the schema)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from jixiao.schemas import vocabulary
+
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+_WS = re.compile(r"\s+")
+EMPTY = frozenset(vocabulary()["empty_values"])
+
+
+def is_cjk(ch: str) -> bool:
+    """CJK ideographs and the full-width punctuation that goes with them."""
+    o = ord(ch)
+    return (0x3000 <= o <= 0x303F or 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
+            or 0xFF00 <= o <= 0xFFEF or ch in "“”‘’…—·")
+
+
+def clean(text: str | None) -> str:
+    """Fold runs of spaces, trim, and join the lines of a cell: without a
+    break between two CJK characters (a wrapped label), with one otherwise."""
+    if not text:
+        return ""
+    lines = [_SPACES.sub(" ", ln).strip() for ln in text.replace("\r", "\n").split("\n")]
+    out = ""
+    for ln in lines:
+        if not ln:
+            continue
+        if out and not (is_cjk(out[-1]) and is_cjk(ln[0])):
+            out += "\n"
+        out += ln
+    return out
+
+
+def value(text: str | None) -> str | None:
+    """Clean text, or None for the texts that mean "nothing here"."""
+    t = clean(text)
+    return None if t in EMPTY else t
+
+
+def compact(text: str | None) -> str:
+    """All whitespace removed and full-width forms folded: for matching."""
+    return unicodedata.normalize("NFKC", _WS.sub("", text or ""))

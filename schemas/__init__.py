@@ -1,0 +1,40 @@
+"""The one registry through which code reads the data files of this folder.
+
+`tables()` is the warehouse contract (tables.toml); `vocabulary()` holds every
+list of printed words the normalizer matches against (vocabulary.toml).
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    nullable: bool
+
+
+@cache
+def _load(name: str) -> dict:
+    with open(HERE / name, "rb") as fh:
+        return tomllib.load(fh)
+
+
+@cache
+def tables() -> dict[str, tuple[Column, ...]]:
+    data = _load("tables.toml")["tables"]
+    return {t: tuple(Column(*c) for c in spec["columns"]) for t, spec in data.items()}
+
+
+def schema_version() -> int:
+    return int(_load("tables.toml")["version"])
+
+
+def vocabulary() -> dict:
+    return _load("vocabulary.toml")

@@ -184,14 +184,15 @@ class FormReader:
     def read_funds(self, h: int) -> None:
         f = self.form
         header = self.rows[h]
-        cols, percent = [], False
+        cols: list[tuple[int, str]] = []
+        percent = False
         for i, t in header.texts():
             m = match(clean(t), "fund_columns")
             if is_block_label(re.sub(r"[（(].*", "", compact(t)), "funds_label") or "资金" in compact(t):
                 f.amount_unit = "万元" if "万元" in t else ("元" if "元" in t else f.amount_unit)
                 continue
             if m.column:
-                cols.append(m.column)
+                cols.append((i, m.column))
                 percent = percent or (m.column == "execution_rate" and "%" in t)
         kinds = _labels("fund_kinds")
         order = ("fiscal", "carryover", "other", "total")
@@ -204,9 +205,14 @@ class FormReader:
             kind = next((k for k in order for s, kk in kinds.items() if kk == k and s in key), None)
             if kind is None or any(fd.fund_kind == kind for fd in f.funds):
                 break
-            vals = r.cells[idx + 1:]
+            # Aligned rows are read by position; a row whose label sits where the
+            # header's first amount is (the header lost its empty cell) in order.
+            if cols and idx < cols[0][0]:
+                pairs = [(col, r.cells[i] if i < len(r.cells) else "") for i, col in cols]
+            else:
+                pairs = list(zip((c for _, c in cols), r.cells[idx + 1:], strict=False))
             fund = Fund(fund_kind=kind)
-            for col, raw in zip(cols, vals, strict=False):
+            for col, raw in pairs:
                 if col in ("budget_initial", "budget_adjusted", "executed"):
                     setattr(fund, col + "_yuan", parse_amount(value(raw), f.amount_unit))
                 elif col == "execution_rate":
@@ -257,14 +263,26 @@ class FormReader:
             if m.column == "category":
                 initial_weight = points_in_label(t)
         state = ind.LevelState(initial_weight)
+        labels: list[tuple[str | None, float | None] | None] = []
         for r in self.rows[h + 1:end]:
             if not r.texts() or is_indicator_header(r):
                 continue
+            points = next((points_in_label(t) for _, t in r.texts() if ind.is_bare_points(t)), None)
+            if points is not None and state.l1_raw is None:
+                state.l1_weight = points
             placed = ind.align(r.cells, roles)
             if not (placed.keys() - {"category", "level1", "level2"}):
                 state.update(value(placed.get("level1")), value(placed.get("level2")))
                 continue
             f.indicators.append(ind.build(placed, state))
+            l1_text = value(placed.get("level1"))
+            if l1_text and state.l1_raw is not None:
+                labels.append((state.l1_raw, state.l1_weight))
+            elif points is not None:
+                labels.append((None, points))
+            else:
+                labels.append(None)
+        ind.backfill_level1(f.indicators, labels)
 
     # -- after the table -------------------------------------------------
     def read_tail(self, rows: list[Row]) -> None:

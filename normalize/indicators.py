@@ -16,10 +16,24 @@ from .records import Indicator
 from .textclean import compact, value
 from .values import parse_number, parse_value, points_in_label
 
-POSITION_BONUS = 0.6
+POSITION_BONUS = 0.3
 DROP_PENALTY = -4.0
 NOT_APPLICABLE = frozenset({"不适用", "无", "是", "否", "不涉及"})
 _ENUMERATOR = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|\d+\s*[.、:：]|[（(]\d+[)）])\s*")
+
+
+_BARE_POINTS = re.compile(r"^[（(]\d+(?:\.\d+)?分[)）]$")
+
+
+def is_bare_points(text: str) -> bool:
+    """A cell holding only a level-1 label's points, （50分）: its label was lost."""
+    return bool(_BARE_POINTS.match(compact(text)))
+
+
+def is_ignorable(text: str) -> bool:
+    """Cells that carry no indicator field: the 绩效指标 category label
+    repeated by a merged cell, or bare points."""
+    return compact(text) in ("绩效指标", "年度绩效指标") or is_bare_points(text)
 
 
 def fit(role: str | None, text: str) -> float:
@@ -36,8 +50,12 @@ def fit(role: str | None, text: str) -> float:
     if role == "level2":
         return 3.0 if l2 else (0.0 if l1 else -3.0)
     if role == "name":
-        return -2.0 if (l1 or l2) else (-1.0 if number else 1.0)
-    if role in ("target", "actual"):
+        if l1 or l2:
+            return -2.0
+        return -1.0 if number or compact(text) in NOT_APPLICABLE else 1.0
+    if role == "target":
+        return 0.4  # a lone value of a short row is read from the right: actual
+    if role == "actual":
         return 0.5
     if role == "measure_unit":
         t = compact(text)
@@ -46,38 +64,54 @@ def fit(role: str | None, text: str) -> float:
     if role in ("weight", "score"):
         return 2.0 if number else -4.0
     if role == "deviation":
-        return -2.0 if number else 0.5
-    return -1.0  # a column whose header matched nothing
+        return -3.0 if number else 0.5
+    return -3.0  # a column whose header matched nothing (or that has no header)
+
+
+JOIN_FIT = -0.5  # a text cell continuing the name cell before it: better than a drop, worse than a column of its own
+JOINABLE = frozenset({"name"})
 
 
 def align(cells: list[str], roles: list[str | None]) -> dict[str, str]:
-    """Order-preserving placement of a row's non-empty cells into columns."""
+    """Order-preserving placement of a row's non-empty cells into columns.
+
+    f[k][j] is the best score for cells k.. when cell k-1 sits in column j-1:
+    cell k goes to a column c >= j, joins cell k-1 in column j-1 (a name
+    printed in two cells), or is dropped."""
     items = [(i, t) for i, t in enumerate(cells) if value(t) is not None]
     n, m = len(items), len(roles)
-    # best[k][j]: best score placing items k.. into columns j..
-    neg = float("-inf")
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for k in range(n - 1, -1, -1):
-        best[k][m] = DROP_PENALTY * (n - k)
-    for k in range(n - 1, -1, -1):
+
+    def score(k: int, c: int) -> float:
         i, t = items[k]
-        for j in range(m - 1, -1, -1):
-            place = fit(roles[j], t) + (POSITION_BONUS if i == j else 0.0) + best[k + 1][j + 1]
-            best[k][j] = max(place, best[k][j + 1], DROP_PENALTY + best[k + 1][j], neg)
+        return fit(roles[c], t) + (POSITION_BONUS if i == c else 0.0)
+
+    def joinable(k: int, j: int) -> bool:
+        return k > 0 and j > 0 and roles[j - 1] in JOINABLE and parse_number(items[k][1]) is None
+
+    f = [[0.0] * (m + 1) for _ in range(n + 1)]
+    choice: dict[tuple[int, int], tuple[str, int]] = {}
+    for k in range(n - 1, -1, -1):
+        for j in range(m, -1, -1):
+            drop = 0.0 if is_ignorable(items[k][1]) else DROP_PENALTY
+            best, how = drop + f[k + 1][j], ("drop", j)
+            for c in range(j, m):
+                v = score(k, c) + f[k + 1][c + 1]
+                if v > best + 1e-9:
+                    best, how = v, ("place", c)
+            if joinable(k, j) and JOIN_FIT + f[k + 1][j] > best + 1e-9:
+                best, how = JOIN_FIT + f[k + 1][j], ("join", j - 1)
+            f[k][j], choice[(k, j)] = best, how
     out: dict[str, str] = {}
-    k = j = 0
-    while k < n and j < m:
-        i, t = items[k]
-        place = fit(roles[j], t) + (POSITION_BONUS if i == j else 0.0) + best[k + 1][j + 1]
-        if abs(best[k][j] - place) < 1e-9:
-            if roles[j] is not None and roles[j] not in out:
-                out[roles[j]] = t
-            k += 1
-            j += 1
-        elif abs(best[k][j] - best[k][j + 1]) < 1e-9:
-            j += 1
-        else:
-            k += 1
+    j = 0
+    for k in range(n):
+        how, c = choice[(k, j)]
+        t = items[k][1]
+        if how == "place":
+            if roles[c] is not None and roles[c] not in out:
+                out[roles[c]] = t
+            j = c + 1
+        elif how == "join" and roles[c] in out:
+            out[roles[c]] = f"{out[roles[c]]} {t}"
     return out
 
 
@@ -96,29 +130,56 @@ def nows(text: str | None) -> str | None:
 class LevelState:
     """Fill-down of merged level-1/level-2 cells, with the group override:
     a level-2 that belongs to another level-1 group takes that group (and no
-    raw label or points, since the printed level-1 cell was not its own)."""
+    raw label or points, since the printed level-1 cell was not its own).
 
-    def __init__(self, initial_weight: float | None = None):
+    Points printed in the category header (绩效指标（50分）) or alone in a
+    cell belong to the first level-1 group, whose label lost them."""
+
+    def __init__(self, header_weight: float | None = None):
         self.l1: str | None = None
         self.l1_raw: str | None = None
-        self.l1_weight: float | None = initial_weight
+        self.l1_weight: float | None = header_weight
         self.l2: str | None = None
         self.l2_raw: str | None = None
+        self.header_weight = header_weight
+        self.first_group: str | None = None
 
     def update(self, l1_text: str | None, l2_text: str | None) -> None:
-        if l1_text:
+        canonical = levels.level1(l1_text) if l1_text else None
+        if canonical:  # a level-2 word printed in the level-1 column is no label
+            if canonical != self.l1:
+                self.l2 = self.l2_raw = None
             self.l1_raw = nows(l1_text)
-            self.l1 = levels.level1(l1_text)
-            self.l1_weight = points_in_label(l1_text)
-            self.l2 = self.l2_raw = None
+            self.l1 = canonical
+            self.first_group = self.first_group or canonical
+            points = points_in_label(l1_text)
+            self.l1_weight = points if points is not None else (
+                self.header_weight if canonical == self.first_group else None)
         if l2_text:
             self.l2_raw = nows(l2_text)
             self.l2 = levels.level2(l2_text)
             group = levels.group_of(self.l2)
             if group and self.l1 is None:
                 self.l1 = group
+                self.first_group = self.first_group or group
             elif group and group != self.l1:
                 self.l1, self.l1_raw, self.l1_weight = group, None, None
+
+
+def backfill_level1(rows: list[Indicator], labels: list[tuple[str | None, float | None] | None]) -> None:
+    """A merged level-1 cell flattened onto the middle row of its group: the
+    rows above it, in the same group and with neither label nor points of
+    their own, take its raw text and points. `labels[r]` is what row r
+    printed: (raw label or None, points) or None."""
+    for r, printed in enumerate(labels):
+        if printed is None:
+            continue
+        raw, points = printed
+        k = r - 1
+        while (k >= 0 and labels[k] is None and rows[k].level1_weight is None
+               and rows[k].level1_raw is None and rows[k].level1 == rows[r].level1):
+            rows[k].level1_raw, rows[k].level1_weight = raw, points
+            k -= 1
 
 
 def build(placed: dict[str, str], state: LevelState) -> Indicator:

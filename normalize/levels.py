@@ -19,14 +19,20 @@ def _key(text: str | None) -> str:
 
 @cache
 def level1(text: str | None) -> str | None:
-    """Canonical level-1 of a printed label (产\\n出\\n指\\n标（50分） -> 产出指标)."""
+    """Canonical level-1 of a printed label (产\\n出\\n指\\n标（50分） -> 产出指标).
+    A level-2 word (社会效益指标) is not a level-1, though it contains one."""
     k = _key(text)
     if not k:
         return None
     names = vocabulary()["level1"]
     for n in names:
-        if n in k:
+        if k == n or k == n * (len(k) // len(n)):  # 产出指标产出指标: a merged cell printed twice
             return n
+    variants = vocabulary()["level1_variants"]
+    if k in variants:
+        return variants[k]
+    if level2(k):
+        return None
     best = max(names, key=lambda n: fuzz.ratio(k, n))
     return best if fuzz.ratio(k, best) >= LEVEL_ACCEPT else None
 

@@ -8,6 +8,8 @@ from jixiao.schemas import vocabulary
 
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _WS = re.compile(r"\s+")
+# Word's hidden bookmarks leak into copied text as "[bookmark: _GoBack]".
+_ARTIFACTS = re.compile(r"\[bookmark: [^\]]*\]")
 EMPTY = frozenset(vocabulary()["empty_values"])
 
 
@@ -23,6 +25,7 @@ def clean(text: str | None) -> str:
     break between two CJK characters (a wrapped label), with one otherwise."""
     if not text:
         return ""
+    text = _ARTIFACTS.sub("", text)
     lines = [_SPACES.sub(" ", ln).strip() for ln in text.replace("\r", "\n").split("\n")]
     out = ""
     for ln in lines:

@@ -57,24 +57,31 @@ def tsv_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
 
 
 def cell_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
-    """Rows of the one-cell-per-line flavor, as (first line number, cells)."""
+    """Rows of the one-cell-per-line flavor, as (first line number, cells).
+
+    A line without a leading tab continues the cell above it: after no or one
+    blank line always, after more only while the row is still short of the
+    table's width and its last cell has text (a tall merged cell printed
+    with blank lines inside); otherwise it starts a row (a new title)."""
     rows: list[tuple[int, list[str]]] = []
     cur: list[str] | None = None
-    blanks = 0
+    blanks = width = 0
     for no, line in enumerate(lines, start=1):
         if not line.strip() and not line.startswith("\t"):
             blanks += 1
             continue
         if line.startswith("\t"):
             if cur is None or blanks:
+                if cur is not None and len(cur) >= 5:
+                    width = len(cur)
                 cur = []
                 rows.append((no, cur))
             cur.append(line[1:])
-        elif cur is None or blanks >= 2:
+        elif cur is not None and (blanks <= 1 or (len(cur) < width and cur[-1].strip())):
+            cur[-1] += "\n" + line
+        else:
             cur = [line]
             rows.append((no, cur))
-        else:
-            cur[-1] += "\n" + line
         blanks = 0
     return join_split_rows(rows)
 

@@ -302,8 +302,9 @@ class FormReader:
 
 def read_forms(rows: list[Row]) -> list[Form]:
     forms: list[Form] = []
-    file_year = find_year(rows[: split(rows)[0][0]] if split(rows) else rows)
-    for start, end in split(rows):
+    ranges = split(rows)
+    file_year = find_year(rows[: ranges[0][0]] if ranges else rows)
+    for start, end in ranges:
         form = FormReader(rows[start:end]).read()
         if form is None:
             continue

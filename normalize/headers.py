@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 
 import jieba
-from rapidfuzz import fuzz
-
 from jixiao.schemas import vocabulary
+from rapidfuzz import fuzz
 
 from .textclean import compact
 

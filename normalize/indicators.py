@@ -10,6 +10,7 @@ row from the right and its leftover cells by their content.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from . import levels
 from .records import Indicator
@@ -36,6 +37,7 @@ def is_ignorable(text: str) -> bool:
     return compact(text) in ("绩效指标", "年度绩效指标") or is_bare_points(text)
 
 
+@cache
 def fit(role: str | None, text: str) -> float:
     """How well a non-empty cell's text fits a canonical column."""
     l1 = levels.level1(text) if len(compact(text)) <= 16 else None

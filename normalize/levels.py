@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from rapidfuzz import fuzz
-
 from jixiao.schemas import vocabulary
+from rapidfuzz import fuzz
 
 from .textclean import compact
 from .values import strip_points

@@ -1,0 +1,35 @@
+# jixiao: `make run` converts the bundled samples, `make test` runs every test.
+# Both create .venv and install the project first, so a fresh clone needs
+# nothing but Python 3.11+.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+OUT ?= out
+
+.PHONY: setup run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Exit 1 from convert means some files failed; they are listed in the summary
+# and in $(OUT)/sources.parquet, so the run itself still succeeded.
+run: setup
+	$(BIN)/jixiao convert samples --out $(OUT) || [ $$? -eq 1 ]
+
+lint: setup
+	$(BIN)/ruff check .
+
+test: setup lint
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python benchmarks/bench_text.py
+
+clean:
+	rm -rf $(VENV) $(OUT) *.egg-info .pytest_cache .ruff_cache

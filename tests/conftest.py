@@ -1,0 +1,87 @@
+"""Shared helpers: run the real pipeline into a temporary folder and compare
+its Parquet output with hand-checked gold, field by field."""
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+GOLD = Path(__file__).resolve().parent / "gold"
+
+_WS = re.compile(r"\s+")
+_FULL = str.maketrans("（）：，；％", "():,;%")
+
+
+def norm(v):
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if isinstance(v, (int, float)) or type(v).__name__ == "Decimal":
+        return round(float(v), 2)
+    s = _WS.sub("", str(v)).translate(_FULL)
+    return s or None
+
+
+def read_tables(out: Path) -> dict[str, list[dict]]:
+    return {name: pq.read_table(out / f"{name}.parquet").to_pylist()
+            for name in ("sources", "projects", "funds", "indicators", "checks")}
+
+
+def compare(gold: dict, tables: dict[str, list[dict]]) -> tuple[int, list[str]]:
+    """(fields compared, mismatches as readable lines) for one gold file."""
+    src = next(s for s in tables["sources"] if Path(s["path"]).name == gold["source"])
+    forms = {p["form_index"]: p for p in tables["projects"] if p["source_id"] == src["source_id"]}
+    n, bad = 0, []
+    extra = set(forms) - {g["form_index"] for g in gold["forms"]}
+    if extra:
+        bad.append(f"extra forms {sorted(extra)}")
+    for g in gold["forms"]:
+        p = forms.get(g["form_index"])
+        if p is None:
+            bad.append(f"form {g['form_index']} missing")
+            continue
+        fid = p["form_id"]
+        for k, v in g["project"].items():
+            n += 1
+            if norm(v) != norm(p[k]):
+                bad.append(f"form {g['form_index']} {k}: gold={v!r:.60} out={p[k]!r:.60}")
+        funds = {f["fund_kind"]: f for f in tables["funds"] if f["form_id"] == fid}
+        for gf in g["funds"]:
+            o = funds.get(gf["fund_kind"], {})
+            for k, v in gf.items():
+                n += 1
+                if norm(v) != norm(o.get(k)):
+                    bad.append(f"form {g['form_index']} fund {gf['fund_kind']} {k}: gold={v!r} out={o.get(k)!r}")
+        inds = sorted((r for r in tables["indicators"] if r["form_id"] == fid), key=lambda r: r["indicator_index"])
+        if len(inds) != len(g["indicators"]):
+            bad.append(f"form {g['form_index']}: {len(inds)} indicators, gold has {len(g['indicators'])}")
+        for j, gi in enumerate(g["indicators"]):
+            o = inds[j] if j < len(inds) else {}
+            for k, v in gi.items():
+                n += 1
+                if norm(v) != norm(o.get(k)):
+                    bad.append(f"form {g['form_index']} indicator {j} {k}: gold={v!r:.50} out={o.get(k)!r:.50}")
+    return n, bad
+
+
+@pytest.fixture(scope="session")
+def converted_seeds(tmp_path_factory) -> dict[str, list[dict]]:
+    """The bundled seed samples converted once by the real CLI."""
+    from jixiao.cli import main
+
+    out = tmp_path_factory.mktemp("seeds")
+    seeds = sorted(str(p) for p in SAMPLES.glob("00*.txt"))
+    main(["convert", *seeds, "--out", str(out), "--quiet"])
+    return read_tables(out)
+
+
+def load_gold(stem: str) -> dict:
+    path = next(GOLD.glob(f"{stem}_*.json"), None)
+    if path is None:
+        pytest.fail(f"no gold file for {stem} in {GOLD}")
+    return json.loads(path.read_text(encoding="utf-8"))

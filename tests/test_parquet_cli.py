@@ -1,0 +1,97 @@
+"""The warehouse contract: exact Arrow types, idempotent re-runs, atomic
+writes, exit codes, and bad inputs that never stop a batch."""
+import shutil
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import SAMPLES, read_tables
+from jixiao.normalize.records import Form, Fund, Indicator
+from jixiao.schemas import tables
+
+from jixiao.cli import main
+from jixiao.store import arrow_schema
+
+ARROW = {"string": pa.string(), "int16": pa.int16(), "int32": pa.int32(), "float64": pa.float64(),
+         "decimal(18,2)": pa.decimal128(18, 2)}
+
+
+def test_schema_file_matches_the_contract():
+    t = tables()
+    assert set(t) == {"sources", "projects", "funds", "indicators", "checks"}
+    assert {c.name: c.type for c in t["projects"]}["budget_initial_yuan"] == "decimal(18,2)"
+    assert {c.name: c.type for c in t["projects"]}["fiscal_year"] == "int16"
+
+
+@pytest.mark.parametrize("table,record", [("projects", Form), ("funds", Fund), ("indicators", Indicator)])
+def test_records_carry_every_contract_column(table, record):
+    fields = set(record.__dataclass_fields__)
+    identity = {"form_id", "source_id", "form_index", "indicator_index"}
+    assert {c.name for c in tables()[table]} - identity <= fields
+
+
+def test_parquet_types_are_exact(tmp_path):
+    seed = next(SAMPLES.glob("000_*.txt"))
+    assert main(["convert", str(seed), "--out", str(tmp_path), "--quiet"]) == 0
+    for name in tables():
+        schema = pq.read_schema(tmp_path / f"{name}.parquet")
+        assert schema.names == [c.name for c in tables()[name]]
+        for c in tables()[name]:
+            assert schema.field(c.name).type == ARROW[c.type], (name, c.name)
+        assert schema.equals(arrow_schema(name), check_metadata=False)
+    t = read_tables(tmp_path)
+    p = t["projects"][0]
+    assert str(p["budget_adjusted_yuan"]) == "1387798.78"
+    assert p["fiscal_year"] == 2021 and p["form_id"] == f"{t['sources'][0]['source_id']}-000"
+    assert len(t["sources"][0]["source_id"]) == 16 and len(t["sources"][0]["sha256"]) == 64
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*"))
+
+
+def test_rerun_is_idempotent(tmp_path):
+    seeds = [str(p) for p in sorted(SAMPLES.glob("00[134]_*.txt"))]
+    main(["convert", *seeds, "--out", str(tmp_path / "a"), "--quiet"])
+    main(["convert", *seeds, "--out", str(tmp_path / "b"), "--quiet"])
+    a, b = read_tables(tmp_path / "a"), read_tables(tmp_path / "b")
+    for s in a["sources"] + b["sources"]:
+        s.pop("seconds")
+    assert a == b
+
+
+def test_bad_inputs_fail_alone_and_the_batch_goes_on(tmp_path, capsys):
+    good = tmp_path / "in" / "good.txt"
+    good.parent.mkdir()
+    shutil.copy(next(SAMPLES.glob("000_*.txt")), good)
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    (tmp_path / "in" / "noform.txt").write_text("这是一段与绩效无关的文字。\n", encoding="utf-8")
+    (tmp_path / "in" / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "in" / "fake.pdf").write_bytes(b"%PDF-1.4 truncated")
+    code = main(["convert", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--quiet"])
+    assert code == 1
+    src = {s["path"].split("/")[-1]: s for s in read_tables(tmp_path / "out")["sources"]}
+    assert src["good.txt"]["status"] == "ok" and src["good.txt"]["forms"] == 1
+    for name in ("empty.txt", "noform.txt", "binary.txt", "fake.pdf"):
+        assert src[name]["status"] == "failed" and src[name]["forms"] == 0
+        assert src[name]["error"] and "\n" not in src[name]["error"]
+    assert "0 bytes" in src["empty.txt"]["error"]
+    assert "no form" in src["noform.txt"]["error"]
+    assert len(read_tables(tmp_path / "out")["projects"]) == 1
+
+
+def test_usage_errors_exit_2(tmp_path):
+    with pytest.raises(SystemExit) as e:
+        main(["convert", str(tmp_path)])  # --out missing
+    assert e.value.code == 2
+    assert main(["convert", str(tmp_path / "nothing-here"), "--out", str(tmp_path / "o")]) in (1, 2)
+
+
+def test_query_over_the_output(tmp_path, capsys):
+    main(["convert", str(next(SAMPLES.glob("004_*.txt"))), "--out", str(tmp_path), "--quiet"])
+    capsys.readouterr()
+    assert main(["query", str(tmp_path), "SELECT count(*) AS n FROM projects"]) == 0
+    assert capsys.readouterr().out.split()[-1] == "7"
+
+
+def test_inspect_shows_header_mapping(capsys):
+    assert main(["inspect", str(next(SAMPLES.glob("003_*.txt")))]) == 0
+    out = capsys.readouterr().out
+    assert "'年度指标值(A)'" in out and "-> target (100.0)" in out

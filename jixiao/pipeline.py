@@ -23,6 +23,9 @@ def extractor_for(fmt: str | None):
     if fmt == "txt":
         from jixiao.extract import text
         return text.read
+    if fmt == "docx":
+        from jixiao.extract import docx
+        return docx.read
     raise NoExtractor(f"no extractor for format {fmt or 'unknown'}")
 
 

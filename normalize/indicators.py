@@ -61,7 +61,7 @@ def fit(role: str | None, text: str) -> float:
         return 0.5
     if role == "measure_unit":
         t = compact(text)
-        ok = len(t) <= 4 and not any(ch.isdigit() for ch in t) and t not in NOT_APPLICABLE
+        ok = len(t) <= 6 and not any(ch.isdigit() for ch in t) and t not in NOT_APPLICABLE
         return 0.2 if ok else -3.0
     if role in ("weight", "score"):
         return 2.0 if number else -4.0

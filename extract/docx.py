@@ -1,0 +1,126 @@
+"""Word documents: the body in reading order, paragraphs and tables interleaved.
+
+Tables are read from the XML rather than python-docx's cell API: that API
+hands back a merged cell once per covered position and silently drops cells
+inside content controls (w:sdt), which would shift the row. Here a cell is its
+own w:tc element, with its real spans: gridSpan across, vMerge down,
+gridBefore/gridAfter for rows that start or end early.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from docx.oxml.ns import qn
+
+from .grid import Cell, Document, Grid
+
+EXTRACTOR = "python-docx"
+W_P, W_TBL, W_SDT, W_TR, W_TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("w:tc")
+W_SDT_CONTENT, W_CUSTOM_XML = qn("w:sdtContent"), qn("w:customXml")
+W_T, W_BR, W_CR, W_TAB, W_VAL = qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab"), qn("w:val")
+W_TYPE = qn("w:type")
+
+
+def unwrap(parent, wanted: str):
+    """Children of `parent` with tag `wanted`, looking through content
+    controls and custom XML wrappers, which python-docx skips."""
+    for child in parent:
+        if child.tag == wanted:
+            yield child
+        elif child.tag in (W_SDT, W_CUSTOM_XML):
+            inner = child.find(W_SDT_CONTENT) if child.tag == W_SDT else child
+            if inner is not None:
+                yield from unwrap(inner, wanted)
+
+
+def paragraph_text(p) -> str:
+    out = []
+    for el in p.iter():
+        if el.tag == W_T and el.text:
+            out.append(el.text)
+        elif el.tag in (W_BR, W_CR) and el.get(W_TYPE) != "page":
+            out.append("\n")
+        elif el.tag == W_TAB:
+            out.append(" ")
+    return "".join(out)
+
+
+def cell_text(tc) -> str:
+    """Paragraphs joined by line breaks; a nested table's rows follow as lines."""
+    parts = []
+    for child in tc:
+        if child.tag == W_P or child.tag == W_SDT and child.find(f".//{W_P}") is not None and \
+                child.find(f".//{W_TBL}") is None:
+            for p in ([child] if child.tag == W_P else child.iter(W_P)):
+                parts.append(paragraph_text(p))
+        elif child.tag == W_TBL:
+            for tr in unwrap(child, W_TR):
+                parts.append(" ".join(cell_text(t) for t in unwrap(tr, W_TC)))
+    return "\n".join(parts).strip("\n")
+
+
+def _int(el, path: str, default: int) -> int:
+    found = el.find(path)
+    if found is None:
+        return default
+    try:
+        return int(found.get(W_VAL))
+    except (TypeError, ValueError):
+        return default
+
+
+def table_grid(tbl) -> Grid:
+    cells: list[dict] = []
+    open_merge: dict[int, dict] = {}  # grid column -> cell a vMerge continues
+    for r, tr in enumerate(unwrap(tbl, W_TR)):
+        col = _int(tr, f"{qn('w:trPr')}/{qn('w:gridBefore')}", 0)
+        for tc in unwrap(tr, W_TC):
+            span = max(1, _int(tc, f"{qn('w:tcPr')}/{qn('w:gridSpan')}", 1))
+            vm = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+            continues = vm is not None and vm.get(W_VAL) in (None, "continue")
+            origin = open_merge.get(col)
+            if continues and origin is not None and origin["col"] == col:
+                origin["row_span"] = r - origin["row"] + 1
+            else:
+                c = {"row": r, "col": col, "text": cell_text(tc), "row_span": 1, "col_span": span}
+                cells.append(c)
+                for k in range(col, col + span):
+                    open_merge.pop(k, None)
+                if vm is not None:
+                    open_merge[col] = c
+            col += span
+    return Grid(cells=[Cell(**c) for c in cells])
+
+
+def read(path: str | Path) -> Document:
+    body = docx.Document(str(path)).element.body
+    grids: list[Grid] = []
+    lines: list[str] = []
+
+    def flush() -> None:
+        if lines:
+            grids.append(Grid(cells=[Cell(row=i, col=0, text=t) for i, t in enumerate(lines)], kind="text"))
+            lines.clear()
+
+    for el in _blocks(body):
+        if el.tag == W_P:
+            t = paragraph_text(el).strip()
+            if t:
+                lines.append(t)
+        else:
+            flush()
+            grids.append(table_grid(el))
+    flush()
+    return Document(grids=grids, extractor=EXTRACTOR)
+
+
+def _blocks(body):
+    """Paragraphs and tables of the body in document order, through sdt wrappers."""
+    for child in body:
+        if child.tag in (W_P, W_TBL):
+            yield child
+        elif child.tag in (W_SDT, W_CUSTOM_XML):
+            inner = child.find(W_SDT_CONTENT) if child.tag == W_SDT else child
+            if inner is not None:
+                yield from _blocks(inner)

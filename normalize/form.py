@@ -152,6 +152,8 @@ class FormReader:
             f.total_weight = nums[0] if nums else None
             f.total_score = nums[1] if len(nums) > 1 else None
             self.read_tail(self.rows[total_i + 1:])
+        if not f.indicators and not any(fd.fund_kind == "total" for fd in f.funds):
+            return None  # header words but no indicator row and no funds total: not a form
         f.fiscal_year = f.fiscal_year or find_year(self.rows[:body_start])
         pages = [r.page for r in self.rows if r.page is not None and r.texts()]
         f.page_start, f.page_end = (min(pages), max(pages)) if pages else (None, None)

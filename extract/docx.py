@@ -49,14 +49,11 @@ def paragraph_text(p) -> str:
 def cell_text(tc) -> str:
     """Paragraphs joined by line breaks; a nested table's rows follow as lines."""
     parts = []
-    for child in tc:
-        if child.tag == W_P or child.tag == W_SDT and child.find(f".//{W_P}") is not None and \
-                child.find(f".//{W_TBL}") is None:
-            for p in ([child] if child.tag == W_P else child.iter(W_P)):
-                parts.append(paragraph_text(p))
-        elif child.tag == W_TBL:
-            for tr in unwrap(child, W_TR):
-                parts.append(" ".join(cell_text(t) for t in unwrap(tr, W_TC)))
+    for el in _blocks(tc):
+        if el.tag == W_P:
+            parts.append(paragraph_text(el))
+        else:
+            parts += [" ".join(cell_text(t) for t in unwrap(tr, W_TC)) for tr in unwrap(el, W_TR)]
     return "\n".join(parts).strip("\n")
 
 
@@ -116,7 +113,7 @@ def read(path: str | Path) -> Document:
 
 
 def _blocks(body):
-    """Paragraphs and tables of the body in document order, through sdt wrappers."""
+    """Paragraphs and tables of a body or cell in document order, through sdt wrappers."""
     for child in body:
         if child.tag in (W_P, W_TBL):
             yield child

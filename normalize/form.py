@@ -68,7 +68,7 @@ def header_roles(row: Row, family: str) -> list[tuple[int, str | None, float]]:
     out = []
     for i, t in row.texts():
         m = match(clean(t), family)
-        out.append((i, m.column if m.score >= ACCEPT or m.column else None, m.score))
+        out.append((i, m.column, m.score))
     return out
 
 

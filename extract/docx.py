@@ -22,16 +22,17 @@ W_T, W_BR, W_CR, W_TAB, W_VAL = qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab"), 
 W_TYPE = qn("w:type")
 
 
-def unwrap(parent, wanted: str):
-    """Children of `parent` with tag `wanted`, looking through content
-    controls and custom XML wrappers, which python-docx skips."""
+def unwrap(parent, *wanted: str):
+    """Children of `parent` with one of the `wanted` tags, in document order,
+    looking through content controls and custom XML wrappers, which
+    python-docx skips."""
     for child in parent:
-        if child.tag == wanted:
+        if child.tag in wanted:
             yield child
         elif child.tag in (W_SDT, W_CUSTOM_XML):
             inner = child.find(W_SDT_CONTENT) if child.tag == W_SDT else child
             if inner is not None:
-                yield from unwrap(inner, wanted)
+                yield from unwrap(inner, *wanted)
 
 
 def paragraph_text(p) -> str:
@@ -49,7 +50,7 @@ def paragraph_text(p) -> str:
 def cell_text(tc) -> str:
     """Paragraphs joined by line breaks; a nested table's rows follow as lines."""
     parts = []
-    for el in _blocks(tc):
+    for el in unwrap(tc, W_P, W_TBL):
         if el.tag == W_P:
             parts.append(paragraph_text(el))
         else:
@@ -100,7 +101,7 @@ def read(path: str | Path) -> Document:
             grids.append(Grid(cells=[Cell(row=i, col=0, text=t) for i, t in enumerate(lines)], kind="text"))
             lines.clear()
 
-    for el in _blocks(body):
+    for el in unwrap(body, W_P, W_TBL):
         if el.tag == W_P:
             t = paragraph_text(el).strip()
             if t:
@@ -111,13 +112,3 @@ def read(path: str | Path) -> Document:
     flush()
     return Document(grids=grids, extractor=EXTRACTOR)
 
-
-def _blocks(body):
-    """Paragraphs and tables of a body or cell in document order, through sdt wrappers."""
-    for child in body:
-        if child.tag in (W_P, W_TBL):
-            yield child
-        elif child.tag in (W_SDT, W_CUSTOM_XML):
-            inner = child.find(W_SDT_CONTENT) if child.tag == W_SDT else child
-            if inner is not None:
-                yield from _blocks(inner)

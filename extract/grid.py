@@ -75,3 +75,4 @@ class Document:
     extractor: str
     pages: int | None = None
     notes: list[str] = field(default_factory=list)  # file-level findings, one line each
+    unread_pages: list[int] = field(default_factory=list)  # pages it could not read (scans without OCR)

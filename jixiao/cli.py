@@ -23,7 +23,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     rows: dict[str, list[dict]] = {}
     failed = []
     for label, path in files:
-        res = convert_file(label, path)
+        res = convert_file(label, path, args.pdf_engine)
         for name, recs in res.tables().items():
             rows.setdefault(name, []).extend(recs)
         if res.source["status"] != "ok":
@@ -34,9 +34,11 @@ def cmd_convert(args: argparse.Namespace) -> int:
     out = Path(args.out)
     write_all(out, rows)
     n_forms, n_ind = len(rows.get("projects", [])), len(rows.get("indicators", []))
-    print(f"\n{len(files)} files, {n_forms} forms, {n_ind} indicators, {len(failed)} failed -> {out}/")
+    n_failed = sum(s["status"] == "failed" for s in failed)
+    print(f"\n{len(files)} files, {n_forms} forms, {n_ind} indicators, {n_failed} failed, "
+          f"{len(failed) - n_failed} partial -> {out}/")
     for s in failed:
-        print(f"  failed: {s['path']}: {s['error']}")
+        print(f"  {s['status']}: {s['path']}: {s['error']}")
     print(f'\nLook at the result:\n  jixiao query {out} "{EXAMPLE_QUERY}"')
     return 1 if failed else 0
 
@@ -44,17 +46,16 @@ def cmd_convert(args: argparse.Namespace) -> int:
 def cmd_inspect(args: argparse.Namespace) -> int:
     from jixiao.normalize.form import FormReader, split
 
-    from .pipeline import convert_file, extractor_for, rows_of
-    from .sniff import sniff
+    from .pipeline import convert_file
 
     path = Path(args.file)
-    res = convert_file(args.file, path)
+    res = convert_file(args.file, path, args.pdf_engine, keep_rows=True)
     s = res.source
     print(f"{args.file}: format={s['format']} extractor={s['extractor']} status={s['status']} "
           f"forms={s['forms']}" + (f" error={s['error']}" if s["error"] else ""))
     if s["error"] and s["extractor"] == "none":
         return 1
-    rows = rows_of(extractor_for(sniff(path))(path))
+    rows = res.rows
     k = 0
     for start, end in split(rows):
         form = FormReader(rows[start:end]).read()
@@ -100,9 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("paths", nargs="+")
     c.add_argument("--out", required=True, help="output folder")
     c.add_argument("--quiet", action="store_true", help="only the summary")
+    c.add_argument("--pdf-engine", choices=["pdfium", "pdfplumber", "camelot"], default="pdfium",
+                   help="what reads a PDF's characters and ruled tables (default: pdfium, the fastest)")
     c.set_defaults(func=cmd_convert)
     i = sub.add_parser("inspect", help="show how a file's forms were read")
     i.add_argument("file")
+    i.add_argument("--pdf-engine", choices=["pdfium", "pdfplumber", "camelot"], default="pdfium")
     i.add_argument("--grid", action="store_true", help="print the grid rows of each form")
     i.add_argument("--width", type=int, default=14, help="characters shown per cell")
     i.set_defaults(func=cmd_inspect)

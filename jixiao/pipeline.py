@@ -17,9 +17,14 @@ class NoExtractor(Exception):
     pass
 
 
-def extractor_for(fmt: str | None):
+def extractor_for(fmt: str | None, pdf_engine: str = "pdfium"):
     """The `read(path) -> Document` of a format (imported lazily: a text-only
     run never pays for pdfplumber's import)."""
+    if fmt == "pdf":
+        from functools import partial
+
+        from jixiao.extract import pdf
+        return partial(pdf.read, engine=pdf_engine)
     if fmt == "txt":
         from jixiao.extract import text
         return text.read
@@ -34,6 +39,7 @@ class FileResult:
     source: dict
     forms: list[Form] = field(default_factory=list)
     file_findings: list[tuple[str, str, str]] = field(default_factory=list)  # check, severity, detail
+    rows: list[Row] = field(default_factory=list)  # the grid rows, only when asked for
 
     def tables(self) -> dict[str, list[dict]]:
         sid = self.source["source_id"]
@@ -65,7 +71,9 @@ def rows_of(doc: Document) -> list[Row]:
     return rows
 
 
-def convert_file(label: str, path: Path) -> FileResult:
+def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: bool = False) -> FileResult:
+    """Extract and normalize one file. `keep_rows` keeps the grid rows on the
+    result (for `jixiao inspect`; a batch run lets them go)."""
     t0 = time.perf_counter()
     data = path.read_bytes() if path.is_file() else b""
     digest = hashlib.sha256(data).hexdigest()
@@ -79,15 +87,21 @@ def convert_file(label: str, path: Path) -> FileResult:
             raise FileNotFoundError(f"no such file: {label}")
         if not data:
             raise ValueError("empty file (0 bytes)")
-        doc = extractor_for(fmt)(path)
+        doc = extractor_for(fmt, pdf_engine)(path)
         source["extractor"], source["pages"] = doc.extractor, doc.pages
         result.file_findings += [("extraction", "warning", n) for n in doc.notes]
-        result.forms = read_forms(rows_of(doc))
+        rows = rows_of(doc)
+        if keep_rows:
+            result.rows = rows
+        result.forms = read_forms(rows)
         source["forms"] = len(result.forms)
-        if result.forms:
+        unread = f"{len(doc.unread_pages)} of {doc.pages} pages not read (no text layer; OCR is off)"
+        if result.forms and doc.unread_pages:
+            source["status"], source["error"] = "partial", unread
+        elif result.forms:
             source["status"] = "ok"
         else:
-            source["error"] = "no form found (no funds block or indicator table)"
+            source["error"] = unread if doc.unread_pages else "no form found (no funds block or indicator table)"
     except Exception as exc:  # one broken file never stops a run
         source["error"] = one_line(exc)
     source["seconds"] = round(time.perf_counter() - t0, 6)

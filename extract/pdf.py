@@ -1,0 +1,300 @@
+"""PDF -> grids: ruled tables from the drawn lines, text lines around them.
+
+An engine (`pdf_pages`: PDFium with pdfplumber's lattice by default,
+pdfplumber or camelot on demand) hands over each page's characters and the
+cell boxes of its ruled tables; everything after that is ours and the same
+for all engines:
+
+* cell text is read from the page's characters, line by line, and the lines
+  of one cell are joined without a break (a PDF cell wraps only because it is
+  narrow: 产\\n出\\n指\\n标 is 产出指标, 474.94\\n0000 is 474.940000);
+* a table that goes on at the top of the next page is stitched onto the one
+  that ended the page before: one coordinate system for the columns of both
+  (so a column keeps its index across the break), a repeated header row is
+  dropped, and a row the page break cut in two becomes one row again;
+* text outside tables (titles such as （2020年度）, 单位：万元, notes after the
+  table) becomes one-cell rows in reading order; page numbers do not.
+
+A page with no characters but images is a scan: it is listed in the
+document's `scanned_pages` (OCR is a later stage), never silently empty.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from jixiao.extract import pdf_pages
+from jixiao.extract.grid import Cell, Document, Grid
+from jixiao.normalize.textclean import is_cjk
+
+SNAP = 2.0  # points: rules closer than this are the same rule
+BARE_NUMBER = re.compile(r"^[\d.,%]+$")
+PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第?\s*\d{1,4}\s*页?(\s*[/共]\s*\d{1,4}\s*页?)?)[-—–－\s]*$")
+
+
+@dataclass(eq=False)  # boxes are compared by identity: two cells may look alike
+class Box:
+    """One cell as drawn on one page (top-left origin, points)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    page: int
+    text: str = ""
+    ink_bottom: float = 0.0  # bottom of its lowest character
+    size: float = 0.0  # its largest font size
+
+
+@dataclass
+class Table:
+    """A ruled table, possibly stitched from several pages."""
+
+    boxes: list[Box]
+    x0: float
+    x1: float
+    first_page: int
+    last_page: int
+    ends_page: bool = False  # nothing but page furniture below it on its last page
+
+
+# --- characters to text ---------------------------------------------------------------------------
+
+def _join_chars(line: list[tuple]) -> str:
+    line.sort(key=lambda c: c[0])
+    out, prev = "", None
+    for c in line:
+        if prev is not None and out and out[-1] != " " and c[5] != " ":
+            gap = c[0] - prev[2]
+            if gap > 0.3 * max(c[4], 1.0) and not (is_cjk(out[-1]) and is_cjk(c[5][:1] or " ")):
+                out += " "
+        out += c[5]
+        prev = c
+    return out.strip()
+
+
+def text_lines(chars: list[tuple]) -> list[tuple[float, str]]:
+    """Characters grouped into lines (by overlapping vertical extent), top to
+    bottom: [(top, text)]."""
+    lines: list[list[tuple]] = []
+    spans: list[tuple[float, float]] = []
+    for c in sorted(chars, key=lambda c: (c[1], c[0])):
+        mid = (c[1] + c[3]) / 2
+        if spans and spans[-1][0] <= mid <= spans[-1][1]:
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+            spans.append((c[1], c[3]))
+    return [(ln[0][1], t) for ln in lines if (t := _join_chars(ln))]
+
+
+def join_wrapped(parts: list[str]) -> str:
+    """The lines of one cell as one text: a wrap is not a break, except that
+    two Latin words keep the space the wrap took."""
+    out = ""
+    for p in parts:
+        if out and out[-1].isascii() and out[-1].isalpha() and p[0].isascii() and p[0].isalpha():
+            out += " "
+        out += p
+    return out
+
+
+# --- pages to tables ----------------------------------------------------------------------------------
+
+def _snap(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > SNAP:
+            out.append(v)
+    return out
+
+
+def _index(edges: list[float], v: float) -> int:
+    i = bisect.bisect_left(edges, v - SNAP)
+    return min(i, len(edges) - 1)
+
+
+def fill_boxes(boxes: list[Box], chars: list[tuple]) -> list[tuple]:
+    """Put each character into the box holding its centre; return the rest."""
+    if not boxes:
+        return chars
+    xs = _snap([b.x0 for b in boxes] + [b.x1 for b in boxes])
+    ys = _snap([b.top for b in boxes] + [b.bottom for b in boxes])
+    owner: dict[tuple[int, int], int] = {}
+    for k, b in enumerate(boxes):
+        for r in range(_index(ys, b.top), _index(ys, b.bottom)):
+            for c in range(_index(xs, b.x0), _index(xs, b.x1)):
+                owner[r, c] = k
+    inside: list[list[tuple]] = [[] for _ in boxes]
+    rest = []
+    x_lo, x_hi, y_lo, y_hi = xs[0], xs[-1], ys[0], ys[-1]
+    for ch in chars:
+        cx, cy = (ch[0] + ch[2]) / 2, (ch[1] + ch[3]) / 2
+        if not (x_lo <= cx <= x_hi and y_lo <= cy <= y_hi):
+            rest.append(ch)
+            continue
+        k = owner.get((bisect.bisect_right(ys, cy) - 1, bisect.bisect_right(xs, cx) - 1))
+        if k is not None:
+            inside[k].append(ch)
+    for b, cs in zip(boxes, inside, strict=True):
+        b.text = join_wrapped([t for _, t in text_lines(cs)])
+        if cs:
+            b.ink_bottom, b.size = max(c[3] for c in cs), max(c[4] for c in cs)
+    return rest
+
+
+# --- stitching ---------------------------------------------------------------------------------------
+
+def _bands(boxes: list[Box], page: int) -> tuple[list[Box], list[Box]]:
+    """The boxes that start at the top of a page's part of a table, and those
+    that end at its bottom (merged cells included: they cross the break too)."""
+    on = [b for b in boxes if b.page == page]
+    top, bottom = min(b.top for b in on), max(b.bottom for b in on)
+    return [b for b in on if abs(b.top - top) <= SNAP], [b for b in on if abs(b.bottom - bottom) <= SNAP]
+
+
+def _full(box: Box) -> bool:
+    """Its text reaches the bottom of the box (less than a line is left)."""
+    return box.bottom - box.ink_bottom < 1.8 * max(box.size, 1.0)
+
+
+def _same_column(box: Box, row: list[Box]) -> Box | None:
+    """The box of `row` drawn with the same left and right rules as `box`."""
+    return next((b for b in row if abs(b.x0 - box.x0) <= SNAP and abs(b.x1 - box.x1) <= SNAP), None)
+
+
+def _row_key(row: list[Box]) -> tuple[str, ...]:
+    return tuple(re.sub(r"\s+", "", b.text) for b in sorted(row, key=lambda b: b.x0) if b.text.strip())
+
+
+def stitch(prev: Table, nxt: Table) -> None:
+    """Append `nxt` (the top of a new page) to `prev`, in place."""
+    page = nxt.first_page
+    first, _ = _bands(nxt.boxes, page)
+    key = _row_key(first)
+    # A header row repeated on the new page is not data.
+    if len(key) >= 2 and not any(ch.isdigit() for t in key for ch in t):
+        earlier = {}
+        for b in prev.boxes:
+            earlier.setdefault((b.page, round(b.top)), []).append(b)
+        if any(_row_key(r) == key for r in earlier.values()):
+            nxt.boxes = [b for b in nxt.boxes if b not in first]
+            first = _bands(nxt.boxes, page)[0] if nxt.boxes else []
+    # A row cut by the page break: every cell of the new page's first row sits
+    # under a cell of the old page's last; the texts that go on are the long
+    # ones that filled their cell to the break, fewer than the row had, and
+    # never a bare number (a 分值 or 得分 is one line and can't be cut).
+    if first:
+        _, last = _bands(prev.boxes, prev.last_page)
+        homes = [_same_column(b, last) for b in first]
+        filled = [(b, h) for b, h in zip(first, homes, strict=True) if b.text]
+        if (filled and all(homes) and all(h.text and _full(h) for _, h in filled)
+                and len(filled) < sum(1 for b in last if b.text)
+                and not any(BARE_NUMBER.match(b.text) for b, _ in filled)):
+            for b, h in filled:
+                h.text = join_wrapped([h.text, b.text])
+                b.text = ""
+            # What is left of the cut row goes; a merged cell that reaches further
+            # down now starts on the row after it.
+            row_end = min(b.bottom for b in first)
+            nxt.boxes = [b for b in nxt.boxes if not (b in first and b.bottom - row_end <= SNAP)]
+            for b in first:
+                b.top = max(b.top, row_end)
+    prev.boxes += nxt.boxes
+    prev.last_page = nxt.last_page
+    prev.ends_page = nxt.ends_page
+
+
+def to_grid(table: Table) -> Grid:
+    """Boxes of one (stitched) table to cells with real spans: one set of
+    column rules for all its pages, row rules page by page."""
+    xs = _snap([b.x0 for b in table.boxes] + [b.x1 for b in table.boxes])
+    ys: list[tuple[int, float]] = []
+    for p in sorted({b.page for b in table.boxes}):
+        on = [b for b in table.boxes if b.page == p]
+        ys += [(p, y) for y in _snap([b.top for b in on] + [b.bottom for b in on])]
+    cells = []
+    for b in table.boxes:
+        r0 = bisect.bisect_left(ys, (b.page, b.top - SNAP))
+        r1 = max(bisect.bisect_left(ys, (b.page, b.bottom - SNAP)), r0 + 1)
+        cells.append((b, r0, r1))
+    # A row rule on which no box starts (a band covered only by tall cells)
+    # would give an empty row: number only the rows some box starts on.
+    starts = sorted({r0 for _, r0, _ in cells})
+    out = []
+    for b, r0, r1 in cells:
+        row = bisect.bisect_left(starts, r0)
+        span = bisect.bisect_left(starts, r1) - row
+        c0, c1 = _index(xs, b.x0), _index(xs, b.x1)
+        out.append(Cell(row, c0, b.text, max(span, 1), max(c1 - c0, 1), b.page, (b.x0, b.top, b.x1, b.bottom)))
+    return Grid(sorted(out, key=lambda c: (c.row, c.col)))
+
+
+# --- the document ----------------------------------------------------------------------------------
+
+EXTRACTOR = {"pdfium": "pdfium", "pdfplumber": "pdfplumber", "camelot": "camelot-lattice"}
+
+
+def read(path: Path, engine: str = "pdfium") -> Document:
+    """Every page's tables and text in reading order; tables that cross a page
+    break stitched into one grid."""
+    engine, n_pages, pages = pdf_pages.pages(path, engine)
+    items: list[Table | list[tuple[int, str]]] = []  # tables and runs of text lines
+    scanned: list[int] = []
+    for page in pages:
+        if not page.chars:
+            if page.has_images:
+                scanned.append(page.number)
+            continue
+        rest = page.chars
+        tables = []
+        for cells in page.tables:
+            boxes = [Box(*bb, page=page.number) for bb in cells]
+            rest = fill_boxes(boxes, rest)
+            tables.append(Table(boxes, min(b.x0 for b in boxes), max(b.x1 for b in boxes), page.number, page.number))
+        _place(items, tables, text_lines(rest), page.number)
+    if scanned and not items:
+        raise ValueError(f"scanned PDF: no text layer on {len(scanned)} of {n_pages} pages (OCR is off)")
+    grids = []
+    for it in items:
+        if isinstance(it, Table):
+            grids.append(to_grid(it))
+        else:
+            grids.append(Grid([Cell(i, 0, t, page=p) for i, (p, t) in enumerate(it)], kind="text"))
+    notes = [f"pages without a text layer (scans, not read): {_ranges(scanned)}"] if scanned else []
+    return Document(grids, EXTRACTOR[engine], n_pages, notes, unread_pages=scanned)
+
+
+def _place(items: list, tables: list[Table], lines: list[tuple[float, str]], pno: int) -> None:
+    """Add one page's tables and text lines to the reading order, stitching a
+    table that opens the page onto one that closed the page before."""
+    lines = [(top, t) for top, t in lines if not PAGE_NUMBER.match(t)]
+    events: list[tuple[float, int, object]] = [(t.boxes and min(b.top for b in t.boxes), 0, t) for t in tables]
+    events += [(top, 1, t) for top, t in lines]
+    events.sort(key=lambda e: (e[0], e[1]))
+    for k, (_, kind, obj) in enumerate(events):
+        if kind == 1:
+            if items and isinstance(items[-1], list):
+                items[-1].append((pno, obj))
+            else:
+                items.append([(pno, obj)])
+            continue
+        tab: Table = obj  # type: ignore[assignment]
+        tab.ends_page = k == len(events) - 1
+        prev = items[-1] if items else None
+        if (k == 0 and isinstance(prev, Table) and prev.ends_page and prev.last_page == pno - 1
+                and abs(prev.x0 - tab.x0) <= 3 * SNAP and abs(prev.x1 - tab.x1) <= 3 * SNAP):
+            stitch(prev, tab)
+        else:
+            items.append(tab)
+
+
+def _ranges(pages: list[int]) -> str:
+    out, start = [], pages[0]
+    for a, b in zip(pages, pages[1:] + [None], strict=True):
+        if b != a + 1:
+            out.append(f"{start}-{a}" if a != start else str(a))
+            start = b
+    return ", ".join(out)

@@ -1,0 +1,282 @@
+"""What the PDF extractor needs of each page, from one of three engines.
+
+Every engine yields, per page, a `Page`: its characters (x0, top, x1, bottom,
+font size, text; top-left origin in points), the cell boxes of each ruled
+table it found, and whether the page carries images. `extract/pdf.py` does
+the rest the same way for all of them.
+
+* `pdfium` (default): characters and ruling lines read through pypdfium2
+  (PDFium, C++: about 1 ms a page), cells found by pdfplumber's lattice
+  algorithm (edges -> intersections -> cells -> tables) run on those lines.
+  Same cells as `pdfplumber`, at a tenth of the time, because pdfminer's
+  pure-Python content parsing is what costs.
+* `pdfplumber`: the same algorithm on pdfminer's parse of the page.
+* `camelot`: camelot's lattice (vector rules, with its raster fallback)
+  finds the cells; characters come from PDFium.
+"""
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+Char = tuple[float, float, float, float, float, str]
+BBox = tuple[float, float, float, float]
+
+# pdfplumber's own defaults for the lines strategy.
+SNAP_TOLERANCE = JOIN_TOLERANCE = 3
+EDGE_MIN_LENGTH = 3
+INTERSECTION_TOLERANCE = 3
+DESCENT = 0.12  # of the font size, below the baseline
+STRAIGHT = 0.5  # points: a segment this close to level is a rule
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    chars: list[Char]
+    tables: list[list[BBox]]  # cell boxes of each ruled table
+    has_images: bool
+
+
+class PdfError(ValueError):
+    """A PDF that can't be read at all: its message is the one-line reason."""
+
+
+def pages(path: Path, engine: str) -> tuple[str, int, Iterator[Page]]:
+    """The engine that read the file, its page count and a lazy iterator over
+    the pages (one page in memory at a time). A file PDFium refuses as
+    damaged gets a second chance with pdfminer, which repairs differently and
+    tells a PDF without pages from a broken one."""
+    if engine == "pdfplumber":
+        return engine, *_plumber_pages(path)
+    try:
+        return engine, *_pdfium_pages(path, camelot=engine == "camelot")
+    except PdfError as exc:
+        if str(exc).startswith("encrypted"):
+            raise
+        try:
+            return "pdfplumber", *_plumber_pages(path)
+        except PdfError as second:
+            if str(second) == "PDF has no pages":
+                raise second from None
+            raise exc from None
+
+
+# --- pdfium ------------------------------------------------------------------------------------------
+
+def _open_pdfium(path: Path):
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        msg = str(exc).lower()
+        if "password" in msg or "security" in msg:
+            raise PdfError("encrypted PDF: a password is needed to read it") from exc
+        raise PdfError(f"damaged PDF: {exc}") from exc
+    if len(doc) == 0:
+        doc.close()
+        raise PdfError("PDF has no pages")
+    return doc
+
+
+def _pdfium_pages(path: Path, camelot: bool) -> tuple[int, Iterator[Page]]:
+    doc = _open_pdfium(path)
+
+    def gen() -> Iterator[Page]:
+        try:
+            for i in range(len(doc)):
+                page = doc[i]
+                try:
+                    width, height = page.get_size()
+                    chars = _pdfium_chars(page, height)
+                    edges, images = _pdfium_edges(page, height)
+                    tables = (_camelot_tables(path, i + 1, height) if camelot and chars
+                              else lattice(edges))
+                    yield Page(i + 1, width, height, chars, tables, images)
+                finally:
+                    page.close()
+        finally:
+            doc.close()
+
+    return len(doc), gen()
+
+
+def _pdfium_chars(page, height: float) -> list[Char]:
+    import pypdfium2.raw as raw
+
+    tp = page.get_textpage()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    try:
+        out = []
+        for i in range(tp.count_chars()):
+            if raw.FPDFText_IsGenerated(tp.raw, i) == 1:
+                continue
+            code = raw.FPDFText_GetUnicode(tp.raw, i)
+            if code in (0, 0xFFFE, 0xFFFF) or code in (10, 13) or 0xD800 <= code <= 0xDFFF:
+                continue
+            # PDFium reports a hyphen it takes for a line-end hyphenation as U+0002.
+            text = "-" if code == 2 else chr(code)
+            # Vertical extent from the baseline and the font size, the same for
+            # every glyph of a line (PDFium's boxes hug a quote mark's ink, which
+            # would put “ on a line of its own); horizontal from the loose box.
+            x0, _, x1, _ = tp.get_charbox(i, loose=True)
+            size = raw.FPDFText_GetFontSize(tp.raw, i)
+            raw.FPDFText_GetCharOrigin(tp.raw, i, ox, oy)
+            y0, y1 = oy.value - DESCENT * size, oy.value + (1 - DESCENT) * size
+            out.append((x0, height - y1, x1, height - y0, size, text))
+        return out
+    finally:
+        tp.close()
+
+
+def _pdfium_edges(page, height: float) -> tuple[list[dict], bool]:
+    """Horizontal and vertical segments of every stroked or filled path, in
+    pdfplumber's edge format; and whether the page has an image."""
+    import pypdfium2.raw as raw
+
+    edges: list[dict] = []
+    images = False
+    # Objects inside a form XObject are placed by the form's matrix too.
+    stack: list[tuple[int, tuple]] = []
+    for obj in page.get_objects(max_depth=8):
+        while stack and stack[-1][0] >= obj.level:
+            stack.pop()
+        m = obj.get_matrix().get()
+        for _, parent in reversed(stack):
+            m = _compose(m, parent)
+        if obj.type == raw.FPDF_PAGEOBJ_FORM:
+            stack.append((obj.level, obj.get_matrix().get()))
+        elif obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+            images = True
+        elif obj.type == raw.FPDF_PAGEOBJ_PATH:
+            fill, stroke = ctypes.c_int(), ctypes.c_int()
+            raw.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
+            if fill.value or stroke.value:
+                edges += _path_edges(obj.raw, m, height)
+    return edges, images
+
+
+def _compose(m: tuple, parent: tuple) -> tuple:
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = parent
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _path_edges(path, m: tuple, height: float) -> list[dict]:
+    import pypdfium2.raw as raw
+
+    a, b, c, d, e, f = m
+    x, y = ctypes.c_float(), ctypes.c_float()
+    out = []
+    start = prev = None
+    for i in range(raw.FPDFPath_CountSegments(path)):
+        seg = raw.FPDFPath_GetPathSegment(path, i)
+        raw.FPDFPathSegment_GetPoint(seg, x, y)
+        pt = (a * x.value + c * y.value + e, height - (b * x.value + d * y.value + f))
+        kind = raw.FPDFPathSegment_GetType(seg)
+        if kind == raw.FPDF_SEGMENT_MOVETO or prev is None:
+            start = pt
+        else:
+            _edge(out, prev, pt)
+            if raw.FPDFPathSegment_GetClose(seg) and start is not None:
+                _edge(out, pt, start)
+        prev = pt
+    return out
+
+
+def _edge(out: list[dict], p: tuple[float, float], q: tuple[float, float]) -> None:
+    (x0, y0), (x1, y1) = sorted([p, q])
+    if abs(y1 - y0) <= STRAIGHT and x1 - x0 > STRAIGHT:
+        top = (y0 + y1) / 2
+        out.append({"object_type": "line", "orientation": "h", "x0": x0, "x1": x1, "top": top, "bottom": top,
+                    "doctop": top, "width": x1 - x0, "height": 0.0})
+    elif abs(x1 - x0) <= STRAIGHT:
+        top, bottom = min(y0, y1), max(y0, y1)
+        if bottom - top > STRAIGHT:
+            x = (x0 + x1) / 2
+            out.append({"object_type": "line", "orientation": "v", "x0": x, "x1": x, "top": top, "bottom": bottom,
+                        "doctop": top, "width": 0.0, "height": bottom - top})
+
+
+def lattice(edges: list[dict]) -> list[list[BBox]]:
+    """pdfplumber's lines strategy, on edges from anywhere."""
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+    from pdfplumber.utils import filter_edges
+
+    if not edges:
+        return []
+    edges = merge_edges(edges, SNAP_TOLERANCE, SNAP_TOLERANCE, JOIN_TOLERANCE, JOIN_TOLERANCE)
+    edges = filter_edges(edges, min_length=EDGE_MIN_LENGTH)
+    points = edges_to_intersections(edges, INTERSECTION_TOLERANCE, INTERSECTION_TOLERANCE)
+    return cells_to_tables(intersections_to_cells(points))
+
+
+# --- pdfplumber ------------------------------------------------------------------------------------
+
+def _plumber_pages(path: Path) -> tuple[int, Iterator[Page]]:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        pdf = pdfplumber.open(path)
+        n = len(pdf.pages)
+    except (PDFPasswordIncorrect, PDFEncryptionError, PdfminerException, PDFSyntaxError) as exc:
+        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise PdfError("encrypted PDF: a password is needed to read it") from exc
+        raise PdfError(f"damaged PDF: {cause}") from exc
+    if n == 0:
+        pdf.close()
+        raise PdfError("PDF has no pages")
+
+    def gen() -> Iterator[Page]:
+        with pdf:
+            for page in pdf.pages:
+                chars = [(c["x0"], c["top"], c["x1"], c["bottom"], c.get("size") or 10.0, c["text"])
+                         for c in page.chars]
+                tables = [t.cells for t in page.find_tables()] if chars else []
+                yield Page(page.page_number, float(page.width), float(page.height), chars, tables,
+                           bool(page.images))
+                page.close()  # pdfplumber caches each page's layout
+
+    return n, gen()
+
+
+# --- camelot -----------------------------------------------------------------------------------------
+
+def _camelot_tables(path: Path, pno: int, height: float) -> list[list[BBox]]:
+    """camelot's lattice cells, merged back into the drawn cells they belong
+    to: camelot splits a merged cell into its grid positions and only marks
+    the rules missing between them."""
+    import camelot
+
+    out = []
+    for t in camelot.read_pdf(str(path), pages=str(pno), flavor="lattice", suppress_stdout=True):
+        grid = t.cells
+        parent = {(r, c): (r, c) for r in range(len(grid)) for c in range(len(grid[r]))}
+
+        def find(k, parent=parent):
+            while parent[k] != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        for r, row in enumerate(grid):
+            for c, cell in enumerate(row):
+                if c + 1 < len(row) and not cell.right:
+                    parent[find((r, c + 1))] = find((r, c))
+                if r + 1 < len(grid) and not cell.bottom:
+                    parent[find((r + 1, c))] = find((r, c))
+        groups: dict[tuple[int, int], list] = {}
+        for k in parent:
+            groups.setdefault(find(k), []).append(grid[k[0]][k[1]])
+        out.append([(min(x.x1 for x in g), height - max(x.y2 for x in g), max(x.x2 for x in g),
+                     height - min(x.y1 for x in g)) for g in groups.values()])
+    return out

@@ -28,6 +28,12 @@ def extractor_for(fmt: str | None, pdf_engine: str = "pdfium"):
     if fmt == "txt":
         from jixiao.extract import text
         return text.read
+    if fmt == "xlsx":
+        from jixiao.extract import xlsx
+        return xlsx.read
+    if fmt == "xls":
+        from jixiao.extract import xls
+        return xls.read
     if fmt == "docx":
         from jixiao.extract import docx
         return docx.read

@@ -262,7 +262,9 @@ class FormReader:
             elif m.score < ACCEPT:
                 f.findings.append(Finding("low_confidence_header", "warning",
                                           f"indicator header {clean(t)!r} -> {m.column} at {m.score}"))
-            if m.column == "category":
+            if m.column in ("category", "level1") and initial_weight is None:
+                # 绩效指标（50分） / 一级指标（50分）: the first group's points, printed
+                # in the header when its own label carries none.
                 initial_weight = points_in_label(t)
         state = ind.LevelState(initial_weight)
         labels: list[tuple[str | None, float | None] | None] = []

@@ -52,6 +52,19 @@ class Grid:
             out[c.row][c.col] = c.text
         return out
 
+    def spanned_rows(self) -> list[list[str]]:
+        """Rows with each merged cell counted once: a horizontal merge is one
+        entry, a vertical merge repeats its text in every row it covers. What
+        a reader that goes by cell order, not by column index, needs."""
+        slots: dict[tuple[int, int], str] = {}
+        for c in self.cells:
+            for r in range(c.row, c.row + c.row_span):
+                slots[r, c.col] = c.text
+        out: list[list[str]] = [[] for _ in range(self.n_rows)]
+        for (r, _), t in sorted(slots.items()):
+            out[r].append(t)
+        return out
+
     def row_pages(self) -> list[int | None]:
         """The page each row starts on (None where the format has no pages)."""
         pages: list[int | None] = [None] * self.n_rows

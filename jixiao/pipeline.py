@@ -72,8 +72,8 @@ def one_line(exc: BaseException) -> str:
 def rows_of(doc: Document) -> list[Row]:
     rows: list[Row] = []
     for g in doc.grids:
-        pages = g.row_pages()
-        rows += [Row(cells, pages[i]) for i, cells in enumerate(g.rows())]
+        pages, spanned = g.row_pages(), g.spanned_rows()
+        rows += [Row(cells, pages[i], spanned[i]) for i, cells in enumerate(g.rows())]
     return rows
 
 

@@ -17,6 +17,7 @@ from jixiao.schemas import vocabulary
 from . import indicators as ind
 from .headers import ACCEPT, match
 from .records import Finding, Form, Fund
+from .summary import read_summaries
 from .textclean import clean, compact, value
 from .values import parse_amount, parse_number, parse_rate, points_in_label
 
@@ -26,8 +27,9 @@ _YEAR_ONLY = re.compile(r"^[（(]?\s*(?:19|20)\d{2}\s*年度?\s*[)）]?$")
 
 @dataclass
 class Row:
-    cells: list[str]
+    cells: list[str]  # by grid column: a merged cell's text at its origin, "" where it spans
     page: int | None = None
+    spanned: list[str] | None = None  # each merged cell once (Grid.spanned_rows); None: same as cells
 
     def texts(self) -> list[tuple[int, str]]:
         return [(i, t) for i, t in enumerate(self.cells) if value(t) is not None]
@@ -305,6 +307,21 @@ class FormReader:
 
 
 def read_forms(rows: list[Row]) -> list[Form]:
+    """Every form of a file's rows in reading order: the wide summary tables
+    first found and read (normalize/summary.py), the 自评表 forms from the
+    rows around them."""
+    summaries = read_summaries([r.spanned if r.spanned is not None else r.cells for r in rows],
+                               [r.page for r in rows])
+    forms: list[Form] = []
+    at = 0
+    for start, end, summary_forms in summaries:
+        forms += read_self_evaluations(rows[at:start])
+        forms += summary_forms
+        at = end
+    return forms + read_self_evaluations(rows[at:])
+
+
+def read_self_evaluations(rows: list[Row]) -> list[Form]:
     forms: list[Form] = []
     ranges = split(rows)
     file_year = find_year(rows[: ranges[0][0]] if ranges else rows)

@@ -131,7 +131,9 @@ def fill_boxes(boxes: list[Box], chars: list[tuple]) -> list[tuple]:
     rest = []
     x_lo, x_hi, y_lo, y_hi = xs[0], xs[-1], ys[0], ys[-1]
     for ch in chars:
-        cx, cy = (ch[0] + ch[2]) / 2, (ch[1] + ch[3]) / 2
+        # By the glyph's left edge, not its centre: CJK punctuation may hang
+        # past a cell's right rule, and belongs to the cell it starts in.
+        cx, cy = min(ch[0] + 1.0, (ch[0] + ch[2]) / 2), (ch[1] + ch[3]) / 2
         if not (x_lo <= cx <= x_hi and y_lo <= cy <= y_hi):
             rest.append(ch)
             continue
@@ -169,19 +171,30 @@ def _row_key(row: list[Box]) -> tuple[str, ...]:
     return tuple(re.sub(r"\s+", "", b.text) for b in sorted(row, key=lambda b: b.x0) if b.text.strip())
 
 
-def stitch(prev: Table, nxt: Table) -> None:
-    """Append `nxt` (the top of a new page) to `prev`, in place."""
+def stitch(prev: Table, nxt: Table) -> bool:
+    """Append `nxt` (the top of a new page) to `prev`, in place; False when
+    `nxt` is a table of its own after all (left untouched)."""
     page = nxt.first_page
-    first, _ = _bands(nxt.boxes, page)
-    key = _row_key(first)
-    # A header row repeated on the new page is not data.
-    if len(key) >= 2 and not any(ch.isdigit() for t in key for ch in t):
-        earlier = {}
-        for b in prev.boxes:
-            earlier.setdefault((b.page, round(b.top)), []).append(b)
-        if any(_row_key(r) == key for r in earlier.values()):
-            nxt.boxes = [b for b in nxt.boxes if b not in first]
-            first = _bands(nxt.boxes, page)[0] if nxt.boxes else []
+    # Header rows repeated on the new page (one or several) are not data. But
+    # when the rows after them are header rows too, only the start of the
+    # header is alike: that is a new table with a header of its own.
+    earlier: dict[tuple[int, int], list[Box]] = {}
+    for b in prev.boxes:
+        earlier.setdefault((b.page, round(b.top)), []).append(b)
+    seen = {_row_key(r) for r in earlier.values()}
+    boxes = nxt.boxes
+    first = _bands(boxes, page)[0]
+    repeated = 0
+    while first:
+        key = _row_key(first)
+        if not _header_like(key) or key not in seen:
+            break
+        boxes = [b for b in boxes if b not in first]
+        repeated += 1
+        first = _bands(boxes, page)[0] if boxes else []
+    if repeated and first and _header_like(_row_key(first)):
+        return False
+    nxt.boxes = boxes
     # A row cut by the page break: every cell of the new page's first row sits
     # under a cell of the old page's last; the texts that go on are the long
     # ones that filled their cell to the break, fewer than the row had, and
@@ -205,6 +218,11 @@ def stitch(prev: Table, nxt: Table) -> None:
     prev.boxes += nxt.boxes
     prev.last_page = nxt.last_page
     prev.ends_page = nxt.ends_page
+    return True
+
+
+def _header_like(key: tuple[str, ...]) -> bool:
+    return len(key) >= 2 and not any(ch.isdigit() for t in key for ch in t)
 
 
 def to_grid(table: Table) -> Grid:
@@ -284,10 +302,9 @@ def _place(items: list, tables: list[Table], lines: list[tuple[float, str]], pno
         tab: Table = obj  # type: ignore[assignment]
         tab.ends_page = k == len(events) - 1
         prev = items[-1] if items else None
-        if (k == 0 and isinstance(prev, Table) and prev.ends_page and prev.last_page == pno - 1
-                and abs(prev.x0 - tab.x0) <= 3 * SNAP and abs(prev.x1 - tab.x1) <= 3 * SNAP):
-            stitch(prev, tab)
-        else:
+        if not (k == 0 and isinstance(prev, Table) and prev.ends_page and prev.last_page == pno - 1
+                and abs(prev.x0 - tab.x0) <= 3 * SNAP and abs(prev.x1 - tab.x1) <= 3 * SNAP
+                and stitch(prev, tab)):
             items.append(tab)
 
 

@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 from jixiao.cli import main
 from jixiao.pipeline import convert_file
 
-PDF = sorted(SAMPLES.glob("*.pdf"))
+PDF = sorted(SAMPLES.glob("*_n*_s*_*.pdf"))  # the corpus renderings (gold in tests/gold/corpus)
 
 
 @pytest.fixture(scope="module")

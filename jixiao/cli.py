@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
+from collections import defaultdict
 from pathlib import Path
 
 from . import __version__
@@ -13,6 +15,7 @@ EXAMPLE_QUERY = ("SELECT p.department, p.fiscal_year, p.project_name, p.total_sc
 
 def cmd_convert(args: argparse.Namespace) -> int:
     from .pipeline import convert_file
+    from .report import write_report
     from .sniff import collect
     from .store import write_all
 
@@ -20,10 +23,15 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if not files:
         print("jixiao: no input files found", file=sys.stderr)
         return 2
+    t0 = time.perf_counter()
     rows: dict[str, list[dict]] = {}
+    header_map: dict[tuple[str, str | None], list[float]] = defaultdict(list)
     failed = []
     for label, path in files:
         res = convert_file(label, path, args.pdf_engine)
+        for form in res.forms:
+            for text, column, score in form.header_map:
+                header_map[text, column].append(score)
         for name, recs in res.tables().items():
             rows.setdefault(name, []).extend(recs)
         if res.source["status"] != "ok":
@@ -33,13 +41,14 @@ def cmd_convert(args: argparse.Namespace) -> int:
             print(f"{s['status']:7s} {s['forms']:3d} forms  {label}" + (f"  ({s['error']})" if s["error"] else ""))
     out = Path(args.out)
     write_all(out, rows)
+    report = write_report(out, rows, header_map, time.perf_counter() - t0)
     n_forms, n_ind = len(rows.get("projects", [])), len(rows.get("indicators", []))
     n_failed = sum(s["status"] == "failed" for s in failed)
     print(f"\n{len(files)} files, {n_forms} forms, {n_ind} indicators, {n_failed} failed, "
           f"{len(failed) - n_failed} partial -> {out}/")
     for s in failed:
         print(f"  {s['status']}: {s['path']}: {s['error']}")
-    print(f'\nLook at the result:\n  jixiao query {out} "{EXAMPLE_QUERY}"')
+    print(f'\nLook at the result:\n  open {report}\n  jixiao query {out} "{EXAMPLE_QUERY}"')
     return 1 if failed else 0
 
 

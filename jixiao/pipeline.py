@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from jixiao.extract.grid import Document
+from jixiao.normalize import checks
 from jixiao.normalize.form import Row, read_forms
 from jixiao.normalize.records import Form
 
@@ -100,6 +101,8 @@ def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: 
         if keep_rows:
             result.rows = rows
         result.forms = read_forms(rows)
+        for form in result.forms:
+            form.findings += checks.run(form)
         source["forms"] = len(result.forms)
         unread = f"{len(doc.unread_pages)} of {doc.pages} pages not read (no text layer; OCR is off)"
         if result.forms and doc.unread_pages:

@@ -281,6 +281,13 @@ class FormReader:
                 state.update(value(placed.get("level1")), value(placed.get("level2")))
                 continue
             f.indicators.append(ind.build(placed, state))
+            if state.moved:
+                l2_raw, under = state.moved
+                f.findings.append(Finding("level2_group", "warning",
+                                          f"indicator {len(f.indicators) - 1}: {l2_raw} is a "
+                                          f"{f.indicators[-1].level1} level-2 but printed under {under}: "
+                                          f"read as {f.indicators[-1].level1}"))
+                state.moved = None
             l1_text = value(placed.get("level1"))
             if l1_text and state.l1_raw is not None:
                 labels.append((state.l1_raw, state.l1_weight))

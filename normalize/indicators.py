@@ -145,6 +145,7 @@ class LevelState:
         self.l2_raw: str | None = None
         self.header_weight = header_weight
         self.first_group: str | None = None
+        self.moved: tuple[str, str] | None = None  # (level-2, the level-1 label it was printed under)
 
     def update(self, l1_text: str | None, l2_text: str | None) -> None:
         canonical = levels.level1(l1_text) if l1_text else None
@@ -165,6 +166,7 @@ class LevelState:
                 self.l1 = group
                 self.first_group = self.first_group or group
             elif group and group != self.l1:
+                self.moved = (self.l2_raw, self.l1_raw or self.l1 or "")
                 self.l1, self.l1_raw, self.l1_weight = group, None, None
 
 

@@ -1,0 +1,213 @@
+"""DIR/report.html: one static page a person can read after a run.
+
+Totals, the files that failed and why, checks by kind with a link down to
+each form, the header mappings with their scores, and charts drawn as
+inline SVG (score distribution, execution rate against score, forms per year
+and per department). No script, no network: it opens from a file:// URL.
+"""
+from __future__ import annotations
+
+import html
+from collections import Counter, defaultdict
+from pathlib import Path
+
+CSS = """
+body{font:14px/1.45 system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px auto;max-width:1180px;
+color:#1d2733;padding:0 16px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #dde3ea;padding-bottom:4px}
+h3{font-size:15px;margin:18px 0 6px}.muted{color:#66727f}
+.cards{display:flex;gap:10px;flex-wrap:wrap}.card{border:1px solid #dde3ea;border-radius:6px;padding:8px 14px;min-width:110px}
+.card b{display:block;font-size:20px}.bad b{color:#b42318}.warn b{color:#b54708}
+table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border:1px solid #e3e8ee;padding:3px 6px;text-align:left;
+vertical-align:top}th{background:#f5f7fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.error{color:#b42318}.warning{color:#b54708}.charts{display:grid;grid-template-columns:1fr 1fr;gap:18px}
+figure{margin:0}figcaption{font-weight:600;margin-bottom:4px}svg text{font-size:11px;fill:#3b4754}
+a{color:#175cd3;text-decoration:none}a:hover{text-decoration:underline}
+"""
+
+
+def esc(x) -> str:
+    return html.escape("" if x is None else str(x))
+
+
+def write_report(out: Path, tables: dict[str, list[dict]], header_map: dict[tuple[str, str | None], list[float]],
+                 seconds: float) -> Path:
+    sources, projects = tables.get("sources", []), tables.get("projects", [])
+    indicators, checks = tables.get("indicators", []), tables.get("checks", [])
+    status = Counter(s["status"] for s in sources)
+    severity = Counter(c["severity"] for c in checks)
+    path_of = {s["source_id"]: s["path"] for s in sources}
+    parts = [f"<!doctype html><html lang=zh><head><meta charset=utf-8><title>jixiao run report</title>"
+             f"<style>{CSS}</style></head><body>",
+             "<h1>jixiao run report</h1>",
+             f"<p class=muted>{len(sources)} files converted in {seconds:.1f} s</p>",
+             "<div class=cards>",
+             _card("files", len(sources)), _card("ok", status.get("ok", 0)),
+             _card("partial", status.get("partial", 0), "warn"), _card("failed", status.get("failed", 0), "bad"),
+             _card("forms", len(projects)), _card("indicators", len(indicators)),
+             _card("check errors", severity.get("error", 0), "bad"),
+             _card("check warnings", severity.get("warning", 0), "warn"), "</div>"]
+    parts += _failures(sources)
+    parts += _charts(projects)
+    parts += _checks(checks, path_of)
+    parts += _headers(header_map)
+    parts += _forms(projects, indicators, checks, path_of)
+    parts.append("</body></html>")
+    path = out / "report.html"
+    tmp = path.with_suffix(".html.tmp")
+    tmp.write_text("\n".join(parts), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def _card(label: str, n: int, kind: str = "") -> str:
+    return f"<div class='card {kind if n else ''}'><b>{n}</b>{esc(label)}</div>"
+
+
+def _failures(sources: list[dict]) -> list[str]:
+    bad = [s for s in sources if s["status"] != "ok"]
+    out = ["<h2 id=failures>Files not fully read</h2>"]
+    if not bad:
+        return out + ["<p class=muted>None: every file was read.</p>"]
+    out.append("<table><tr><th>file</th><th>status</th><th>forms</th><th>reason</th></tr>")
+    out += [f"<tr><td>{esc(s['path'])}</td><td>{esc(s['status'])}</td><td class=n>{s['forms']}</td>"
+            f"<td>{esc(s['error'])}</td></tr>" for s in bad]
+    return out + ["</table>"]
+
+
+def _checks(checks: list[dict], path_of: dict[str, str]) -> list[str]:
+    out = ["<h2 id=checks>Checks</h2>"]
+    if not checks:
+        return out + ["<p class=muted>No findings: every check passed.</p>"]
+    by_kind: dict[str, list[dict]] = defaultdict(list)
+    for c in checks:
+        by_kind[c["check"]].append(c)
+    out.append("<table><tr><th>check</th><th>severity</th><th>findings</th></tr>")
+    for kind, rows in sorted(by_kind.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        sev = "error" if any(r["severity"] == "error" for r in rows) else "warning"
+        out.append(f"<tr><td><a href='#check-{esc(kind)}'>{esc(kind)}</a></td><td class={sev}>{sev}</td>"
+                   f"<td class=n>{len(rows)}</td></tr>")
+    out.append("</table>")
+    for kind, rows in sorted(by_kind.items()):
+        out.append(f"<h3 id='check-{esc(kind)}'>{esc(kind)} ({len(rows)})</h3><table>"
+                   "<tr><th>form</th><th>severity</th><th>detail</th></tr>")
+        for r in rows:
+            where = (f"<a href='#form-{esc(r['form_id'])}'>{esc(r['form_id'])}</a>" if r["form_id"]
+                     else esc(path_of.get(r["source_id"], r["source_id"])))
+            out.append(f"<tr><td>{where}</td><td class={esc(r['severity'])}>{esc(r['severity'])}</td>"
+                       f"<td>{esc(r['detail'])}</td></tr>")
+        out.append("</table>")
+    return out
+
+
+def _headers(header_map: dict[tuple[str, str | None], list[float]]) -> list[str]:
+    out = ["<h2 id=headers>Header mappings</h2>",
+           "<p class=muted>Each printed header cell, the column it was read as and the match score "
+           "(100 is an exact vocabulary word; below 80 is reported in checks).</p>",
+           "<table><tr><th>printed header</th><th>column</th><th>score</th><th>forms</th></tr>"]
+    for (text, col), scores in sorted(header_map.items(), key=lambda kv: (min(kv[1]), kv[0][0])):
+        low = min(scores)
+        cls = "error" if col is None else ("warning" if low < 80 else "")
+        out.append(f"<tr><td>{esc(text)}</td><td class='{cls}'>{esc(col or 'unmapped')}</td>"
+                   f"<td class=n>{low:g}</td><td class=n>{len(scores)}</td></tr>")
+    return out + ["</table>"]
+
+
+def _forms(projects, indicators, checks, path_of) -> list[str]:
+    n_ind = Counter(i["form_id"] for i in indicators)
+    n_chk = Counter(c["form_id"] for c in checks if c["form_id"])
+    out = ["<h2 id=forms>Forms</h2><table><tr><th>form</th><th>file</th><th>year</th><th>department</th>"
+           "<th>project</th><th>score</th><th>indicators</th><th>findings</th></tr>"]
+    for p in projects:
+        fid = p["form_id"]
+        score = "" if p["total_score"] is None else f"{p['total_score']:g}"
+        out.append(f"<tr id='form-{esc(fid)}'><td>{esc(fid)}</td><td>{esc(path_of.get(p['source_id']))}</td>"
+                   f"<td>{esc(p['fiscal_year'])}</td><td>{esc(p['department'])}</td><td>{esc(p['project_name'])}</td>"
+                   f"<td class=n>{score}</td><td class=n>{n_ind[fid]}</td><td class=n>{n_chk[fid]}</td></tr>")
+    return out + ["</table>"]
+
+
+# --- charts ---------------------------------------------------------------------------------------
+
+W, H, PAD = 520, 240, 36
+
+
+def _charts(projects: list[dict]) -> list[str]:
+    scores = [p["total_score"] for p in projects if p["total_score"] is not None]
+    bins = Counter(min(int(s // 5), 19) for s in scores if 0 <= s <= 100)
+    hist = _bars([(f"{5 * b}", bins.get(b, 0)) for b in range(20)], "total score (bins of 5)")
+    pts = [(p["execution_rate"], p["total_score"]) for p in projects
+           if p["execution_rate"] is not None and p["total_score"] is not None]
+    years = Counter(str(p["fiscal_year"] or "?") for p in projects)
+    depts = Counter((p["department"] or "?") for p in projects).most_common(12)
+    return ["<h2 id=charts>Charts</h2><div class=charts>",
+            _figure("Score distribution", hist),
+            _figure("Execution rate against score", _scatter(pts)),
+            _figure("Forms per year", _bars(sorted(years.items()), "fiscal year")),
+            _figure("Forms per department (top 12)", _hbars(depts)), "</div>"]
+
+
+def _figure(title: str, svg: str) -> str:
+    return f"<figure><figcaption>{esc(title)}</figcaption>{svg}</figure>"
+
+
+def _svg(body: list[str]) -> str:
+    return (f"<svg viewBox='0 0 {W} {H}' width='100%' role=img xmlns='http://www.w3.org/2000/svg'>"
+            + "".join(body) + "</svg>")
+
+
+def _bars(items: list[tuple[str, int]], xlabel: str) -> str:
+    if not items:
+        return _svg([f"<text x='{W / 2}' y='{H / 2}' text-anchor=middle>no data</text>"])
+    top = max(n for _, n in items) or 1
+    bw = (W - 2 * PAD) / len(items)
+    body = [f"<line x1={PAD} y1={H - PAD} x2={W - PAD} y2={H - PAD} stroke='#99a3ad'/>"]
+    for k, (label, n) in enumerate(items):
+        h = (H - 2 * PAD) * n / top
+        x = PAD + k * bw
+        body.append(f"<rect x='{x + 1:.1f}' y='{H - PAD - h:.1f}' width='{bw - 2:.1f}' height='{h:.1f}' "
+                    f"fill='#4e79a7'><title>{esc(label)}: {n}</title></rect>")
+        if len(items) <= 24:
+            body.append(f"<text x='{x + bw / 2:.1f}' y='{H - PAD + 13}' text-anchor=middle>{esc(label)}</text>")
+        if n:
+            body.append(f"<text x='{x + bw / 2:.1f}' y='{H - PAD - h - 3:.1f}' text-anchor=middle>{n}</text>")
+    body.append(f"<text x='{W / 2}' y='{H - 6}' text-anchor=middle>{esc(xlabel)}</text>")
+    return _svg(body)
+
+
+def _hbars(items: list[tuple[str, int]]) -> str:
+    if not items:
+        return _svg([f"<text x='{W / 2}' y='{H / 2}' text-anchor=middle>no data</text>"])
+    top = max(n for _, n in items) or 1
+    bh = (H - 10) / len(items)
+    left = 200
+    body = []
+    for k, (label, n) in enumerate(items):
+        w = (W - left - 40) * n / top
+        y = 5 + k * bh
+        body.append(f"<text x='{left - 6}' y='{y + bh * 0.7:.1f}' text-anchor=end>{esc(label[:16])}</text>")
+        body.append(f"<rect x='{left}' y='{y + 1:.1f}' width='{w:.1f}' height='{bh - 2:.1f}' fill='#59a14f'>"
+                    f"<title>{esc(label)}: {n}</title></rect>")
+        body.append(f"<text x='{left + w + 4:.1f}' y='{y + bh * 0.7:.1f}'>{n}</text>")
+    return _svg(body)
+
+
+def _scatter(points: list[tuple[float, float]]) -> str:
+    body = [f"<line x1={PAD} y1={H - PAD} x2={W - PAD} y2={H - PAD} stroke='#99a3ad'/>",
+            f"<line x1={PAD} y1={PAD / 2} x2={PAD} y2={H - PAD} stroke='#99a3ad'/>",
+            f"<text x='{W / 2}' y='{H - 6}' text-anchor=middle>execution rate (0–110%)</text>",
+            f"<text x='10' y='{H / 2}' transform='rotate(-90 10 {H / 2})' text-anchor=middle>total score</text>"]
+    for v, label in ((0, "0"), (0.5, "50%"), (1.0, "100%")):
+        x = PAD + (W - 2 * PAD) * v / 1.1
+        body.append(f"<text x='{x:.1f}' y='{H - PAD + 13}' text-anchor=middle>{label}</text>")
+    for v in (0, 50, 100):
+        y = H - PAD - (H - 1.5 * PAD) * v / 100
+        body.append(f"<text x='{PAD - 4}' y='{y + 4:.1f}' text-anchor=end>{v}</text>")
+    for rate, score in points:
+        x = PAD + (W - 2 * PAD) * min(max(rate, 0), 1.1) / 1.1
+        y = H - PAD - (H - 1.5 * PAD) * min(max(score, 0), 100) / 100
+        body.append(f"<circle cx='{x:.1f}' cy='{y:.1f}' r=3 fill='#e15759' fill-opacity=0.6>"
+                    f"<title>{rate:.2%}, {score:g}</title></circle>")
+    if not points:
+        body.append(f"<text x='{W / 2}' y='{H / 2}' text-anchor=middle>no data</text>")
+    return _svg(body)

@@ -1,0 +1,130 @@
+"""Consistency checks on a read form: which records a warehouse user should
+not trust as they are. Each finding has a stable name, a severity (`error`:
+the record is likely wrong; `warning`: worth a look) and one line with the
+numbers. No finding means the check passed.
+
+The reader adds its own while reading (`unmapped_header`,
+`low_confidence_header`, `level2_group`, `summary_layout`); these run on the
+finished record:
+
+- `weights_sum`   indicator weights + the execution weight against 总分's
+                  weight. Two conventions occur: 90 points of indicators plus
+                  10 of execution, or indicators alone worth 100 with 总分
+                  leaving execution out; a form consistent under either passes.
+- `score_sum`     the same for the scores.
+- `score_exceeds_weight`  a score above its weight (indicator, execution, 总分).
+- `execution_rate`  the printed 执行率 against executed / adjusted budget.
+- `funds_sum`     fiscal + carryover + other against the total line.
+- `score_rule`    a quantitative indicator whose score contradicts its target
+                  and actual under the usual rule (actual/target × weight,
+                  capped at the weight, for >= targets; the reverse for <=).
+- `no_indicators` a form without indicator rows.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .records import Finding, Form, Indicator
+
+ROUNDING = 0.05  # points: a gap this small between sums is rounding, not an error
+RATE_TOLERANCE = 0.005  # a rate printed as a whole percent is off by up to half a point
+# Fund lines printed in 万元 to two decimals are each rounded to 100 yuan, so
+# their sum may miss the total by that much per line.
+FUNDS_QUANTUM = {"万元": Decimal(100), "元": Decimal("0.01")}
+
+
+def run(form: Form) -> list[Finding]:
+    if form.form_type != "project_self_evaluation":
+        return _no_indicators(form)
+    return (_sums(form, "weights_sum", "weight", form.execution_weight, form.total_weight)
+            + _sums(form, "score_sum", "score", form.execution_score, form.total_score)
+            + _exceeds(form) + _rate(form) + _funds(form) + _score_rule(form) + _no_indicators(form))
+
+
+def _g(x) -> str:
+    return f"{float(x):g}"
+
+
+def _sums(form: Form, check: str, field: str, execution: float | None, total: float | None) -> list[Finding]:
+    values = [getattr(i, field) for i in form.indicators if getattr(i, field) is not None]
+    if total is None or not values:
+        return []
+    indicators = sum(values)
+    with_execution = indicators + (execution or 0.0)
+    if abs(with_execution - total) <= ROUNDING or abs(indicators - total) <= ROUNDING:
+        return []
+    what = "weights" if field == "weight" else "scores"
+    exe = f" + execution {_g(execution)} = {_g(round(with_execution, 4))}" if execution is not None else ""
+    return [Finding(check, "error", f"indicator {what} add up to {_g(round(indicators, 4))}{exe}; "
+                                    f"总分 {'weight' if field == 'weight' else 'score'} is {_g(total)}")]
+
+
+def _exceeds(form: Form) -> list[Finding]:
+    out = []
+    pairs = [(f"indicator {j} ({i.name or i.level2 or '?'})", i.score, i.weight) for j, i in enumerate(form.indicators)]
+    pairs += [("execution", form.execution_score, form.execution_weight), ("总分", form.total_score, form.total_weight)]
+    for what, score, weight in pairs:
+        if score is not None and weight is not None and score > weight + 1e-9:
+            out.append(Finding("score_exceeds_weight", "error", f"{what}: score {_g(score)} > weight {_g(weight)}"))
+    return out
+
+
+def _rate(form: Form) -> list[Finding]:
+    rate, executed, adjusted = form.execution_rate, form.executed_yuan, form.budget_adjusted_yuan
+    if rate is None or executed is None or not adjusted:
+        return []
+    computed = float(executed / adjusted)
+    if abs(computed - rate) <= RATE_TOLERANCE:
+        return []
+    return [Finding("execution_rate", "error", f"执行率 printed {rate:.2%} but executed {_g(executed)} / "
+                                               f"adjusted {_g(adjusted)} = {computed:.2%}")]
+
+
+def _funds(form: Form) -> list[Finding]:
+    lines = {f.fund_kind: f for f in form.funds}
+    total = lines.get("total")
+    parts = [lines[k] for k in ("fiscal", "carryover", "other") if k in lines]
+    if total is None or not parts:
+        return []
+    out = []
+    for col, label in (("budget_initial_yuan", "年初预算数"), ("budget_adjusted_yuan", "全年预算数"),
+                       ("executed_yuan", "全年执行数")):
+        t = getattr(total, col)
+        given = [getattr(p, col) for p in parts if getattr(p, col) is not None]
+        if t is None or not given:
+            continue
+        s = sum(given, Decimal(0))
+        if abs(s - t) > FUNDS_QUANTUM.get(form.amount_unit or "元", Decimal(1)) * len(given):
+            out.append(Finding("funds_sum", "error", f"{label}: fund lines add up to {_g(s)} yuan, "
+                                                     f"the total line says {_g(t)}"))
+    return out
+
+
+def expected_score(i: Indicator) -> float | None:
+    """actual/target × weight capped at the weight (>=, >), target/actual × weight
+    (<=, <); None when the indicator is not quantitative enough to say."""
+    if None in (i.target_value, i.actual_value, i.weight, i.score) or i.target_op not in (">=", ">", "<=", "<"):
+        return None
+    if i.actual_unit is not None and i.target_unit is not None and i.actual_unit != i.target_unit:
+        return None
+    t, a = i.target_value, i.actual_value
+    if t <= 0 or a <= 0:
+        return None
+    ratio = a / t if i.target_op in (">=", ">") else t / a
+    return min(ratio, 1.0) * i.weight
+
+
+def _score_rule(form: Form) -> list[Finding]:
+    out = []
+    for j, i in enumerate(form.indicators):
+        exp = expected_score(i)
+        if exp is None or abs(exp - i.score) <= ROUNDING + 0.01 * i.weight:
+            continue
+        out.append(Finding("score_rule", "warning",
+                           f"indicator {j} ({i.name or i.level2 or '?'}): target {i.target_raw}, actual "
+                           f"{i.actual_raw}, weight {_g(i.weight)} -> the rule gives {exp:.2f}, scored {_g(i.score)}"))
+    return out
+
+
+def _no_indicators(form: Form) -> list[Finding]:
+    return [] if form.indicators else [Finding("no_indicators", "error", "form has no indicator rows")]

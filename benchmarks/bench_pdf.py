@@ -22,8 +22,8 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
 def run_jixiao(files: list[str]) -> int:
+    from jixiao.dataset import Dataset
     from jixiao.pipeline import convert_file
-    from jixiao.store import write_all
 
     rows: dict[str, list] = {}
     pages = 0
@@ -33,7 +33,7 @@ def run_jixiao(files: list[str]) -> int:
         for k, v in res.tables().items():
             rows.setdefault(k, []).extend(v)
     with tempfile.TemporaryDirectory() as out:
-        write_all(Path(out), rows)
+        Dataset(Path(out)).write_batch(rows)
     return pages
 
 

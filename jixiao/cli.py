@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-import time
-from collections import defaultdict
 from pathlib import Path
 
 from . import __version__
@@ -14,42 +13,40 @@ EXAMPLE_QUERY = ("SELECT p.department, p.fiscal_year, p.project_name, p.total_sc
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from .pipeline import convert_file
+    from .batch import Options, run
+    from .dataset import Busy, Dataset
     from .report import write_report
     from .sniff import collect
-    from .store import write_all
 
     files = collect(args.paths)
     if not files:
         print("jixiao: no input files found", file=sys.stderr)
         return 2
-    t0 = time.perf_counter()
-    rows: dict[str, list[dict]] = {}
-    header_map: dict[tuple[str, str | None], list[float]] = defaultdict(list)
-    failed = []
-    for label, path in files:
-        res = convert_file(label, path, args.pdf_engine)
-        for form in res.forms:
-            for text, column, score in form.header_map:
-                header_map[text, column].append(score)
-        for name, recs in res.tables().items():
-            rows.setdefault(name, []).extend(recs)
-        if res.source["status"] != "ok":
-            failed.append(res.source)
-        if not args.quiet:
-            s = res.source
-            print(f"{s['status']:7s} {s['forms']:3d} forms  {label}" + (f"  ({s['error']})" if s["error"] else ""))
     out = Path(args.out)
-    write_all(out, rows)
-    report = write_report(out, rows, header_map, time.perf_counter() - t0)
-    n_forms, n_ind = len(rows.get("projects", [])), len(rows.get("indicators", []))
-    n_failed = sum(s["status"] == "failed" for s in failed)
-    print(f"\n{len(files)} files, {n_forms} forms, {n_ind} indicators, {n_failed} failed, "
-          f"{len(failed) - n_failed} partial -> {out}/")
-    for s in failed:
+    opts = Options(workers=args.workers, batch_files=args.batch_files, timeout=args.timeout or None,
+                   max_memory_mb=args.max_memory or None, force=args.force, retry_failed=args.retry_failed,
+                   pdf_engine=args.pdf_engine, engine=args.engine, ray_address=args.ray_address,
+                   progress=False if args.quiet else None)
+    try:
+        summary = run(files, out, opts, log=(lambda s: None) if args.quiet else
+                      (lambda s: print(s, file=sys.stderr, flush=True)))
+    except Busy as exc:
+        print(f"jixiao: {exc}", file=sys.stderr)
+        return 2
+    data = Dataset(out)
+    whole = {t: data.read(t).to_pylist() for t in ("sources", "projects", "checks")}
+    whole["indicators"] = data.read("indicators", ["form_id"]).to_pylist()
+    report = write_report(out, whole, summary.header_map, summary.seconds)
+    n_failed = sum(s["status"] == "failed" for s in summary.failed)
+    rate = summary.pages / summary.seconds if summary.seconds else 0.0
+    print(f"{summary.files} files converted ({summary.skipped} already in {out} or repeated, skipped): "
+          f"{summary.forms} forms, {summary.indicators} indicators, {n_failed} failed, "
+          f"{len(summary.failed) - n_failed} partial; {summary.seconds:.1f} s, {rate:.1f} pages/s")
+    for s in summary.failed:
         print(f"  {s['status']}: {s['path']}: {s['error']}")
-    print(f'\nLook at the result:\n  open {report}\n  jixiao query {out} "{EXAMPLE_QUERY}"')
-    return 1 if failed else 0
+    print(f"\n{out}/ now holds {len(whole['sources'])} files, {len(whole['projects'])} forms. Look at it:\n"
+          f"  open {report}\n  jixiao query {out} \"{EXAMPLE_QUERY}\"")
+    return 1 if summary.failed else 0
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
@@ -89,14 +86,10 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 def cmd_query(args: argparse.Namespace) -> int:
     import duckdb
 
+    from .dataset import duckdb_views
+
     con = duckdb.connect()
-    base = Path(args.dir)
-    for name in ("sources", "projects", "funds", "indicators", "checks"):
-        for p in (base / f"{name}.parquet", base / name):
-            if p.exists():
-                src = str(p) if p.is_file() else str(p / "**" / "*.parquet")
-                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{src}', hive_partitioning=true)")
-                break
+    duckdb_views(con, Path(args.dir))
     res = con.execute(args.sql)
     print(res.fetchdf().to_string(max_colwidth=args.width))
     return 0
@@ -110,6 +103,15 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("paths", nargs="+")
     c.add_argument("--out", required=True, help="output folder")
     c.add_argument("--quiet", action="store_true", help="only the summary")
+    c.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: one per core)")
+    c.add_argument("--timeout", type=float, default=300, help="seconds per file before it is failed (0: none)")
+    c.add_argument("--max-memory", type=int, default=4096, help="MB of memory per worker (0: no limit)")
+    c.add_argument("--force", action="store_true", help="convert files already in the output again")
+    c.add_argument("--retry-failed", action="store_true", help="convert files that failed before again")
+    c.add_argument("--batch-files", type=int, default=200, help="files per written batch")
+    c.add_argument("--engine", choices=["local", "ray"], default="local",
+                   help="local worker processes, or Ray tasks (pip install 'jixiao[ray]')")
+    c.add_argument("--ray-address", help="Ray cluster to run on (default: a local Ray for the run)")
     c.add_argument("--pdf-engine", choices=["pdfium", "pdfplumber", "camelot"], default="pdfium",
                    help="what reads a PDF's characters and ruled tables (default: pdfium, the fastest)")
     c.set_defaults(func=cmd_convert)

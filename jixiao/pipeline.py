@@ -78,22 +78,52 @@ def rows_of(doc: Document) -> list[Row]:
     return rows
 
 
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def failed_source(label: str, path: Path, error: str | None, seconds: float = 0.0) -> dict:
+    """The sources row of a file, as failed with `error` until it succeeds."""
+    digest = sha256_of(path) if path.is_file() else hashlib.sha256(b"").hexdigest()
+    fmt = sniff(path) if path.is_file() else None
+    return {"source_id": digest[:16], "path": label, "format": fmt or "unknown", "sha256": digest,
+            "pages": None, "forms": 0, "status": "failed", "error": error, "extractor": "none",
+            "seconds": round(seconds, 6)}
+
+
+MAGIC = {b"MZ": "a Windows executable", b"\x7fELF": "a Linux executable", b"PK\x03\x04": "a ZIP archive",
+         b"Rar!": "a RAR archive", b"\x1f\x8b": "a gzip archive", b"7z\xbc\xaf": "a 7-Zip archive",
+         b"GIF8": "a GIF image", b"<!DOCTYPE": "an HTML page", b"<html": "an HTML page"}
+
+
+def not_a_document(path: Path) -> str:
+    """Why a file is none of the formats read: what its first bytes say it is."""
+    head = path.read_bytes()[:16]
+    what = next((v for k, v in MAGIC.items() if head.startswith(k)), None)
+    named = path.suffix.lower().lstrip(".") or "no extension"
+    if what:
+        return f"not a disclosure document: named .{named} but its content is {what}"
+    return f"unknown format (named .{named}; first bytes {head[:8]!r})"
+
+
 def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: bool = False) -> FileResult:
     """Extract and normalize one file. `keep_rows` keeps the grid rows on the
     result (for `jixiao inspect`; a batch run lets them go)."""
     t0 = time.perf_counter()
-    data = path.read_bytes() if path.is_file() else b""
-    digest = hashlib.sha256(data).hexdigest()
-    fmt = sniff(path) if path.is_file() else None
-    source = {"source_id": digest[:16], "path": label, "format": fmt or "unknown", "sha256": digest,
-              "pages": None, "forms": 0, "status": "failed", "error": None, "extractor": "none",
-              "seconds": 0.0}
+    source = failed_source(label, path, None)
+    fmt = source["format"] if source["format"] != "unknown" else None
     result = FileResult(source)
     try:
         if not path.is_file():
             raise FileNotFoundError(f"no such file: {label}")
-        if not data:
+        if path.stat().st_size == 0:
             raise ValueError("empty file (0 bytes)")
+        if fmt is None:
+            raise NoExtractor(not_a_document(path))
         doc = extractor_for(fmt, pdf_engine)(path)
         source["extractor"], source["pages"] = doc.extractor, doc.pages
         result.file_findings += [("extraction", "warning", n) for n in doc.notes]

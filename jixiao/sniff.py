@@ -13,11 +13,11 @@ def sniff(path: Path) -> str | None:
     """`pdf`, `docx`, `xlsx`, `xls`, `image`, `txt`, or None when unknown."""
     try:
         with open(path, "rb") as fh:
-            head = fh.read(8)
+            head = fh.read(1024)
     except OSError:
         return None
-    if head.startswith(b"%PDF"):
-        return "pdf"
+    if head.startswith(b"%PDF") or (b"%PDF-" in head and path.suffix.lower() == ".pdf"):
+        return "pdf"  # (some writers put junk before the header; readers allow 1 KB of it)
     if head.startswith(b"PK\x03\x04"):
         try:
             names = set(zipfile.ZipFile(path).namelist())
@@ -32,7 +32,10 @@ def sniff(path: Path) -> str | None:
         return "xls"
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
         return "image"
-    return DOC_EXTENSIONS.get(path.suffix.lower())
+    # Only text goes by its name alone: a .pdf, .docx or .xls whose bytes are
+    # something else (a renamed executable, an HTML page) is not that format.
+    ext = DOC_EXTENSIONS.get(path.suffix.lower())
+    return ext if ext == "txt" else None
 
 
 def collect(paths: list[str]) -> list[tuple[str, Path]]:

@@ -1,16 +1,10 @@
-"""Write the canonical tables as Parquet with the contract's exact types.
-
-Each table is written to a temporary file in the output folder and renamed
-into place, so a crash never leaves a half-written table.
-"""
+"""The contract's tables as Arrow, with its exact types (schemas/tables.toml).
+Where they are written: `jixiao.dataset`."""
 from __future__ import annotations
 
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from jixiao.schemas import tables
 
@@ -39,15 +33,3 @@ def to_arrow(table: str, rows: list[dict]) -> pa.Table:
     cols = tables()[table]
     data = {c.name: [_coerce(r.get(c.name), c.type) for r in rows] for c in cols}
     return pa.Table.from_pydict(data, schema=arrow_schema(table))
-
-
-def write_atomic(table: pa.Table, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
-
-
-def write_all(out: Path, rows: dict[str, list[dict]]) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for name in tables():
-        write_atomic(to_arrow(name, rows.get(name, [])), out / f"{name}.parquet")

@@ -7,7 +7,6 @@ import math
 import re
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,8 +27,10 @@ def norm(v):
 
 
 def read_tables(out: Path) -> dict[str, list[dict]]:
-    return {name: pq.read_table(out / f"{name}.parquet").to_pylist()
-            for name in ("sources", "projects", "funds", "indicators", "checks")}
+    from jixiao.dataset import Dataset
+
+    data = Dataset(out)
+    return {name: data.read(name).to_pylist() for name in ("sources", "projects", "funds", "indicators", "checks")}
 
 
 def compare(gold: dict, tables: dict[str, list[dict]]) -> tuple[int, list[str]]:

@@ -10,6 +10,7 @@ from jixiao.normalize.records import Form, Fund, Indicator
 from jixiao.schemas import tables
 
 from jixiao.cli import main
+from jixiao.dataset import FORM_TABLES, Dataset, file_schema
 from jixiao.store import arrow_schema
 
 ARROW = {"string": pa.string(), "int16": pa.int16(), "int32": pa.int32(), "float64": pa.float64(),
@@ -34,27 +35,52 @@ def test_parquet_types_are_exact(tmp_path):
     seed = next(SAMPLES.glob("000_*.txt"))
     assert main(["convert", str(seed), "--out", str(tmp_path), "--quiet"]) == 0
     for name in tables():
-        schema = pq.read_schema(tmp_path / f"{name}.parquet")
-        assert schema.names == [c.name for c in tables()[name]]
+        parts = sorted((tmp_path / name).rglob("part-*.parquet"))
+        assert parts, name
+        for part in parts:
+            schema = pq.read_schema(part)
+            # The partition column lives in the path (hive); the rest is the contract, in order.
+            assert schema.equals(file_schema(name), check_metadata=False), (name, part)
+            if name in FORM_TABLES:
+                assert part.parent.name.startswith("fiscal_year="), part
+        read = Dataset(tmp_path).read(name).schema
+        assert read.names == [c.name for c in tables()[name]]
         for c in tables()[name]:
-            assert schema.field(c.name).type == ARROW[c.type], (name, c.name)
-        assert schema.equals(arrow_schema(name), check_metadata=False)
+            assert read.field(c.name).type == ARROW[c.type], (name, c.name)
+        assert read.equals(arrow_schema(name), check_metadata=False)
+    assert (tmp_path / "projects" / "fiscal_year=2021").is_dir()
     t = read_tables(tmp_path)
     p = t["projects"][0]
     assert str(p["budget_adjusted_yuan"]) == "1387798.78"
     assert p["fiscal_year"] == 2021 and p["form_id"] == f"{t['sources'][0]['source_id']}-000"
     assert len(t["sources"][0]["source_id"]) == 16 and len(t["sources"][0]["sha256"]) == 64
-    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*"))
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def _rows(out):
+    """Every table as sorted rows, timings left out: what two runs must agree on."""
+    t = read_tables(out)
+    for s in t["sources"]:
+        s.pop("seconds")
+    return {k: sorted(v, key=repr) for k, v in t.items()}
 
 
 def test_rerun_is_idempotent(tmp_path):
     seeds = [str(p) for p in sorted(SAMPLES.glob("00[134]_*.txt"))]
     main(["convert", *seeds, "--out", str(tmp_path / "a"), "--quiet"])
     main(["convert", *seeds, "--out", str(tmp_path / "b"), "--quiet"])
-    a, b = read_tables(tmp_path / "a"), read_tables(tmp_path / "b")
-    for s in a["sources"] + b["sources"]:
-        s.pop("seconds")
-    assert a == b
+    first = _rows(tmp_path / "a")
+    assert first == _rows(tmp_path / "b")
+    # Over the same folder again: nothing is added, nothing duplicated ...
+    parts = sorted((tmp_path / "a").rglob("part-*.parquet"))
+    assert main(["convert", *seeds, "--out", str(tmp_path / "a"), "--quiet"]) == 0
+    assert sorted((tmp_path / "a").rglob("part-*.parquet")) == parts
+    # ... a new file is added alone, and --force redoes a file without duplicating it.
+    main(["convert", *seeds, str(next(SAMPLES.glob("000_*.txt"))), "--out", str(tmp_path / "a"), "--quiet"])
+    main(["convert", seeds[0], "--out", str(tmp_path / "a"), "--quiet", "--force"])
+    grown = _rows(tmp_path / "a")
+    assert len(grown["sources"]) == 4 and len({s["source_id"] for s in grown["sources"]}) == 4
+    assert len({p["form_id"] for p in grown["projects"]}) == len(grown["projects"]) == len(first["projects"]) + 1
 
 
 def test_bad_inputs_fail_alone_and_the_batch_goes_on(tmp_path, capsys):

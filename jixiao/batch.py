@@ -1,0 +1,264 @@
+"""Converting many files: in parallel, resumable, with a time and memory
+limit per file, into the dataset of `jixiao.dataset`.
+
+Files go to worker processes (pebble's pool: it kills a worker that overruns
+its file's time limit and replaces it); results come back as plain rows and
+are written in bounded batches, so memory stays flat however many files
+there are. A file whose sha256 is already committed is skipped (`force`
+redoes it). `engine="ray"` runs the same per-file function as Ray tasks.
+"""
+from __future__ import annotations
+
+import resource
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, wait
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .dataset import Dataset
+from .pipeline import convert_file, failed_source, sha256_of
+
+
+@dataclass
+class Options:
+    workers: int = 1
+    batch_files: int = 200  # files per written batch: bounds memory and the work a kill can lose
+    timeout: float | None = 300.0  # seconds per file
+    max_memory_mb: int | None = 4096  # address space per worker
+    force: bool = False
+    retry_failed: bool = False
+    pdf_engine: str = "pdfium"
+    engine: str = "local"  # or "ray"
+    ray_address: str | None = None
+    progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    skipped: int = 0
+    forms: int = 0
+    indicators: int = 0
+    pages: int = 0
+    failed: list[dict] = field(default_factory=list)  # sources rows not ok
+    header_map: dict[tuple[str, str | None], list[float]] = field(default_factory=lambda: defaultdict(list))
+    seconds: float = 0.0
+
+
+def work(label: str, path: str, pdf_engine: str) -> dict:
+    """One file, in a worker: its rows and header matches, all picklable."""
+    res = convert_file(label, Path(path), pdf_engine)
+    return {"tables": res.tables(),
+            "headers": [(t, c, s) for f in res.forms for t, c, s in f.header_map]}
+
+
+def limit_memory(max_mb: int | None) -> None:
+    """Worker initializer: past this much address space an allocation fails
+    with MemoryError, which the pipeline records as the file's reason."""
+    if max_mb:
+        cap = max_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def plan(files: list[tuple[str, Path]], data: Dataset, opts: Options) -> tuple[list[tuple[str, Path]], int]:
+    """The files still to convert, each content once; and how many were skipped."""
+    done = data.committed()
+    redo = set()
+    todo, seen, skipped = [], set(), 0
+    for label, path in files:
+        sid = sha256_of(path)[:16] if path.is_file() else None
+        if sid is not None and sid in seen:
+            skipped += 1
+            continue
+        seen.add(sid)
+        if sid in done and not (opts.force or (opts.retry_failed and done[sid] != "ok")):
+            skipped += 1
+            continue
+        if sid in done:
+            redo.add(sid)
+        todo.append((label, path))
+    data.forget(redo)
+    return todo, skipped
+
+
+def run(files: list[tuple[str, Path]], out: Path, opts: Options,
+        log: Callable[[str], None] = lambda s: print(s, file=sys.stderr)) -> Summary:
+    t0 = time.perf_counter()
+    data = Dataset(out)
+    data.lock()
+    try:
+        removed = data.repair()
+        if removed:
+            log(f"removed {removed} rows left by an interrupted run")
+        todo, skipped = plan(files, data, opts)
+        summary = Summary(files=len(todo), skipped=skipped)
+        progress = Progress(len(todo), opts.progress, log)
+        results = _ray(todo, opts) if opts.engine == "ray" else _local(todo, opts)
+        batch: dict[str, list[dict]] = defaultdict(list)
+        in_batch = 0
+        for result in results:
+            _add(summary, result)
+            for name, recs in result["tables"].items():
+                batch[name].extend(recs)
+            in_batch += 1
+            src = result["tables"]["sources"][0]
+            progress.step(len(result["tables"]["projects"]), src["status"] != "ok", src["pages"] or 0)
+            if in_batch >= opts.batch_files:
+                data.write_batch(batch)
+                batch, in_batch = defaultdict(list), 0
+        if in_batch:
+            data.write_batch(batch)
+        progress.close()
+    finally:
+        data.unlock()
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _add(summary: Summary, result: dict) -> None:
+    t = result["tables"]
+    src = t["sources"][0]
+    summary.forms += len(t["projects"])
+    summary.indicators += len(t["indicators"])
+    summary.pages += src["pages"] or 0
+    if src["status"] != "ok":
+        summary.failed.append(src)
+    for text, col, score in result["headers"]:
+        summary.header_map[text, col].append(score)
+
+
+def _failure(label: str, path: Path, reason: str, seconds: float) -> dict:
+    src = failed_source(label, path, reason, seconds)
+    return {"tables": {"sources": [src], "projects": [], "funds": [], "indicators": [], "checks": []},
+            "headers": []}
+
+
+def _local(todo: list[tuple[str, Path]], opts: Options) -> Iterator[dict]:
+    """A pool of worker processes, at most a few files in flight per worker
+    (so finished results never pile up in memory)."""
+    from pebble import ProcessExpired, ProcessPool
+
+    if opts.workers <= 1 and not opts.timeout and not opts.max_memory_mb:
+        for label, path in todo:  # no limits asked for: no pool to pay for
+            yield work(label, str(path), opts.pdf_engine)
+        return
+    window = max(2, 4 * opts.workers)
+    queue = iter(todo)
+    with ProcessPool(max_workers=max(opts.workers, 1), initializer=limit_memory,
+                     initargs=(opts.max_memory_mb,)) as pool:
+        running: dict = {}
+
+        def submit() -> None:
+            for label, path in queue:
+                fut = pool.schedule(work, args=(label, str(path), opts.pdf_engine), timeout=opts.timeout)
+                running[fut] = (label, path, time.perf_counter())
+                if len(running) >= window:
+                    return
+
+        submit()
+        while running:
+            finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for fut in finished:
+                label, path, t_start = running.pop(fut)
+                try:
+                    yield fut.result()
+                except FutureTimeout:
+                    yield _failure(label, path, f"timed out after {opts.timeout:g} s (--timeout)",
+                                   time.perf_counter() - t_start)
+                except ProcessExpired as exc:
+                    yield _failure(label, path, f"worker died ({_death(exc.exitcode)}) while reading this file",
+                                   time.perf_counter() - t_start)
+                except Exception as exc:  # a worker-side error the pipeline did not catch
+                    yield _failure(label, path, f"{type(exc).__name__}: {exc}"[:300], time.perf_counter() - t_start)
+            submit()
+
+
+def _death(code: int | None) -> str:
+    if code is not None and code < 0:
+        return "killed by signal 9, likely out of memory" if code == -9 else f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+def _ray(todo: list[tuple[str, Path]], opts: Options) -> Iterator[dict]:
+    """The same per-file function as Ray tasks, on a cluster at `ray_address`
+    or a local Ray started for the run. Input paths must be readable on every
+    node (shared storage)."""
+    try:
+        import ray
+    except ImportError as exc:
+        raise SystemExit("--engine ray needs Ray: pip install 'jixiao[ray]'") from exc
+
+    started = not ray.is_initialized()
+    if started:
+        ray.init(address=opts.ray_address, include_dashboard=False, log_to_driver=False,
+                 **({} if opts.ray_address else {"num_cpus": max(opts.workers, 1)}))
+    task = ray.remote(max_retries=0)(work)
+    window = max(2, int(ray.cluster_resources().get("CPU", 1)))
+    queue = iter(todo)
+    running: dict = {}
+    try:
+        def submit() -> None:
+            for label, path in queue:
+                running[task.remote(label, str(path.resolve()), opts.pdf_engine)] = (label, path, time.perf_counter())
+                if len(running) >= window:
+                    return
+
+        submit()
+        while running:
+            ready, _ = ray.wait(list(running), num_returns=1, timeout=1.0)
+            now = time.perf_counter()
+            for ref in ready:
+                label, path, t_start = running.pop(ref)
+                try:
+                    yield ray.get(ref)
+                except Exception as exc:
+                    yield _failure(label, path, f"Ray task failed: {type(exc).__name__}"[:300], now - t_start)
+            for ref, (label, path, t_start) in list(running.items()):
+                if opts.timeout and now - t_start > opts.timeout:
+                    ray.cancel(ref, force=True)
+                    running.pop(ref)
+                    yield _failure(label, path, f"timed out after {opts.timeout:g} s (--timeout)", now - t_start)
+            submit()
+    finally:
+        if started:
+            ray.shutdown()
+
+
+class Progress:
+    """A bar on a terminal (files, forms, failures, pages/s, ETA); plain log
+    lines otherwise, about every 5% or 30 s."""
+
+    def __init__(self, total: int, bar: bool | None, log: Callable[[str], None]):
+        self.total, self.log = total, log
+        self.done = self.forms = self.failed = self.pages = 0
+        self.t0 = self.last = time.perf_counter()
+        self.bar = None
+        if (sys.stderr.isatty() if bar is None else bar) and total:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="file", dynamic_ncols=True, file=sys.stderr)
+
+    def step(self, forms: int, failed: bool, pages: int) -> None:
+        self.done += 1
+        self.forms += forms
+        self.failed += failed
+        self.pages += pages
+        now = time.perf_counter()
+        rate = self.pages / max(now - self.t0, 1e-9)
+        if self.bar is not None:
+            self.bar.set_postfix(forms=self.forms, failed=self.failed, pages_s=f"{rate:.1f}", refresh=False)
+            self.bar.update(1)
+            return
+        if self.done == self.total or now - self.last >= 30 or self.done % max(self.total // 20, 1) == 0:
+            self.last = now
+            eta = (now - self.t0) / self.done * (self.total - self.done)
+            self.log(f"[{self.done}/{self.total}] {100 * self.done / self.total:.0f}%  forms {self.forms}  "
+                     f"failed {self.failed}  {rate:.1f} pages/s  ETA {time.strftime('%H:%M:%S', time.gmtime(eta))}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

@@ -1,0 +1,183 @@
+"""The output folder: a hive-partitioned Parquet dataset that grows run by run.
+
+    DIR/sources/part-<batch>.parquet                       one row per input file
+    DIR/projects/fiscal_year=2020/part-<batch>.parquet     one row per form
+    DIR/funds/fiscal_year=2020/part-<batch>.parquet        (and indicators, checks)
+    DIR/…/fiscal_year=__HIVE_DEFAULT_PARTITION__/…        forms without a year, file-level checks
+
+The form tables are partitioned by their form's fiscal year, which lives in
+the path, as hive partitioning has it (read with hive partitioning on;
+DuckDB: `hive_types={'fiscal_year': 'SMALLINT'}` keeps the contract's type).
+
+Every file is written to a temporary name and renamed into place, so no
+reader ever sees half a file. A batch is committed by its `sources` part,
+written last: rows of a source that `sources` does not list are left over
+from a run that was killed, and the next run removes them before it starts
+(`repair`). So a run killed at any moment leaves a readable dataset, and the
+next one completes it with exactly the rows a clean run gives.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from jixiao.schemas import tables
+
+from .store import arrow_schema, to_arrow
+
+FORM_TABLES = ("projects", "funds", "indicators", "checks")
+PARTITION = "fiscal_year"
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+
+
+class Busy(RuntimeError):
+    pass
+
+
+def file_schema(table: str) -> pa.Schema:
+    """The schema of a part file: the contract's, less the partition column."""
+    s = arrow_schema(table)
+    return s.remove(s.get_field_index(PARTITION)) if PARTITION in s.names else s
+
+
+class Dataset:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._lock = None
+
+    # -- a run at a time ---------------------------------------------------------------------
+    def lock(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._lock = open(self.root / ".jixiao.lock", "w")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise Busy(f"another jixiao run is writing to {self.root}") from exc
+
+    def unlock(self) -> None:
+        if self._lock:
+            self._lock.close()
+            self._lock = None
+
+    # -- what is there --------------------------------------------------------------------------
+    def parts(self, table: str) -> list[Path]:
+        d = self.root / table
+        return sorted(d.rglob("part-*.parquet")) if d.exists() else []
+
+    def committed(self) -> dict[str, str]:
+        """source_id -> status of every committed file."""
+        out: dict[str, str] = {}
+        for p in self.parts("sources"):
+            t = pq.ParquetFile(p).read(columns=["source_id", "status"])
+            out.update(zip(t.column("source_id").to_pylist(), t.column("status").to_pylist(), strict=True))
+        return out
+
+    def repair(self) -> int:
+        """Remove what no committed `sources` row vouches for: rows of a killed
+        run, rows of files being redone. Returns the rows removed."""
+        for tmp in self.root.rglob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+        keep = set(self.committed())
+        removed = 0
+        for table in FORM_TABLES:
+            for p in self.parts(table):
+                ids = _source_ids(p, table)
+                mask = pc.is_in(ids, value_set=pa.array(sorted(keep), pa.string()))
+                n_keep = pc.sum(mask).as_py() or 0
+                if n_keep == len(ids):
+                    continue
+                removed += len(ids) - n_keep
+                if n_keep == 0:
+                    p.unlink()
+                else:
+                    _write(pq.ParquetFile(p).read().filter(mask), p)
+        return removed
+
+    def forget(self, source_ids: set[str]) -> None:
+        """Un-commit files so that they are converted again (--force): their
+        sources rows go first; `repair` then removes their other rows."""
+        if not source_ids:
+            return
+        drop = pa.array(sorted(source_ids), pa.string())
+        for p in self.parts("sources"):
+            t = pq.ParquetFile(p).read()
+            mask = pc.invert(pc.is_in(t.column("source_id"), value_set=drop))
+            if pc.sum(mask).as_py() != len(t):
+                if pc.sum(mask).as_py():
+                    _write(t.filter(mask), p)
+                else:
+                    p.unlink()
+        self.repair()
+
+    # -- adding ---------------------------------------------------------------------------------
+    def write_batch(self, rows: dict[str, list[dict]]) -> str:
+        """One batch of converted files; committed when its sources part lands."""
+        batch = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**9:09d}"
+        year_of = {p["form_id"]: p.get(PARTITION) for p in rows.get("projects", [])}
+        for table in FORM_TABLES:
+            by_year: dict[str, list[dict]] = defaultdict(list)
+            for r in rows.get(table, []):
+                y = r.get(PARTITION) if table == "projects" else year_of.get(r.get("form_id"))
+                by_year[NULL_PARTITION if y is None else str(int(y))].append(r)
+            for year, recs in by_year.items():
+                t = to_arrow(table, recs)
+                if PARTITION in t.column_names:
+                    t = t.drop_columns([PARTITION])
+                d = self.root / table / f"{PARTITION}={year}"
+                d.mkdir(parents=True, exist_ok=True)
+                _write(t.cast(file_schema(table)), d / f"part-{batch}.parquet")
+        (self.root / "sources").mkdir(parents=True, exist_ok=True)
+        _write(to_arrow("sources", rows.get("sources", [])), self.root / "sources" / f"part-{batch}.parquet")
+        return batch
+
+    # -- reading --------------------------------------------------------------------------------
+    def read(self, table: str, columns: list[str] | None = None) -> pa.Table:
+        """A whole table with the contract's columns and types (the partition
+        column put back in its place)."""
+        schema = arrow_schema(table)
+        files = self.parts(table)
+        if not files:
+            return schema.empty_table()
+        part = ds.partitioning(pa.schema([(PARTITION, pa.int16())]), flavor="hive") \
+            if table in FORM_TABLES and PARTITION in schema.names else None
+        t = ds.dataset([str(f) for f in files], format="parquet", partitioning=part,
+                       partition_base_dir=str(self.root / table)).to_table()
+        t = t.select(schema.names).cast(schema)
+        return t.select(columns) if columns else t
+
+
+def _source_ids(part: Path, table: str) -> pa.ChunkedArray:
+    """The source of each row of a part file (funds and indicators carry it
+    in their form_id: source_id-NNN)."""
+    if "source_id" in file_schema(table).names:
+        return pq.ParquetFile(part).read(columns=["source_id"]).column("source_id")
+    return pc.utf8_slice_codeunits(pq.ParquetFile(part).read(columns=["form_id"]).column("form_id"), 0, 16)
+
+
+def _write(table: pa.Table, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+
+
+def duckdb_views(con, root: Path) -> None:
+    """The tables as DuckDB views over the dataset, with the contract's types."""
+    data = Dataset(root)
+    for table in tables():
+        files = data.parts(table)
+        if not files:
+            con.register(f"_{table}_empty", arrow_schema(table).empty_table())
+            con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM _{table}_empty")
+            continue
+        glob = str(root / table / ("**/*.parquet" if table in FORM_TABLES else "*.parquet"))
+        opts = ", hive_partitioning = true, hive_types = {'fiscal_year': SMALLINT}" if table in FORM_TABLES else ""
+        cols = ", ".join(f'"{c}"' for c in arrow_schema(table).names)
+        con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT {cols} FROM read_parquet('{glob}'{opts})")

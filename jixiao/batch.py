@@ -19,7 +19,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .dataset import Dataset
+from .dataset import Dataset, to_batch_tables
 from .pipeline import convert_file, failed_source, sha256_of
 
 
@@ -45,15 +45,21 @@ class Summary:
     indicators: int = 0
     pages: int = 0
     failed: list[dict] = field(default_factory=list)  # sources rows not ok
-    header_map: dict[tuple[str, str | None], list[float]] = field(default_factory=lambda: defaultdict(list))
+    header_map: dict[tuple[str, str | None], tuple[int, float]] = field(default_factory=dict)  # (forms, lowest score)
     seconds: float = 0.0
 
 
 def work(label: str, path: str, pdf_engine: str) -> dict:
-    """One file, in a worker: its rows and header matches, all picklable."""
+    """One file, in a worker: its rows already as Arrow tables (the typing
+    work is done here, in parallel, not in the process that writes), its
+    sources row and its header matches."""
     res = convert_file(label, Path(path), pdf_engine)
-    return {"tables": res.tables(),
-            "headers": [(t, c, s) for f in res.forms for t, c, s in f.header_map]}
+    return _result(res.tables(), [(t, c, s) for f in res.forms for t, c, s in f.header_map])
+
+
+def _result(tables: dict[str, list[dict]], headers: list) -> dict:
+    return {"arrow": to_batch_tables(tables), "source": tables["sources"][0], "forms": len(tables["projects"]),
+            "indicators": len(tables["indicators"]), "headers": headers}
 
 
 def limit_memory(max_mb: int | None) -> None:
@@ -98,15 +104,15 @@ def run(files: list[tuple[str, Path]], out: Path, opts: Options,
         summary = Summary(files=len(todo), skipped=skipped)
         progress = Progress(len(todo), opts.progress, log)
         results = _ray(todo, opts) if opts.engine == "ray" else _local(todo, opts)
-        batch: dict[str, list[dict]] = defaultdict(list)
+        batch: dict[str, list] = defaultdict(list)
         in_batch = 0
         for result in results:
             _add(summary, result)
-            for name, recs in result["tables"].items():
-                batch[name].extend(recs)
+            for name, table in result["arrow"].items():
+                batch[name].append(table)
             in_batch += 1
-            src = result["tables"]["sources"][0]
-            progress.step(len(result["tables"]["projects"]), src["status"] != "ok", src["pages"] or 0)
+            src = result["source"]
+            progress.step(result["forms"], src["status"] != "ok", src["pages"] or 0)
             if in_batch >= opts.batch_files:
                 data.write_batch(batch)
                 batch, in_batch = defaultdict(list), 0
@@ -120,21 +126,20 @@ def run(files: list[tuple[str, Path]], out: Path, opts: Options,
 
 
 def _add(summary: Summary, result: dict) -> None:
-    t = result["tables"]
-    src = t["sources"][0]
-    summary.forms += len(t["projects"])
-    summary.indicators += len(t["indicators"])
+    src = result["source"]
+    summary.forms += result["forms"]
+    summary.indicators += result["indicators"]
     summary.pages += src["pages"] or 0
     if src["status"] != "ok":
         summary.failed.append(src)
     for text, col, score in result["headers"]:
-        summary.header_map[text, col].append(score)
+        n, low = summary.header_map.get((text, col), (0, 100.0))
+        summary.header_map[text, col] = (n + 1, min(low, score))
 
 
 def _failure(label: str, path: Path, reason: str, seconds: float) -> dict:
     src = failed_source(label, path, reason, seconds)
-    return {"tables": {"sources": [src], "projects": [], "funds": [], "indicators": [], "checks": []},
-            "headers": []}
+    return _result({"sources": [src], "projects": [], "funds": [], "indicators": [], "checks": []}, [])
 
 
 def _local(todo: list[tuple[str, Path]], opts: Options) -> Iterator[dict]:

@@ -14,7 +14,7 @@ EXAMPLE_QUERY = ("SELECT p.department, p.fiscal_year, p.project_name, p.total_sc
 
 def cmd_convert(args: argparse.Namespace) -> int:
     from .batch import Options, run
-    from .dataset import Busy, Dataset
+    from .dataset import Busy
     from .report import write_report
     from .sniff import collect
 
@@ -33,10 +33,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     except Busy as exc:
         print(f"jixiao: {exc}", file=sys.stderr)
         return 2
-    data = Dataset(out)
-    whole = {t: data.read(t).to_pylist() for t in ("sources", "projects", "checks")}
-    whole["indicators"] = data.read("indicators", ["form_id"]).to_pylist()
-    report = write_report(out, whole, summary.header_map, summary.seconds)
+    report = write_report(out, summary.header_map, summary.seconds, summary.files)
     n_failed = sum(s["status"] == "failed" for s in summary.failed)
     rate = summary.pages / summary.seconds if summary.seconds else 0.0
     print(f"{summary.files} files converted ({summary.skipped} already in {out} or repeated, skipped): "
@@ -44,7 +41,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
           f"{len(summary.failed) - n_failed} partial; {summary.seconds:.1f} s, {rate:.1f} pages/s")
     for s in summary.failed:
         print(f"  {s['status']}: {s['path']}: {s['error']}")
-    print(f"\n{out}/ now holds {len(whole['sources'])} files, {len(whole['projects'])} forms. Look at it:\n"
+    print(f"\nLook at {out}/ (every run so far):\n"
           f"  open {report}\n  jixiao query {out} \"{EXAMPLE_QUERY}\"")
     return 1 if summary.failed else 0
 

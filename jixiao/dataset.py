@@ -21,7 +21,6 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import pyarrow as pa
@@ -36,6 +35,7 @@ from .store import arrow_schema, to_arrow
 FORM_TABLES = ("projects", "funds", "indicators", "checks")
 PARTITION = "fiscal_year"
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+YEAR_KEY = "__partition_year"  # carried from the workers to the writer, never written
 
 
 class Busy(RuntimeError):
@@ -118,24 +118,27 @@ class Dataset:
         self.repair()
 
     # -- adding ---------------------------------------------------------------------------------
-    def write_batch(self, rows: dict[str, list[dict]]) -> str:
-        """One batch of converted files; committed when its sources part lands."""
+    def write_batch(self, parts: dict[str, list[pa.Table]] | dict[str, list[dict]]) -> str:
+        """One batch of converted files (tables from `to_batch_tables`, or plain
+        rows); committed when its sources part lands."""
+        if any(v and isinstance(v[0], dict) for v in parts.values()):
+            parts = {k: [v] for k, v in to_batch_tables(parts).items()}  # type: ignore[arg-type]
         batch = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**9:09d}"
-        year_of = {p["form_id"]: p.get(PARTITION) for p in rows.get("projects", [])}
         for table in FORM_TABLES:
-            by_year: dict[str, list[dict]] = defaultdict(list)
-            for r in rows.get(table, []):
-                y = r.get(PARTITION) if table == "projects" else year_of.get(r.get("form_id"))
-                by_year[NULL_PARTITION if y is None else str(int(y))].append(r)
-            for year, recs in by_year.items():
-                t = to_arrow(table, recs)
-                if PARTITION in t.column_names:
-                    t = t.drop_columns([PARTITION])
-                d = self.root / table / f"{PARTITION}={year}"
+            got = [t for t in parts.get(table, []) if t.num_rows]
+            if not got:
+                continue
+            t = pa.concat_tables(got)
+            years = t.column(YEAR_KEY)
+            for year in pc.unique(years).to_pylist():
+                rows = t.filter(pc.is_null(years) if year is None else pc.equal(years, year))
+                d = self.root / table / f"{PARTITION}={NULL_PARTITION if year is None else year}"
                 d.mkdir(parents=True, exist_ok=True)
-                _write(t.cast(file_schema(table)), d / f"part-{batch}.parquet")
+                _write(rows.drop_columns([YEAR_KEY]), d / f"part-{batch}.parquet")
         (self.root / "sources").mkdir(parents=True, exist_ok=True)
-        _write(to_arrow("sources", rows.get("sources", [])), self.root / "sources" / f"part-{batch}.parquet")
+        sources = [t for t in parts.get("sources", [])]
+        _write(pa.concat_tables(sources) if sources else arrow_schema("sources").empty_table(),
+               self.root / "sources" / f"part-{batch}.parquet")
         return batch
 
     # -- reading --------------------------------------------------------------------------------
@@ -152,6 +155,21 @@ class Dataset:
                        partition_base_dir=str(self.root / table)).to_table()
         t = t.select(schema.names).cast(schema)
         return t.select(columns) if columns else t
+
+
+def to_batch_tables(rows: dict[str, list[dict]]) -> dict[str, pa.Table]:
+    """One file's (or a batch's) rows as Arrow tables of the part files' schema,
+    the form tables with the partition key in a last column `YEAR_KEY`."""
+    year_of = {p["form_id"]: p.get(PARTITION) for p in rows.get("projects", [])}
+    out = {"sources": to_arrow("sources", rows.get("sources", []))}
+    for table in FORM_TABLES:
+        recs = rows.get(table, [])
+        t = to_arrow(table, recs)
+        if PARTITION in t.column_names:
+            t = t.drop_columns([PARTITION])
+        years = [r.get(PARTITION) if table == "projects" else year_of.get(r.get("form_id")) for r in recs]
+        out[table] = t.cast(file_schema(table)).append_column(YEAR_KEY, pa.array(years, pa.int16()))
+    return out
 
 
 def _source_ids(part: Path, table: str) -> pa.ChunkedArray:

@@ -8,7 +8,6 @@ and per department). No script, no network: it opens from a file:// URL.
 from __future__ import annotations
 
 import html
-from collections import Counter, defaultdict
 from pathlib import Path
 
 CSS = """
@@ -30,28 +29,46 @@ def esc(x) -> str:
     return html.escape("" if x is None else str(x))
 
 
-def write_report(out: Path, tables: dict[str, list[dict]], header_map: dict[tuple[str, str | None], list[float]],
-                 seconds: float) -> Path:
-    sources, projects = tables.get("sources", []), tables.get("projects", [])
-    indicators, checks = tables.get("indicators", []), tables.get("checks", [])
-    status = Counter(s["status"] for s in sources)
-    severity = Counter(c["severity"] for c in checks)
-    path_of = {s["source_id"]: s["path"] for s in sources}
+LIMIT = 300  # rows shown per list; the rest are a query away
+
+
+def write_report(out: Path, header_map: dict[tuple[str, str | None], tuple[int, float]], seconds: float,
+                 files_this_run: int) -> Path:
+    """The report of the dataset in `out` after a run. Everything is read
+    through DuckDB aggregates and bounded lists, so the page (and the memory
+    it takes to write it) stays small however large the archive grows."""
+    import duckdb
+
+    from .dataset import duckdb_views
+
+    con = duckdb.connect()
+    duckdb_views(con, out)
+
+    def q(sql: str) -> list[tuple]:
+        return con.execute(sql).fetchall()
+
+    status = dict(q("SELECT status, count(*) FROM sources GROUP BY 1"))
+    severity = dict(q('SELECT severity, count(*) FROM checks GROUP BY 1'))
+    n_files = sum(status.values())
+    n_forms, = q("SELECT count(*) FROM projects")[0]
+    n_ind, = q("SELECT count(*) FROM indicators")[0]
     parts = [f"<!doctype html><html lang=zh><head><meta charset=utf-8><title>jixiao run report</title>"
              f"<style>{CSS}</style></head><body>",
              "<h1>jixiao run report</h1>",
-             f"<p class=muted>{len(sources)} files converted in {seconds:.1f} s</p>",
+             f"<p class=muted>{esc(out)}: {n_files} files, of which {files_this_run} converted by this run "
+             f"in {seconds:.1f} s</p>",
              "<div class=cards>",
-             _card("files", len(sources)), _card("ok", status.get("ok", 0)),
+             _card("files", n_files), _card("ok", status.get("ok", 0)),
              _card("partial", status.get("partial", 0), "warn"), _card("failed", status.get("failed", 0), "bad"),
-             _card("forms", len(projects)), _card("indicators", len(indicators)),
+             _card("forms", n_forms), _card("indicators", n_ind),
              _card("check errors", severity.get("error", 0), "bad"),
              _card("check warnings", severity.get("warning", 0), "warn"), "</div>"]
-    parts += _failures(sources)
-    parts += _charts(projects)
-    parts += _checks(checks, path_of)
+    parts += _failures(q)
+    parts += _charts(q)
+    linked = set()
+    parts += _checks(q, linked)
     parts += _headers(header_map)
-    parts += _forms(projects, indicators, checks, path_of)
+    parts += _forms(q, linked, n_forms)
     parts.append("</body></html>")
     path = out / "report.html"
     tmp = path.with_suffix(".html.tmp")
@@ -64,66 +81,78 @@ def _card(label: str, n: int, kind: str = "") -> str:
     return f"<div class='card {kind if n else ''}'><b>{n}</b>{esc(label)}</div>"
 
 
-def _failures(sources: list[dict]) -> list[str]:
-    bad = [s for s in sources if s["status"] != "ok"]
+def _more(total: int, shown: int, table: str) -> list[str]:
+    if total <= shown:
+        return []
+    return [f"<p class=muted>… and {total - shown} more: <code>jixiao query DIR \"SELECT * FROM {table} …\"</code></p>"]
+
+
+def _failures(q) -> list[str]:
+    total, = q("SELECT count(*) FROM sources WHERE status <> 'ok'")[0]
     out = ["<h2 id=failures>Files not fully read</h2>"]
-    if not bad:
+    if not total:
         return out + ["<p class=muted>None: every file was read.</p>"]
     out.append("<table><tr><th>file</th><th>status</th><th>forms</th><th>reason</th></tr>")
-    out += [f"<tr><td>{esc(s['path'])}</td><td>{esc(s['status'])}</td><td class=n>{s['forms']}</td>"
-            f"<td>{esc(s['error'])}</td></tr>" for s in bad]
-    return out + ["</table>"]
+    for path, status, forms, error in q(f"SELECT path, status, forms, error FROM sources WHERE status <> 'ok' "
+                                        f"ORDER BY status, path LIMIT {LIMIT}"):
+        out.append(f"<tr><td>{esc(path)}</td><td>{esc(status)}</td><td class=n>{forms}</td><td>{esc(error)}</td></tr>")
+    return out + ["</table>"] + _more(total, LIMIT, "sources")
 
 
-def _checks(checks: list[dict], path_of: dict[str, str]) -> list[str]:
+def _checks(q, linked: set[str]) -> list[str]:
+    kinds = q('SELECT "check", bool_or(severity = \'error\'), count(*) FROM checks GROUP BY 1 ORDER BY 3 DESC, 1')
     out = ["<h2 id=checks>Checks</h2>"]
-    if not checks:
+    if not kinds:
         return out + ["<p class=muted>No findings: every check passed.</p>"]
-    by_kind: dict[str, list[dict]] = defaultdict(list)
-    for c in checks:
-        by_kind[c["check"]].append(c)
     out.append("<table><tr><th>check</th><th>severity</th><th>findings</th></tr>")
-    for kind, rows in sorted(by_kind.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        sev = "error" if any(r["severity"] == "error" for r in rows) else "warning"
+    for kind, is_error, n in kinds:
+        sev = "error" if is_error else "warning"
         out.append(f"<tr><td><a href='#check-{esc(kind)}'>{esc(kind)}</a></td><td class={sev}>{sev}</td>"
-                   f"<td class=n>{len(rows)}</td></tr>")
+                   f"<td class=n>{n}</td></tr>")
     out.append("</table>")
-    for kind, rows in sorted(by_kind.items()):
-        out.append(f"<h3 id='check-{esc(kind)}'>{esc(kind)} ({len(rows)})</h3><table>"
+    for kind, _, n in sorted(kinds):
+        out.append(f"<h3 id='check-{esc(kind)}'>{esc(kind)} ({n})</h3><table>"
                    "<tr><th>form</th><th>severity</th><th>detail</th></tr>")
-        for r in rows:
-            where = (f"<a href='#form-{esc(r['form_id'])}'>{esc(r['form_id'])}</a>" if r["form_id"]
-                     else esc(path_of.get(r["source_id"], r["source_id"])))
-            out.append(f"<tr><td>{where}</td><td class={esc(r['severity'])}>{esc(r['severity'])}</td>"
-                       f"<td>{esc(r['detail'])}</td></tr>")
+        rows = q("SELECT c.form_id, s.path, c.severity, c.detail FROM checks c JOIN sources s USING (source_id) "
+                 f"WHERE c.\"check\" = '{kind.replace(chr(39), '')}' ORDER BY c.form_id NULLS FIRST, c.detail "
+                 f"LIMIT {LIMIT}")
+        for form_id, path, sev, detail in rows:
+            if form_id:
+                linked.add(form_id)
+            where = f"<a href='#form-{esc(form_id)}'>{esc(form_id)}</a>" if form_id else esc(path)
+            out.append(f"<tr><td>{where}</td><td class={esc(sev)}>{esc(sev)}</td><td>{esc(detail)}</td></tr>")
         out.append("</table>")
+        out += _more(n, LIMIT, "checks")
     return out
 
 
-def _headers(header_map: dict[tuple[str, str | None], list[float]]) -> list[str]:
+def _headers(header_map: dict[tuple[str, str | None], tuple[int, float]]) -> list[str]:
     out = ["<h2 id=headers>Header mappings</h2>",
-           "<p class=muted>Each printed header cell, the column it was read as and the match score "
-           "(100 is an exact vocabulary word; below 80 is reported in checks).</p>",
+           "<p class=muted>Each printed header cell of this run's forms, the column it was read as and its "
+           "lowest match score (100 is an exact vocabulary word; below 80 is reported in checks).</p>",
            "<table><tr><th>printed header</th><th>column</th><th>score</th><th>forms</th></tr>"]
-    for (text, col), scores in sorted(header_map.items(), key=lambda kv: (min(kv[1]), kv[0][0])):
-        low = min(scores)
+    for (text, col), (n, low) in sorted(header_map.items(), key=lambda kv: (kv[1][1], kv[0][0])):
         cls = "error" if col is None else ("warning" if low < 80 else "")
         out.append(f"<tr><td>{esc(text)}</td><td class='{cls}'>{esc(col or 'unmapped')}</td>"
-                   f"<td class=n>{low:g}</td><td class=n>{len(scores)}</td></tr>")
+                   f"<td class=n>{low:g}</td><td class=n>{n}</td></tr>")
     return out + ["</table>"]
 
 
-def _forms(projects, indicators, checks, path_of) -> list[str]:
-    n_ind = Counter(i["form_id"] for i in indicators)
-    n_chk = Counter(c["form_id"] for c in checks if c["form_id"])
-    out = ["<h2 id=forms>Forms</h2><table><tr><th>form</th><th>file</th><th>year</th><th>department</th>"
+def _forms(q, linked: set[str], n_forms: int) -> list[str]:
+    out = [f"<h2 id=forms>Forms with findings</h2><p class=muted>{len(linked)} of {n_forms} forms are linked "
+           "from the checks above.</p><table><tr><th>form</th><th>file</th><th>year</th><th>department</th>"
            "<th>project</th><th>score</th><th>indicators</th><th>findings</th></tr>"]
-    for p in projects:
-        fid = p["form_id"]
-        score = "" if p["total_score"] is None else f"{p['total_score']:g}"
-        out.append(f"<tr id='form-{esc(fid)}'><td>{esc(fid)}</td><td>{esc(path_of.get(p['source_id']))}</td>"
-                   f"<td>{esc(p['fiscal_year'])}</td><td>{esc(p['department'])}</td><td>{esc(p['project_name'])}</td>"
-                   f"<td class=n>{score}</td><td class=n>{n_ind[fid]}</td><td class=n>{n_chk[fid]}</td></tr>")
+    if not linked:
+        return out + ["</table>"]
+    ids = ", ".join(f"'{i}'" for i in sorted(linked))
+    rows = q("SELECT p.form_id, s.path, p.fiscal_year, p.department, p.project_name, p.total_score, "
+             "(SELECT count(*) FROM indicators i WHERE i.form_id = p.form_id), "
+             "(SELECT count(*) FROM checks c WHERE c.form_id = p.form_id) "
+             f"FROM projects p JOIN sources s USING (source_id) WHERE p.form_id IN ({ids}) ORDER BY p.form_id")
+    for fid, path, year, dept, name, score, n_ind, n_chk in rows:
+        out.append(f"<tr id='form-{esc(fid)}'><td>{esc(fid)}</td><td>{esc(path)}</td><td>{esc(year)}</td>"
+                   f"<td>{esc(dept)}</td><td>{esc(name)}</td><td class=n>{'' if score is None else f'{score:g}'}</td>"
+                   f"<td class=n>{n_ind}</td><td class=n>{n_chk}</td></tr>")
     return out + ["</table>"]
 
 
@@ -132,18 +161,20 @@ def _forms(projects, indicators, checks, path_of) -> list[str]:
 W, H, PAD = 520, 240, 36
 
 
-def _charts(projects: list[dict]) -> list[str]:
-    scores = [p["total_score"] for p in projects if p["total_score"] is not None]
-    bins = Counter(min(int(s // 5), 19) for s in scores if 0 <= s <= 100)
+def _charts(q) -> list[str]:
+    bins = dict(q("SELECT least(floor(total_score / 5), 19)::INT, count(*) FROM projects "
+                  "WHERE total_score BETWEEN 0 AND 100 GROUP BY 1"))
     hist = _bars([(f"{5 * b}", bins.get(b, 0)) for b in range(20)], "total score (bins of 5)")
-    pts = [(p["execution_rate"], p["total_score"]) for p in projects
-           if p["execution_rate"] is not None and p["total_score"] is not None]
-    years = Counter(str(p["fiscal_year"] or "?") for p in projects)
-    depts = Counter((p["department"] or "?") for p in projects).most_common(12)
+    pts = q("SELECT execution_rate, total_score FROM projects WHERE execution_rate IS NOT NULL "
+            "AND total_score IS NOT NULL ORDER BY hash(form_id) LIMIT 2000")
+    years = [(str(y if y is not None else "?"), n) for y, n in
+             q("SELECT fiscal_year, count(*) FROM projects GROUP BY 1 ORDER BY 1 NULLS LAST")]
+    depts = q("SELECT coalesce(department, '?'), count(*) FROM projects GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 12")
     return ["<h2 id=charts>Charts</h2><div class=charts>",
             _figure("Score distribution", hist),
-            _figure("Execution rate against score", _scatter(pts)),
-            _figure("Forms per year", _bars(sorted(years.items()), "fiscal year")),
+            _figure("Execution rate against score" + (" (a sample of 2,000)" if len(pts) == 2000 else ""),
+                    _scatter(pts)),
+            _figure("Forms per year", _bars(years, "fiscal year")),
             _figure("Forms per department (top 12)", _hbars(depts)), "</div>"]
 
 

@@ -1,0 +1,107 @@
+"""Archive-scale runs: the broken-input corpus, per-file time and memory
+limits, a run killed with SIGKILL and resumed, and Ray against the process
+pool, row for row."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from broken_inputs import make as make_broken
+from conftest import ROOT, SAMPLES, read_tables
+
+from jixiao import batch, pipeline
+from jixiao.batch import Options
+from jixiao.cli import main
+from jixiao.sniff import collect
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from corpus import make_corpus  # noqa: E402
+
+
+def rows(out: Path) -> dict[str, list]:
+    """Every table as sorted rows without timings: what two runs must agree on."""
+    t = read_tables(out)
+    for s in t["sources"]:
+        s.pop("seconds")
+        s.pop("path")
+    return {k: sorted(v, key=repr) for k, v in t.items()}
+
+
+def test_broken_inputs_each_get_a_reason(tmp_path):
+    expect = make_broken(tmp_path / "in")
+    good = tmp_path / "in" / "good.txt"
+    good.write_bytes(next(SAMPLES.glob("000_*.txt")).read_bytes())
+    assert main(["convert", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--quiet", "--workers", "2"]) == 1
+    src = {Path(s["path"]).name: s for s in read_tables(tmp_path / "out")["sources"]}
+    assert set(src) == set(expect) | {"good.txt"}
+    assert src["good.txt"]["status"] == "ok" and src["good.txt"]["forms"] == 1
+    for name, (status, reason) in expect.items():
+        s = src[name]
+        assert s["status"] == status and reason in s["error"] and "\n" not in s["error"], s
+
+
+def test_time_and_memory_limits(tmp_path, monkeypatch):
+    """A file that hangs and one that eats memory fail with their reason; the
+    run goes on. (The pool forks, so the patched reader is the workers'.)"""
+    real = pipeline.extractor_for
+
+    def patched(fmt, pdf_engine="pdfium"):
+        read = real(fmt, pdf_engine)
+
+        def reader(path):
+            if "hang" in path.name:
+                time.sleep(60)
+            if "hungry" in path.name:
+                hog = bytearray(2 * 1024 ** 3)  # 2 GB, over the 700 MB limit
+                del hog
+            return read(path)
+        return reader
+
+    monkeypatch.setattr(pipeline, "extractor_for", patched)
+    src = next(SAMPLES.glob("000_*.txt"))
+    for name, k in (("hang.txt", 1), ("hungry.txt", 2), ("fine.txt", 3)):
+        (tmp_path / name).write_bytes(src.read_bytes() + b" " * k)
+    t0 = time.perf_counter()
+    summary = batch.run(collect([str(tmp_path)]), tmp_path / "out",
+                        Options(workers=2, timeout=3, max_memory_mb=700, progress=False), log=lambda s: None)
+    assert time.perf_counter() - t0 < 30
+    got = {Path(s["path"]).name: s for s in read_tables(tmp_path / "out")["sources"]}
+    assert got["fine.txt"]["status"] == "ok"
+    assert got["hang.txt"]["error"] == "timed out after 3 s (--timeout)"
+    assert got["hungry.txt"]["status"] == "failed" and got["hungry.txt"]["error"].startswith("MemoryError")
+    assert len(summary.failed) == 2
+
+
+def test_killed_run_resumes_to_the_rows_of_a_clean_run(tmp_path):
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 36, kinds=(".txt", ".pdf", ".docx"))
+    clean, killed = tmp_path / "clean", tmp_path / "killed"
+    cmd = [sys.executable, "-m", "jixiao.cli", "convert", str(corpus), "--workers", "2", "--batch-files", "3",
+           "--quiet"]
+    subprocess.run([*cmd, "--out", str(clean)], check=False, capture_output=True, timeout=600)
+    proc = subprocess.Popen([*cmd, "--out", str(killed)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((killed / "sources").glob("part-*.parquet"))) < 2:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)  # the whole run, workers too, mid-batch
+    proc.wait()
+    committed = len(list((killed / "sources").glob("part-*.parquet")))
+    assert 2 <= committed < 12, "the kill should land mid-run"
+    partial = read_tables(killed)  # readable as it is
+    assert 0 < len(partial["sources"]) < 36
+    subprocess.run([*cmd, "--out", str(killed)], check=False, capture_output=True, timeout=600)
+    assert rows(killed) == rows(clean)
+    assert len(rows(clean)["sources"]) == 36
+
+
+def test_ray_gives_the_rows_of_the_process_pool(tmp_path):
+    pytest.importorskip("ray")
+    files = [str(p) for p in sorted(SAMPLES.glob("00[0-4]_*.txt"))] + [str(SAMPLES / "guangdong_n3_s103_000.pdf")]
+    assert main(["convert", *files, "--out", str(tmp_path / "pool"), "--quiet", "--workers", "2"]) == 0
+    assert main(["convert", *files, "--out", str(tmp_path / "ray"), "--quiet", "--workers", "2",
+                 "--engine", "ray"]) == 0
+    assert rows(tmp_path / "ray") == rows(tmp_path / "pool")

@@ -31,6 +31,7 @@ test: setup lint
 bench: setup
 	$(BIN)/python benchmarks/bench_text.py
 	$(BIN)/python benchmarks/bench_pdf.py
+	$(BIN)/python benchmarks/bench_batch.py
 
 clean:
 	rm -rf $(VENV) $(OUT) *.egg-info .pytest_cache .ruff_cache

@@ -89,3 +89,4 @@ class Document:
     pages: int | None = None
     notes: list[str] = field(default_factory=list)  # file-level findings, one line each
     unread_pages: list[int] = field(default_factory=list)  # pages it could not read (scans without OCR)
+    findings: list[tuple[str, str, str]] = field(default_factory=list)  # file-level checks: name, severity, detail

@@ -46,6 +46,7 @@ class Box:
     text: str = ""
     ink_bottom: float = 0.0  # bottom of its lowest character
     size: float = 0.0  # its largest font size
+    confidence: float | None = None  # OCR: its least sure word (0-100)
 
 
 @dataclass
@@ -116,8 +117,10 @@ def _index(edges: list[float], v: float) -> int:
     return min(i, len(edges) - 1)
 
 
-def fill_boxes(boxes: list[Box], chars: list[tuple]) -> list[tuple]:
-    """Put each character into the box holding its centre; return the rest."""
+def fill_boxes(boxes: list[Box], chars: list[tuple], ocr: dict | None = None) -> list[tuple]:
+    """Put each character into the box holding its centre; return the rest.
+    `ocr`: the characters are OCR'd words with these confidences; each box
+    keeps its lowest and has its text post-corrected."""
     if not boxes:
         return chars
     xs = _snap([b.x0 for b in boxes] + [b.x1 for b in boxes])
@@ -144,6 +147,11 @@ def fill_boxes(boxes: list[Box], chars: list[tuple]) -> list[tuple]:
         b.text = join_wrapped([t for _, t in text_lines(cs)])
         if cs:
             b.ink_bottom, b.size = max(c[3] for c in cs), max(c[4] for c in cs)
+        if ocr is not None and cs:
+            from .ocr import correct
+
+            b.text = correct(b.text)
+            b.confidence = min(ocr.get(c, 100.0) for c in cs)
     return rest
 
 
@@ -255,26 +263,51 @@ def to_grid(table: Table) -> Grid:
 EXTRACTOR = {"pdfium": "pdfium", "pdfplumber": "pdfplumber", "camelot": "camelot-lattice"}
 
 
-def read(path: Path, engine: str = "pdfium") -> Document:
+def read(path: Path, engine: str = "pdfium", ocr: bool = True) -> Document:
     """Every page's tables and text in reading order; tables that cross a page
-    break stitched into one grid."""
-    engine, n_pages, pages = pdf_pages.pages(path, engine)
+    break stitched into one grid. Pages without a text layer are read by OCR
+    (`ocr`), or listed as unread."""
+    engine, n_pages, pages = pdf_pages.pages(path, engine, ocr=ocr)
+    doc = assemble(pages, n_pages, EXTRACTOR[engine])
+    if doc.unread_pages and not doc.grids:
+        raise ValueError(f"scanned PDF: no text layer on {len(doc.unread_pages)} of {n_pages} pages (OCR is off)")
+    return doc
+
+
+def assemble(pages, n_pages: int | None, extractor: str) -> Document:
+    """Pages (from a PDF's text layer or from OCR) to a Document."""
+    from .ocr import LOW_CONFIDENCE
+
     items: list[Table | list[tuple[int, str]]] = []  # tables and runs of text lines
     scanned: list[int] = []
+    findings: list[tuple[str, str, str]] = []
+    low: list[str] = []
     for page in pages:
+        if page.ocr is not None:
+            confs = list(page.ocr.values())
+            mean = sum(confs) / len(confs) if confs else 0.0
+            findings.append(("ocr_confidence", "warning", f"page {page.number} read by OCR: mean word confidence "
+                                                          f"{mean:.1f} of 100 over {len(confs)} words"))
         if not page.chars:
-            if page.has_images:
+            if page.has_images and page.ocr is None:
                 scanned.append(page.number)
             continue
         rest = page.chars
         tables = []
         for cells in page.tables:
             boxes = [Box(*bb, page=page.number) for bb in cells]
-            rest = fill_boxes(boxes, rest)
+            rest = fill_boxes(boxes, rest, page.ocr)
+            if page.ocr is not None:
+                _reread_numeric_columns(page, boxes)
+                _reread_labels(page, boxes)
+            low += [f"page {page.number}: {b.text[:30]!r} at confidence {b.confidence:.0f}" for b in boxes
+                    if b.confidence is not None and b.confidence < LOW_CONFIDENCE and b.text]
             tables.append(Table(boxes, min(b.x0 for b in boxes), max(b.x1 for b in boxes), page.number, page.number))
         _place(items, tables, text_lines(rest), page.number)
-    if scanned and not items:
-        raise ValueError(f"scanned PDF: no text layer on {len(scanned)} of {n_pages} pages (OCR is off)")
+    findings += [("ocr_low_confidence", "warning", f"OCR cell {x}") for x in low[:100]]
+    if len(low) > 100:
+        findings.append(("ocr_low_confidence", "warning", f"and {len(low) - 100} more OCR cells below "
+                                                           f"confidence {LOW_CONFIDENCE:g}"))
     grids = []
     for it in items:
         if isinstance(it, Table):
@@ -282,7 +315,51 @@ def read(path: Path, engine: str = "pdfium") -> Document:
         else:
             grids.append(Grid([Cell(i, 0, t, page=p) for i, (p, t) in enumerate(it)], kind="text"))
     notes = [f"pages without a text layer (scans, not read): {_ranges(scanned)}"] if scanned else []
-    return Document(grids, EXTRACTOR[engine], n_pages, notes, unread_pages=scanned)
+    if any(f[0] == "ocr_confidence" for f in findings):
+        extractor = f"{extractor}+tesseract" if extractor != "tesseract" else extractor
+    return Document(grids, extractor, n_pages, notes, unread_pages=scanned, findings=findings)
+
+
+NUMERIC = re.compile(r"^[\d.%]+$")
+
+
+def _reread_numeric_columns(page, boxes: list[Box]) -> None:
+    """OCR: a column whose cells are mostly numbers (分值, 得分, amounts) is
+    read again digits-only, and the digits replace the first reading where
+    they are surer or the first reading was not a number."""
+    from .ocr import is_label, reread_numbers
+
+    columns: dict[tuple[int, int], list[Box]] = {}
+    for b in boxes:
+        columns.setdefault((round(b.x0), round(b.x1)), []).append(b)
+    todo = []
+    for col in columns.values():
+        filled = [b for b in col if b.text]
+        if len(filled) >= 3 and sum(bool(NUMERIC.match(b.text)) for b in filled) >= 0.5 * len(filled):
+            todo += [b for b in filled if len(b.text) <= 12]
+    for k, (text, conf) in reread_numbers(page.image, todo).items():
+        b = todo[k]
+        cjk = sum(1 for ch in b.text if "\u4e00" <= ch <= "\u9fff")
+        looks_numeric = (any(ch.isdigit() for ch in b.text) and cjk <= 1) or len(b.text) <= 2
+        if text and looks_numeric and not is_label(b.text) and (not NUMERIC.match(b.text)
+                                                                 or conf > (b.confidence or 0)):
+            b.text, b.confidence = text, conf
+
+
+def _reread_labels(page, boxes: list[Box]) -> None:
+    """OCR: a tall narrow cell holds a label written one character per line
+    (产\n出\n指\n标), and a short label may lose a line (项目资金 over （万元））
+    to the page's layout analysis: such cells are read again on their own,
+    and kept when the second reading is surer."""
+    from .ocr import correct, reread
+
+    todo = [b for b in boxes if b.text and (b.bottom - b.top > 2.5 * (b.x1 - b.x0) and b.x1 - b.x0 < 80
+                                            or len(b.text) <= 8 and b.x0 < min(x.x0 for x in boxes) + 1)]
+    for k, (text, conf) in reread(page.image, todo).items():
+        b = todo[k]
+        tall = b.bottom - b.top > 2.5 * (b.x1 - b.x0)
+        if tall or len(text) > len(b.text) and conf >= (b.confidence or 0) - 5:
+            b.text, b.confidence = correct(text), conf
 
 
 def _place(items: list, tables: list[Table], lines: list[tuple[float, str]], pno: int) -> None:

@@ -40,13 +40,15 @@ class Page:
     chars: list[Char]
     tables: list[list[BBox]]  # cell boxes of each ruled table
     has_images: bool
+    ocr: dict | None = None  # for a page read by OCR: each char tuple's confidence (0-100)
+    image: object = None  # for a page read by OCR: its deskewed grayscale image
 
 
 class PdfError(ValueError):
     """A PDF that can't be read at all: its message is the one-line reason."""
 
 
-def pages(path: Path, engine: str) -> tuple[str, int, Iterator[Page]]:
+def pages(path: Path, engine: str, ocr: bool = False) -> tuple[str, int, Iterator[Page]]:
     """The engine that read the file, its page count and a lazy iterator over
     the pages (one page in memory at a time). A file PDFium refuses as
     damaged gets a second chance with pdfminer, which repairs differently and
@@ -54,7 +56,7 @@ def pages(path: Path, engine: str) -> tuple[str, int, Iterator[Page]]:
     if engine == "pdfplumber":
         return engine, *_plumber_pages(path)
     try:
-        return engine, *_pdfium_pages(path, camelot=engine == "camelot")
+        return engine, *_pdfium_pages(path, camelot=engine == "camelot", ocr=ocr)
     except PdfError as exc:
         if str(exc).startswith("encrypted"):
             raise
@@ -84,7 +86,7 @@ def _open_pdfium(path: Path):
     return doc
 
 
-def _pdfium_pages(path: Path, camelot: bool) -> tuple[int, Iterator[Page]]:
+def _pdfium_pages(path: Path, camelot: bool, ocr: bool = False) -> tuple[int, Iterator[Page]]:
     doc = _open_pdfium(path)
 
     def gen() -> Iterator[Page]:
@@ -95,6 +97,9 @@ def _pdfium_pages(path: Path, camelot: bool) -> tuple[int, Iterator[Page]]:
                     width, height = page.get_size()
                     chars = _pdfium_chars(page, height)
                     edges, images = _pdfium_edges(page, height)
+                    if not chars and images and ocr:
+                        yield _ocr(page, i + 1)
+                        continue
                     tables = (_camelot_tables(path, i + 1, height) if camelot and chars
                               else lattice(edges))
                     yield Page(i + 1, width, height, chars, tables, images)
@@ -104,6 +109,18 @@ def _pdfium_pages(path: Path, camelot: bool) -> tuple[int, Iterator[Page]]:
             doc.close()
 
     return len(doc), gen()
+
+
+def _ocr(page, number: int) -> Page:
+    """A page without a text layer, rendered and read by OCR (extract/ocr.py)."""
+    import numpy as np
+
+    from .ocr import DPI, ocr_page
+
+    gray = np.asarray(page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L"))
+    p, conf = ocr_page(gray, number)
+    p.ocr = conf
+    return p
 
 
 def _pdfium_chars(page, height: float) -> list[Char]:

@@ -32,6 +32,7 @@ class Options:
     force: bool = False
     retry_failed: bool = False
     pdf_engine: str = "pdfium"
+    ocr: bool = True  # pages without a text layer and images go to OCR
     engine: str = "local"  # or "ray"
     ray_address: str | None = None
     progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
@@ -49,11 +50,11 @@ class Summary:
     seconds: float = 0.0
 
 
-def work(label: str, path: str, pdf_engine: str) -> dict:
+def work(label: str, path: str, pdf_engine: str, ocr: bool = True) -> dict:
     """One file, in a worker: its rows already as Arrow tables (the typing
     work is done here, in parallel, not in the process that writes), its
     sources row and its header matches."""
-    res = convert_file(label, Path(path), pdf_engine)
+    res = convert_file(label, Path(path), pdf_engine, ocr=ocr)
     return _result(res.tables(), [(t, c, s) for f in res.forms for t, c, s in f.header_map])
 
 
@@ -149,7 +150,7 @@ def _local(todo: list[tuple[str, Path]], opts: Options) -> Iterator[dict]:
 
     if opts.workers <= 1 and not opts.timeout and not opts.max_memory_mb:
         for label, path in todo:  # no limits asked for: no pool to pay for
-            yield work(label, str(path), opts.pdf_engine)
+            yield work(label, str(path), opts.pdf_engine, opts.ocr)
         return
     window = max(2, 4 * opts.workers)
     queue = iter(todo)
@@ -159,7 +160,7 @@ def _local(todo: list[tuple[str, Path]], opts: Options) -> Iterator[dict]:
 
         def submit() -> None:
             for label, path in queue:
-                fut = pool.schedule(work, args=(label, str(path), opts.pdf_engine), timeout=opts.timeout)
+                fut = pool.schedule(work, args=(label, str(path), opts.pdf_engine, opts.ocr), timeout=opts.timeout)
                 running[fut] = (label, path, time.perf_counter())
                 if len(running) >= window:
                     return
@@ -208,7 +209,8 @@ def _ray(todo: list[tuple[str, Path]], opts: Options) -> Iterator[dict]:
     try:
         def submit() -> None:
             for label, path in queue:
-                running[task.remote(label, str(path.resolve()), opts.pdf_engine)] = (label, path, time.perf_counter())
+                running[task.remote(label, str(path.resolve()), opts.pdf_engine, opts.ocr)] = (
+                    label, path, time.perf_counter())
                 if len(running) >= window:
                     return
 

@@ -25,7 +25,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     out = Path(args.out)
     opts = Options(workers=args.workers, batch_files=args.batch_files, timeout=args.timeout or None,
                    max_memory_mb=args.max_memory or None, force=args.force, retry_failed=args.retry_failed,
-                   pdf_engine=args.pdf_engine, engine=args.engine, ray_address=args.ray_address,
+                   pdf_engine=args.pdf_engine, ocr=args.ocr == "auto", engine=args.engine,
+                   ray_address=args.ray_address,
                    progress=False if args.quiet else None)
     try:
         summary = run(files, out, opts, log=(lambda s: None) if args.quiet else
@@ -52,7 +53,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     from .pipeline import convert_file
 
     path = Path(args.file)
-    res = convert_file(args.file, path, args.pdf_engine, keep_rows=True)
+    res = convert_file(args.file, path, args.pdf_engine, keep_rows=True, ocr=args.ocr == "auto")
     s = res.source
     print(f"{args.file}: format={s['format']} extractor={s['extractor']} status={s['status']} "
           f"forms={s['forms']}" + (f" error={s['error']}" if s["error"] else ""))
@@ -100,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("paths", nargs="+")
     c.add_argument("--out", required=True, help="output folder")
     c.add_argument("--quiet", action="store_true", help="only the summary")
+    c.add_argument("--ocr", choices=["auto", "off"], default="auto",
+                   help="auto: read scanned pages and images by OCR (tesseract); off: report them unread")
     c.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: one per core)")
     c.add_argument("--timeout", type=float, default=300, help="seconds per file before it is failed (0: none)")
     c.add_argument("--max-memory", type=int, default=4096, help="MB of memory per worker (0: no limit)")
@@ -115,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     i = sub.add_parser("inspect", help="show how a file's forms were read")
     i.add_argument("file")
     i.add_argument("--pdf-engine", choices=["pdfium", "pdfplumber", "camelot"], default="pdfium")
+    i.add_argument("--ocr", choices=["auto", "off"], default="auto")
     i.add_argument("--grid", action="store_true", help="print the grid rows of each form")
     i.add_argument("--width", type=int, default=14, help="characters shown per cell")
     i.set_defaults(func=cmd_inspect)

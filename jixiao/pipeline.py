@@ -18,14 +18,17 @@ class NoExtractor(Exception):
     pass
 
 
-def extractor_for(fmt: str | None, pdf_engine: str = "pdfium"):
+def extractor_for(fmt: str | None, pdf_engine: str = "pdfium", ocr: bool = True):
     """The `read(path) -> Document` of a format (imported lazily: a text-only
     run never pays for pdfplumber's import)."""
     if fmt == "pdf":
         from functools import partial
 
         from jixiao.extract import pdf
-        return partial(pdf.read, engine=pdf_engine)
+        return partial(pdf.read, engine=pdf_engine, ocr=ocr)
+    if fmt == "image":
+        from jixiao.extract import image
+        return image.read
     if fmt == "txt":
         from jixiao.extract import text
         return text.read
@@ -110,7 +113,8 @@ def not_a_document(path: Path) -> str:
     return f"unknown format (named .{named}; first bytes {head[:8]!r})"
 
 
-def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: bool = False) -> FileResult:
+def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: bool = False,
+                 ocr: bool = True) -> FileResult:
     """Extract and normalize one file. `keep_rows` keeps the grid rows on the
     result (for `jixiao inspect`; a batch run lets them go)."""
     t0 = time.perf_counter()
@@ -124,9 +128,9 @@ def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: 
             raise ValueError("empty file (0 bytes)")
         if fmt is None:
             raise NoExtractor(not_a_document(path))
-        doc = extractor_for(fmt, pdf_engine)(path)
+        doc = extractor_for(fmt, pdf_engine, ocr)(path)
         source["extractor"], source["pages"] = doc.extractor, doc.pages
-        result.file_findings += [("extraction", "warning", n) for n in doc.notes]
+        result.file_findings += [("extraction", "warning", n) for n in doc.notes] + doc.findings
         rows = rows_of(doc)
         if keep_rows:
             result.rows = rows
@@ -140,7 +144,10 @@ def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: 
         elif result.forms:
             source["status"] = "ok"
         else:
-            source["error"] = unread if doc.unread_pages else "no form found (no funds block or indicator table)"
+            ocr_pages = sum(1 for f in doc.findings if f[0] == "ocr_confidence")
+            source["error"] = unread if doc.unread_pages else (
+                "no form found (no funds block or indicator table"
+                + (f"; {ocr_pages} page(s) read by OCR)" if ocr_pages else ")"))
     except Exception as exc:  # one broken file never stops a run
         source["error"] = one_line(exc)
     source["seconds"] = round(time.perf_counter() - t0, 6)

@@ -76,7 +76,7 @@ def header_roles(row: Row, family: str) -> list[tuple[int, str | None, float]]:
 
 def is_indicator_header(row: Row) -> bool:
     cols = {c for _, c, s in header_roles(row, "indicator_columns") if c and s >= ACCEPT}
-    return len(cols) >= 4 and bool(cols & {"weight", "score"}) and bool(cols & {"level1", "name", "target"})
+    return len(cols) >= 4 and bool(cols & {"weight", "score"}) and bool(cols & {"level1", "level2", "name", "target"})
 
 
 def is_funds_header(row: Row) -> bool:

@@ -17,7 +17,7 @@ EXPECT = {
     "unknown_encoding.txt": ("failed", "text is not UTF-8, UTF-16 or GB18030/GBK"),
     "no_form.txt": ("failed", "no form found"),
     "unrelated_500_pages.pdf": ("failed", "no form found"),
-    "scan.pdf": ("failed", "scanned PDF: no text layer on 1 of 1 pages"),
+    "scan.pdf": ("failed", "no form found (no funds block or indicator table; 1 page(s) read by OCR)"),
 }
 
 

@@ -1,0 +1,93 @@
+"""Scans: OCR's corrections, deskewing, and a scanned sample (made from a
+corpus PDF by tests/make_scan_samples.py) read end to end against its gold."""
+import json
+import os
+import shutil
+
+import numpy as np
+import pytest
+from conftest import GOLD, SAMPLES, compare, read_tables
+from jixiao.extract.ocr import correct, deskew
+
+from jixiao.cli import main
+
+SCAN = SAMPLES / "scan_beijing_n1_s101_000.pdf"
+
+
+def needs_tesseract():
+    if shutil.which("tesseract") is None:
+        if os.environ.get("JIXIAO_REQUIRE_OCR"):
+            pytest.fail("no tesseract, and JIXIAO_REQUIRE_OCR is set (.ci/run installs it)")
+        pytest.skip("no tesseract here (CI installs tesseract-ocr and tesseract-ocr-chi-sim)")
+
+
+@pytest.mark.parametrize("read, fixed", [
+    ("1O.OO", "10.00"), ("3 .00", "3.00"), ("。履盖19家", "履盖19家"), ("0级指标", "一级指标"),
+    ("-级指标", "一级指标"), ("S:级指标S", "三级指标"), ("二级指标", "二级指标"), ("年度人指标值。", "年度指标值"),
+    ("满意度稚标(10分)", "满意度指标(10分)"), ("活动总数", "活动总数"), ("因疫情原因,停", "因疫情原因,停"),
+])
+def test_ocr_corrections(read, fixed):
+    assert correct(read) == fixed
+
+
+def test_deskew_levels_the_rules():
+    import cv2
+
+    page = np.full((1200, 1000), 255, np.uint8)
+    for y in range(200, 1000, 80):
+        cv2.line(page, (100, y), (900, y), 0, 2)
+    m = cv2.getRotationMatrix2D((500, 600), 1.0, 1.0)
+    tilted = cv2.warpAffine(page, m, (1000, 1200), borderValue=255)
+
+    def angle(img):
+        lines = cv2.HoughLinesP(255 - img, 1, np.pi / 3600, 300, minLineLength=600, maxLineGap=5).reshape(-1, 4)
+        return float(np.median([np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in lines]))
+
+    assert abs(angle(tilted)) > 0.8
+    assert abs(angle(deskew(tilted))) < 0.15
+
+
+@pytest.fixture(scope="module")
+def converted_scan(tmp_path_factory):
+    needs_tesseract()
+    out = tmp_path_factory.mktemp("scan")
+    assert main(["convert", str(SCAN), "--out", str(out), "--quiet"]) == 0
+    return read_tables(out)
+
+
+def test_scan_against_gold(converted_scan):
+    gold = json.loads((GOLD / "scans" / f"{SCAN.name}.gold.json").read_text(encoding="utf-8"))
+    n, bad = compare(gold, converted_scan)
+    # This comparison is positional (two extra OCR rows shift the rest): 0.68
+    # here, 0.78 by ../shared/eval/score.py, which aligns rows. The floor
+    # guards what OCR reaches today; issue 8's goal is 0.90.
+    assert 1 - len(bad) / n >= 0.65, "\n".join(bad[:40])
+    (src,) = converted_scan["sources"]
+    assert (src["status"], src["extractor"], src["pages"]) == ("ok", "pdfium+tesseract", 3)
+    (p,) = converted_scan["projects"]
+    assert p["project_name"] == "社区青年汇活动项目" and p["fiscal_year"] == 2020
+    assert (float(p["budget_initial_yuan"]), float(p["executed_yuan"]), p["execution_rate"]) == (
+        4798000.0, 3325720.0, 0.9999)
+    weights = [i["weight"] for i in sorted(converted_scan["indicators"], key=lambda i: i["indicator_index"])]
+    assert sum(w is not None for w in weights) >= 24  # the digits-only second reading of 分值
+
+
+def test_scan_confidence_is_reported(converted_scan):
+    conf = [c for c in converted_scan["checks"] if c["check"] == "ocr_confidence"]
+    assert [c["detail"].split(" read by OCR")[0] for c in conf] == ["page 1", "page 2", "page 3"]
+    assert all(c["severity"] == "warning" and "mean word confidence" in c["detail"] for c in conf)
+
+
+def test_image_file_and_ocr_off(tmp_path):
+    needs_tesseract()
+    import pypdfium2
+
+    page = pypdfium2.PdfDocument(SAMPLES / "beijing_n1_s101_000.pdf")[0]
+    page.render(scale=200 / 72, grayscale=True).to_pil().save(tmp_path / "page1.png", dpi=(200, 200))
+    shutil.copy(SCAN, tmp_path / "scan.pdf")
+    assert main(["convert", str(tmp_path / "page1.png"), "--out", str(tmp_path / "a"), "--quiet"]) == 0
+    (src,) = read_tables(tmp_path / "a")["sources"]
+    assert (src["format"], src["extractor"], src["forms"]) == ("image", "tesseract", 1)
+    assert main(["convert", str(tmp_path / "scan.pdf"), "--out", str(tmp_path / "b"), "--quiet", "--ocr", "off"]) == 1
+    (src,) = read_tables(tmp_path / "b")["sources"]
+    assert src["error"].endswith("scanned PDF: no text layer on 3 of 3 pages (OCR is off)")

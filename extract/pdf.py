@@ -303,7 +303,9 @@ def assemble(pages, n_pages: int | None, extractor: str) -> Document:
             low += [f"page {page.number}: {b.text[:30]!r} at confidence {b.confidence:.0f}" for b in boxes
                     if b.confidence is not None and b.confidence < LOW_CONFIDENCE and b.text]
             tables.append(Table(boxes, min(b.x0 for b in boxes), max(b.x1 for b in boxes), page.number, page.number))
-        _place(items, tables, text_lines(rest), page.number)
+        _place(items, tables, text_lines(rest), page.number, page.height)
+    if items and isinstance(items[-1], Held):
+        _flush(items, items.pop())
     findings += [("ocr_low_confidence", "warning", f"OCR cell {x}") for x in low[:100]]
     if len(low) > 100:
         findings.append(("ocr_low_confidence", "warning", f"and {len(low) - 100} more OCR cells below "
@@ -362,27 +364,75 @@ def _reread_labels(page, boxes: list[Box]) -> None:
             b.text, b.confidence = correct(text), conf
 
 
-def _place(items: list, tables: list[Table], lines: list[tuple[float, str]], pno: int) -> None:
+FURNITURE = 0.1  # of the page height: running headers and footers live in its top and bottom tenth
+
+
+def _place(items: list, tables: list[Table], lines: list[tuple[float, str]], pno: int, height: float) -> None:
     """Add one page's tables and text lines to the reading order, stitching a
-    table that opens the page onto one that closed the page before."""
+    table that opens the page onto one that closed the page before. Short
+    lines in the page's top or bottom tenth between the two (a running header,
+    a page number) are page furniture: held back, and dropped if the tables
+    join."""
     lines = [(top, t) for top, t in lines if not PAGE_NUMBER.match(t)]
     events: list[tuple[float, int, object]] = [(t.boxes and min(b.top for b in t.boxes), 0, t) for t in tables]
     events += [(top, 1, t) for top, t in lines]
     events.sort(key=lambda e: (e[0], e[1]))
+
+    def furniture(e, top_area: bool) -> bool:
+        return e[1] == 1 and len(e[2]) <= 40 and (e[0] < FURNITURE * height if top_area
+                                                  else e[0] > (1 - FURNITURE) * height)
+
+    held = items.pop() if items and isinstance(items[-1], Held) else None
+    lead = 0
+    while lead < len(events) and furniture(events[lead], True):
+        lead += 1
     for k, (_, kind, obj) in enumerate(events):
-        if kind == 1:
-            if items and isinstance(items[-1], list):
-                items[-1].append((pno, obj))
-            else:
-                items.append([(pno, obj)])
-            continue
-        tab: Table = obj  # type: ignore[assignment]
-        tab.ends_page = k == len(events) - 1
-        prev = items[-1] if items else None
-        if not (k == 0 and isinstance(prev, Table) and prev.ends_page and prev.last_page == pno - 1
-                and abs(prev.x0 - tab.x0) <= 3 * SNAP and abs(prev.x1 - tab.x1) <= 3 * SNAP
-                and stitch(prev, tab)):
+        if kind == 0:
+            tab: Table = obj  # type: ignore[assignment]
+            rest = events[k + 1:]
+            tab.ends_page = all(furniture(e, False) for e in rest)
+            prev = items[-1] if items else None
+            if (held is not None and k == lead and isinstance(prev, Table) and prev.ends_page
+                    and prev.last_page == pno - 1 and abs(prev.x0 - tab.x0) <= 3 * SNAP
+                    and abs(prev.x1 - tab.x1) <= 3 * SNAP and stitch(prev, tab)):
+                held = None  # the furniture between the two parts goes
+                if tab.ends_page:  # and this page's own footer waits for the next page
+                    items.append(Held([(pno, e[2]) for e in rest]))
+                    return
+                continue
+            _flush(items, held)
+            held = None
             items.append(tab)
+            if tab.ends_page:
+                items.append(Held([(pno, e[2]) for e in rest]))
+                return
+            continue
+        if k < lead and held is not None:
+            held.lines.append((pno, obj))
+            continue
+        _flush(items, held)
+        held = None
+        if items and isinstance(items[-1], list):
+            items[-1].append((pno, obj))
+        else:
+            items.append([(pno, obj)])
+    _flush(items, held)
+
+
+@dataclass
+class Held:
+    """Lines after a table that ends its page, kept back until the next page
+    says whether the table goes on there."""
+
+    lines: list[tuple[int, str]]
+
+
+def _flush(items: list, held: Held | None) -> None:
+    if held is not None and held.lines:
+        if items and isinstance(items[-1], list):
+            items[-1].extend(held.lines)
+        else:
+            items.append(list(held.lines))
 
 
 def _ranges(pages: list[int]) -> str:

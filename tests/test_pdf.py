@@ -151,3 +151,37 @@ def test_pdfs_that_cant_be_read(tmp_path):
     assert got["mixed.pdf"]["forms"] == 1
     assert {"check": "extraction", "severity": "warning", "form_id": None, "source_id": got["mixed.pdf"]["source_id"],
             "detail": "pages without a text layer (scans, not read): 4"} in tables["checks"]
+
+
+def test_running_header_and_footer_do_not_break_a_table(tmp_path):
+    """A table over three pages under a running header and above a footer on
+    every page is still one table, with its header row once."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+
+    def furniture(canvas, doc):
+        canvas.setFont("STSong-Light", 9)
+        canvas.drawString(72, A4[1] - 40, "某市财政局 项目支出绩效自评公开")
+        canvas.drawString(A4[0] / 2, 30, f"第 {doc.page} 页")
+
+    rows = [["三级指标", "年度指标值", "实际完成值", "分值"]]
+    rows += [[f"指标{k}", f"不少于{k}场", f"{k + 1}场", "2"] for k in range(1, 121)]
+    table = Table(rows, repeatRows=1)
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light", 9),
+                               ("GRID", (0, 0), (-1, -1), 0.5, "black")]))
+    SimpleDocTemplate(str(tmp_path / "long.pdf"), pagesize=A4).build([table], onFirstPage=furniture,
+                                                                       onLaterPages=furniture)
+    doc = pdf_extract.read(tmp_path / "long.pdf")
+    assert doc.pages >= 3
+    tables = [g for g in doc.grids if g.kind == "table"]
+    assert len(tables) == 1
+    got = tables[0].rows()
+    assert got[0] == rows[0] and got[1:] == rows[1:]
+    # The first page's header stays (it may be a title); the repeats between
+    # the parts of the table, and the page numbers, are gone.
+    texts = [c.text for g in doc.grids if g.kind == "text" for c in g.cells]
+    assert texts == ["某市财政局 项目支出绩效自评公开"]

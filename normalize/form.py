@@ -277,6 +277,11 @@ class FormReader:
             if points is not None and state.l1_raw is None:
                 state.l1_weight = points
             placed = ind.align(r.cells, roles)
+            l2_points = points_in_label(placed.get("level2"))
+            if points is None and l2_points is not None and state.l1_raw is None and not value(placed.get("level1")):
+                # 质量指标（50分）: the points of a level-1 label the flattening lost,
+                # left on a level-2 label; they belong to the group.
+                points = state.l1_weight = l2_points
             if not (placed.keys() - {"category", "level1", "level2"}):
                 state.update(value(placed.get("level1")), value(placed.get("level2")))
                 continue

@@ -5,7 +5,7 @@ from conftest import compare, load_gold
 # The accuracy each seed must keep. 000 and 001 convert perfectly; the few
 # fields of 002, 003 and 004 still missed are gold interpretations of damaged
 # flattening (see the closing notes), listed when the test fails.
-FLOORS = {"000": 1.0, "001": 1.0, "002": 0.998, "003": 0.997, "004": 1.0}
+FLOORS = {"000": 1.0, "001": 1.0, "002": 0.999, "003": 0.999, "004": 1.0}
 
 
 @pytest.mark.parametrize("stem", sorted(FLOORS))

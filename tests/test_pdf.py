@@ -185,3 +185,17 @@ def test_running_header_and_footer_do_not_break_a_table(tmp_path):
     # the parts of the table, and the page numbers, are gone.
     texts = [c.text for g in doc.grids if g.kind == "text" for c in g.cells]
     assert texts == ["某市财政局 项目支出绩效自评公开"]
+
+
+def test_pdf_of_another_layout(tmp_path):
+    """The spreadsheet sample's layout (one form a page, 考核指标值 / 实际完成数 /
+    指标权重, titles above the table) drawn as a PDF by another writer reads
+    as its gold."""
+    from sheet_to_pdf import render
+
+    render(SAMPLES / "forms_a.xlsx", tmp_path / "forms_a.pdf")
+    out = tmp_path / "out"
+    assert main(["convert", str(tmp_path / "forms_a.pdf"), "--out", str(out), "--quiet"]) == 0
+    gold = json.loads((GOLD / "sheets" / "forms_a.xlsx.gold.json").read_text(encoding="utf-8"))
+    n, bad = compare({**gold, "source": "forms_a.pdf"}, read_tables(out))
+    assert n > 1000 and not bad, "\n".join(bad[:30])

@@ -263,19 +263,31 @@ def to_grid(table: Table) -> Grid:
 EXTRACTOR = {"pdfium": "pdfium", "pdfplumber": "pdfplumber", "camelot": "camelot-lattice"}
 
 
-def read(path: Path, engine: str = "pdfium", ocr: bool = True) -> Document:
+def read(path: Path, engine: str = "pdfium", ocr: bool = True, on_segment=None) -> Document:
     """Every page's tables and text in reading order; tables that cross a page
     break stitched into one grid. Pages without a text layer are read by OCR
-    (`ocr`), or listed as unread."""
+    (`ocr`), or listed as unread.
+
+    `on_segment(grids)`: called with the grids before each page that starts a
+    new form (its first table opens with 项目名称), which are then let go; the
+    Document returned holds only the rest. So a long PDF is read in bounded
+    memory, however many pages it has."""
     engine, n_pages, pages = pdf_pages.pages(path, engine, ocr=ocr)
-    doc = assemble(pages, n_pages, EXTRACTOR[engine])
-    if doc.unread_pages and not doc.grids:
+    segments = [0]
+
+    def counted(grids):
+        segments[0] += len(grids)
+        on_segment(grids)
+
+    doc = assemble(pages, n_pages, EXTRACTOR[engine], counted if on_segment else None)
+    if doc.unread_pages and not doc.grids and not segments[0]:
         raise ValueError(f"scanned PDF: no text layer on {len(doc.unread_pages)} of {n_pages} pages (OCR is off)")
     return doc
 
 
-def assemble(pages, n_pages: int | None, extractor: str) -> Document:
-    """Pages (from a PDF's text layer or from OCR) to a Document."""
+def assemble(pages, n_pages: int | None, extractor: str, on_segment=None) -> Document:
+    """Pages (from a PDF's text layer or from OCR) to a Document (see `read`
+    for `on_segment`)."""
     from .ocr import LOW_CONFIDENCE
 
     items: list[Table | list[tuple[int, str]]] = []  # tables and runs of text lines
@@ -303,6 +315,11 @@ def assemble(pages, n_pages: int | None, extractor: str) -> Document:
             low += [f"page {page.number}: {b.text[:30]!r} at confidence {b.confidence:.0f}" for b in boxes
                     if b.confidence is not None and b.confidence < LOW_CONFIDENCE and b.text]
             tables.append(Table(boxes, min(b.x0 for b in boxes), max(b.x1 for b in boxes), page.number, page.number))
+        if on_segment is not None and items and tables and _opens_form(min(tables, key=lambda t: t.boxes[0].top)):
+            if isinstance(items[-1], Held):
+                _flush(items, items.pop())
+            on_segment(_grids(items))
+            items.clear()
         _place(items, tables, text_lines(rest), page.number, page.height)
     if items and isinstance(items[-1], Held):
         _flush(items, items.pop())
@@ -310,12 +327,7 @@ def assemble(pages, n_pages: int | None, extractor: str) -> Document:
     if len(low) > 100:
         findings.append(("ocr_low_confidence", "warning", f"and {len(low) - 100} more OCR cells below "
                                                            f"confidence {LOW_CONFIDENCE:g}"))
-    grids = []
-    for it in items:
-        if isinstance(it, Table):
-            grids.append(to_grid(it))
-        else:
-            grids.append(Grid([Cell(i, 0, t, page=p) for i, (p, t) in enumerate(it)], kind="text"))
+    grids = _grids(items)
     notes = [f"pages without a text layer (scans, not read): {_ranges(scanned)}"] if scanned else []
     if any(f[0] == "ocr_confidence" for f in findings):
         extractor = f"{extractor}+tesseract" if extractor != "tesseract" else extractor
@@ -364,6 +376,26 @@ def _reread_labels(page, boxes: list[Box]) -> None:
             b.text, b.confidence = correct(text), conf
 
 
+def _grids(items: list) -> list[Grid]:
+    out = []
+    for it in items:
+        if isinstance(it, Table):
+            out.append(to_grid(it))
+        elif it:
+            out.append(Grid([Cell(i, 0, t, page=p) for i, (p, t) in enumerate(it)], kind="text"))
+    return out
+
+
+def _opens_form(table: Table) -> bool:
+    """The table's first row is a form's 项目名称 row (the label and its value,
+    not the column headers of a wide summary table): a new form, not the
+    continuation of the table before it."""
+    top = min(b.top for b in table.boxes)
+    texts = [re.sub(r"\s+", "", b.text) for b in table.boxes if abs(b.top - top) <= SNAP and b.text.strip()]
+    return len(texts) <= 6 and any(t.rstrip(":：") == "项目名称" or t.startswith(("项目名称:", "项目名称："))
+                                   for t in texts)
+
+
 FURNITURE = 0.1  # of the page height: running headers and footers live in its top and bottom tenth
 
 
@@ -393,6 +425,7 @@ def _place(items: list, tables: list[Table], lines: list[tuple[float, str]], pno
             tab.ends_page = all(furniture(e, False) for e in rest)
             prev = items[-1] if items else None
             if (held is not None and k == lead and isinstance(prev, Table) and prev.ends_page
+                    and not _opens_form(tab)
                     and prev.last_page == pno - 1 and abs(prev.x0 - tab.x0) <= 3 * SNAP
                     and abs(prev.x1 - tab.x1) <= 3 * SNAP and stitch(prev, tab)):
                 held = None  # the furniture between the two parts goes

@@ -29,7 +29,8 @@ SNAP_TOLERANCE = JOIN_TOLERANCE = 3
 EDGE_MIN_LENGTH = 3
 INTERSECTION_TOLERANCE = 3
 DESCENT = 0.12  # of the font size, below the baseline
-STRAIGHT = 0.5  # points: a segment this close to level is a rule
+STRAIGHT = 0.5
+REOPEN_EVERY = 50  # pages  # points: a segment this close to level is a rule
 
 
 @dataclass
@@ -87,11 +88,18 @@ def _open_pdfium(path: Path):
 
 
 def _pdfium_pages(path: Path, camelot: bool, ocr: bool = False) -> tuple[int, Iterator[Page]]:
-    doc = _open_pdfium(path)
+    first = _open_pdfium(path)
+    n = len(first)
 
     def gen() -> Iterator[Page]:
+        doc = first
         try:
-            for i in range(len(doc)):
+            for i in range(n):
+                if i and i % REOPEN_EVERY == 0:
+                    # PDFium keeps every object it has parsed until the document
+                    # closes: reopening now and then keeps memory flat on long files.
+                    doc.close()
+                    doc = _open_pdfium(path)
                 page = doc[i]
                 try:
                     width, height = page.get_size()
@@ -108,7 +116,7 @@ def _pdfium_pages(path: Path, camelot: bool, ocr: bool = False) -> tuple[int, It
         finally:
             doc.close()
 
-    return len(doc), gen()
+    return n, gen()
 
 
 def _ocr(page, number: int) -> Page:

@@ -128,15 +128,22 @@ def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: 
             raise ValueError("empty file (0 bytes)")
         if fmt is None:
             raise NoExtractor(not_a_document(path))
-        doc = extractor_for(fmt, pdf_engine, ocr)(path)
+        def take(grids) -> None:
+            """Normalize a run of grids at once and let them go (a long PDF
+            comes in segments, one form or more each)."""
+            rows = rows_of(Document(grids, ""))
+            if keep_rows:
+                result.rows += rows
+            prev = result.forms[-1].fiscal_year if result.forms else None
+            for form in read_forms(rows, prev_year=prev):
+                form.findings += checks.run(form)
+                result.forms.append(form)
+
+        read = extractor_for(fmt, pdf_engine, ocr)
+        doc = read(path, on_segment=take) if fmt == "pdf" else read(path)
+        take(doc.grids)
         source["extractor"], source["pages"] = doc.extractor, doc.pages
         result.file_findings += [("extraction", "warning", n) for n in doc.notes] + doc.findings
-        rows = rows_of(doc)
-        if keep_rows:
-            result.rows = rows
-        result.forms = read_forms(rows)
-        for form in result.forms:
-            form.findings += checks.run(form)
         source["forms"] = len(result.forms)
         unread = f"{len(doc.unread_pages)} of {doc.pages} pages not read (no text layer; OCR is off)"
         if result.forms and doc.unread_pages:

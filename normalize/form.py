@@ -318,7 +318,7 @@ class FormReader:
         self.form.remarks = value("\n".join(remarks))
 
 
-def read_forms(rows: list[Row]) -> list[Form]:
+def read_forms(rows: list[Row], prev_year: int | None = None) -> list[Form]:
     """Every form of a file's rows in reading order: the wide summary tables
     first found and read (normalize/summary.py), the 自评表 forms from the
     rows around them."""
@@ -327,16 +327,18 @@ def read_forms(rows: list[Row]) -> list[Form]:
     forms: list[Form] = []
     at = 0
     for start, end, summary_forms in summaries:
-        forms += read_self_evaluations(rows[at:start])
+        forms += read_self_evaluations(rows[at:start], prev_year)
         forms += summary_forms
         at = end
-    return forms + read_self_evaluations(rows[at:])
+    return forms + read_self_evaluations(rows[at:], forms[-1].fiscal_year if forms else prev_year)
 
 
-def read_self_evaluations(rows: list[Row]) -> list[Form]:
+def read_self_evaluations(rows: list[Row], prev_year: int | None = None) -> list[Form]:
+    """`prev_year`: the year of the form before these rows (in the same file),
+    for a form that prints none."""
     forms: list[Form] = []
     ranges = split(rows)
-    file_year = find_year(rows[: ranges[0][0]] if ranges else rows)
+    file_year = find_year(rows[: ranges[0][0]] if ranges else rows) or prev_year
     for start, end in ranges:
         form = FormReader(rows[start:end]).read()
         if form is None:

@@ -199,3 +199,17 @@ def test_pdf_of_another_layout(tmp_path):
     gold = json.loads((GOLD / "sheets" / "forms_a.xlsx.gold.json").read_text(encoding="utf-8"))
     n, bad = compare({**gold, "source": "forms_a.pdf"}, read_tables(out))
     assert n > 1000 and not bad, "\n".join(bad[:30])
+
+
+def test_long_pdf_is_read_in_segments():
+    """Grids are handed over form by form (and let go), and the forms are the
+    same as when the whole file is held at once."""
+    path = SAMPLES / "beijing_n8_s108_000.pdf"
+    whole = pdf_extract.read(path)
+    parts: list[list] = []
+    rest = pdf_extract.read(path, on_segment=parts.append)
+    assert len(parts) >= 7  # eight forms, each opening a page
+    seg = [g.rows() for p in parts for g in p] + [g.rows() for g in rest.grids]
+    assert seg == [g.rows() for g in whole.grids]
+    res = convert_file(str(path), path)
+    assert res.source["forms"] == 8

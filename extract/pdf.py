@@ -15,8 +15,9 @@ for all engines:
 * text outside tables (titles such as （2020年度）, 单位：万元, notes after the
   table) becomes one-cell rows in reading order; page numbers do not.
 
-A page with no characters but images is a scan: it is listed in the
-document's `scanned_pages` (OCR is a later stage), never silently empty.
+A page with no characters but images is a scan: it is read by OCR
+(extract/ocr.py), or listed in the document's `unread_pages`, never silently
+empty.
 """
 from __future__ import annotations
 
@@ -59,6 +60,10 @@ class Table:
     first_page: int
     last_page: int
     ends_page: bool = False  # nothing but page furniture below it on its last page
+
+    @property
+    def top(self) -> float:
+        return min(b.top for b in self.boxes)
 
 
 # --- characters to text ---------------------------------------------------------------------------
@@ -315,7 +320,7 @@ def assemble(pages, n_pages: int | None, extractor: str, on_segment=None) -> Doc
             low += [f"page {page.number}: {b.text[:30]!r} at confidence {b.confidence:.0f}" for b in boxes
                     if b.confidence is not None and b.confidence < LOW_CONFIDENCE and b.text]
             tables.append(Table(boxes, min(b.x0 for b in boxes), max(b.x1 for b in boxes), page.number, page.number))
-        if on_segment is not None and items and tables and _opens_form(min(tables, key=lambda t: t.boxes[0].top)):
+        if on_segment is not None and items and tables and _opens_form(min(tables, key=lambda t: t.top)):
             if isinstance(items[-1], Held):
                 _flush(items, items.pop())
             on_segment(_grids(items))
@@ -390,7 +395,7 @@ def _opens_form(table: Table) -> bool:
     """The table's first row is a form's 项目名称 row (the label and its value,
     not the column headers of a wide summary table): a new form, not the
     continuation of the table before it."""
-    top = min(b.top for b in table.boxes)
+    top = table.top
     texts = [re.sub(r"\s+", "", b.text) for b in table.boxes if abs(b.top - top) <= SNAP and b.text.strip()]
     return len(texts) <= 6 and any(t.rstrip(":：") == "项目名称" or t.startswith(("项目名称:", "项目名称："))
                                    for t in texts)
@@ -406,7 +411,7 @@ def _place(items: list, tables: list[Table], lines: list[tuple[float, str]], pno
     a page number) are page furniture: held back, and dropped if the tables
     join."""
     lines = [(top, t) for top, t in lines if not PAGE_NUMBER.match(t)]
-    events: list[tuple[float, int, object]] = [(t.boxes and min(b.top for b in t.boxes), 0, t) for t in tables]
+    events: list[tuple[float, int, object]] = [(t.top, 0, t) for t in tables]
     events += [(top, 1, t) for top, t in lines]
     events.sort(key=lambda e: (e[0], e[1]))
 
@@ -445,10 +450,7 @@ def _place(items: list, tables: list[Table], lines: list[tuple[float, str]], pno
             continue
         _flush(items, held)
         held = None
-        if items and isinstance(items[-1], list):
-            items[-1].append((pno, obj))
-        else:
-            items.append([(pno, obj)])
+        _add_lines(items, [(pno, obj)])
     _flush(items, held)
 
 
@@ -461,11 +463,18 @@ class Held:
 
 
 def _flush(items: list, held: Held | None) -> None:
-    if held is not None and held.lines:
-        if items and isinstance(items[-1], list):
-            items[-1].extend(held.lines)
-        else:
-            items.append(list(held.lines))
+    if held is not None:
+        _add_lines(items, held.lines)
+
+
+def _add_lines(items: list, lines: list[tuple[int, str]]) -> None:
+    """Text lines onto the run of lines that ends the reading order, or a new run."""
+    if not lines:
+        return
+    if items and isinstance(items[-1], list):
+        items[-1].extend(lines)
+    else:
+        items.append(list(lines))
 
 
 def _ranges(pages: list[int]) -> str:

@@ -25,8 +25,6 @@ def read(path: Path) -> Document:
 
     def pages():
         for k, gray in enumerate(frames, 1):
-            page, conf = ocr_page(gray, k)
-            page.ocr = conf
-            yield page
+            yield ocr_page(gray, k)
 
     return assemble(pages(), len(frames), "tesseract")

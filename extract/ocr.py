@@ -23,13 +23,12 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
-from .pdf_pages import Page, lattice
+from .pdf_pages import Page, edge, lattice
 
 DPI = 200
 LOW_CONFIDENCE = 60.0
@@ -43,13 +42,6 @@ class OcrUnavailable(RuntimeError):
     pass
 
 
-@dataclass
-class OcrPage:
-    page: Page
-    confidence: float | None  # mean word confidence, 0-100
-    low: list[tuple[str, float]] = field(default_factory=list)  # (cell text, confidence) below LOW_CONFIDENCE
-
-
 def tesseract() -> str:
     exe = shutil.which("tesseract")
     if exe is None:
@@ -57,10 +49,10 @@ def tesseract() -> str:
     return exe
 
 
-def ocr_page(gray: np.ndarray, number: int) -> tuple[Page, dict[tuple, float]]:
-    """A grayscale page image (DPI dots per inch) to a Page in points, and
-    each word's confidence keyed by its char tuple. The page keeps its
-    deskewed image (`Page.image`) for cells read again."""
+def ocr_page(gray: np.ndarray, number: int) -> Page:
+    """A grayscale page image (DPI dots per inch) to a Page in points, with
+    each character's confidence (`Page.ocr`, keyed by its char tuple) and the
+    cleaned, deskewed image (`Page.image`) for cells read again."""
     import cv2
 
     gray = deskew(gray)
@@ -79,9 +71,7 @@ def ocr_page(gray: np.ndarray, number: int) -> tuple[Page, dict[tuple, float]]:
         chars.append(ch)
         conf[ch] = c
     height, width = gray.shape
-    page = Page(number, width * PT, height * PT, chars, tables, True)
-    page.image = clean
-    return page, conf
+    return Page(number, width * PT, height * PT, chars, tables, True, ocr=conf, image=clean)
 
 
 def deskew(gray: np.ndarray) -> np.ndarray:
@@ -187,13 +177,9 @@ def _edges(mask: np.ndarray, orientation: str) -> list[dict]:
     out = []
     for x, y, w, h, _area in stats[1:n]:
         if orientation == "h" and w > 3 * h:
-            top = (y + h / 2) * PT
-            out.append({"object_type": "line", "orientation": "h", "x0": x * PT, "x1": (x + w) * PT, "top": top,
-                        "bottom": top, "doctop": top, "width": w * PT, "height": 0.0})
+            out.append(edge("h", x * PT, (x + w) * PT, (y + h / 2) * PT, (y + h / 2) * PT))
         elif orientation == "v" and h > 3 * w:
-            x0 = (x + w / 2) * PT
-            out.append({"object_type": "line", "orientation": "v", "x0": x0, "x1": x0, "top": y * PT,
-                        "bottom": (y + h) * PT, "doctop": y * PT, "width": 0.0, "height": h * PT})
+            out.append(edge("v", (x + w / 2) * PT, (x + w / 2) * PT, y * PT, (y + h) * PT))
     return out
 
 

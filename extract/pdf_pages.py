@@ -126,9 +126,7 @@ def _ocr(page, number: int) -> Page:
     from .ocr import DPI, ocr_page
 
     gray = np.asarray(page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L"))
-    p, conf = ocr_page(gray, number)
-    p.ocr = conf
-    return p
+    return ocr_page(gray, number)
 
 
 def _pdfium_chars(page, height: float) -> list[Char]:
@@ -217,15 +215,17 @@ def _path_edges(path, m: tuple, height: float) -> list[dict]:
 def _edge(out: list[dict], p: tuple[float, float], q: tuple[float, float]) -> None:
     (x0, y0), (x1, y1) = sorted([p, q])
     if abs(y1 - y0) <= STRAIGHT and x1 - x0 > STRAIGHT:
-        top = (y0 + y1) / 2
-        out.append({"object_type": "line", "orientation": "h", "x0": x0, "x1": x1, "top": top, "bottom": top,
-                    "doctop": top, "width": x1 - x0, "height": 0.0})
+        out.append(edge("h", x0, x1, (y0 + y1) / 2, (y0 + y1) / 2))
     elif abs(x1 - x0) <= STRAIGHT:
         top, bottom = min(y0, y1), max(y0, y1)
         if bottom - top > STRAIGHT:
-            x = (x0 + x1) / 2
-            out.append({"object_type": "line", "orientation": "v", "x0": x, "x1": x, "top": top, "bottom": bottom,
-                        "doctop": top, "width": 0.0, "height": bottom - top})
+            out.append(edge("v", (x0 + x1) / 2, (x0 + x1) / 2, top, bottom))
+
+
+def edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:
+    """A ruling line in pdfplumber's edge format (points, top-left origin)."""
+    return {"object_type": "line", "orientation": orientation, "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+            "doctop": top, "width": x1 - x0, "height": bottom - top}
 
 
 def lattice(edges: list[dict]) -> list[list[BBox]]:

@@ -6,12 +6,12 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from jixiao.extract.grid import Document
+from jixiao.extract.grid import Grid
 from jixiao.normalize import checks
 from jixiao.normalize.form import Row, read_forms
 from jixiao.normalize.records import Form
 
-from .sniff import sniff
+from .sniff import not_a_document, sniff
 
 
 class NoExtractor(Exception):
@@ -73,9 +73,9 @@ def one_line(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {msg}"[:300]
 
 
-def rows_of(doc: Document) -> list[Row]:
+def rows_of(grids: list[Grid]) -> list[Row]:
     rows: list[Row] = []
-    for g in doc.grids:
+    for g in grids:
         pages, spanned = g.row_pages(), g.spanned_rows()
         rows += [Row(cells, pages[i], spanned[i]) for i, cells in enumerate(g.rows())]
     return rows
@@ -98,21 +98,6 @@ def failed_source(label: str, path: Path, error: str | None, seconds: float = 0.
             "seconds": round(seconds, 6)}
 
 
-MAGIC = {b"MZ": "a Windows executable", b"\x7fELF": "a Linux executable", b"PK\x03\x04": "a ZIP archive",
-         b"Rar!": "a RAR archive", b"\x1f\x8b": "a gzip archive", b"7z\xbc\xaf": "a 7-Zip archive",
-         b"GIF8": "a GIF image", b"<!DOCTYPE": "an HTML page", b"<html": "an HTML page"}
-
-
-def not_a_document(path: Path) -> str:
-    """Why a file is none of the formats read: what its first bytes say it is."""
-    head = path.read_bytes()[:16]
-    what = next((v for k, v in MAGIC.items() if head.startswith(k)), None)
-    named = path.suffix.lower().lstrip(".") or "no extension"
-    if what:
-        return f"not a disclosure document: named .{named} but its content is {what}"
-    return f"unknown format (named .{named}; first bytes {head[:8]!r})"
-
-
 def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: bool = False,
                  ocr: bool = True) -> FileResult:
     """Extract and normalize one file. `keep_rows` keeps the grid rows on the
@@ -128,10 +113,11 @@ def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: 
             raise ValueError("empty file (0 bytes)")
         if fmt is None:
             raise NoExtractor(not_a_document(path))
+
         def take(grids) -> None:
             """Normalize a run of grids at once and let them go (a long PDF
             comes in segments, one form or more each)."""
-            rows = rows_of(Document(grids, ""))
+            rows = rows_of(grids)
             if keep_rows:
                 result.rows += rows
             prev = result.forms[-1].fiscal_year if result.forms else None

@@ -38,6 +38,23 @@ def sniff(path: Path) -> str | None:
     return ext if ext == "txt" else None
 
 
+# What a file's first bytes say it is, when it is none of the formats read.
+MAGIC = {b"MZ": "a Windows executable", b"\x7fELF": "a Linux executable", b"PK\x03\x04": "a ZIP archive",
+         b"Rar!": "a RAR archive", b"\x1f\x8b": "a gzip archive", b"7z\xbc\xaf": "a 7-Zip archive",
+         b"GIF8": "a GIF image", b"<!DOCTYPE": "an HTML page", b"<html": "an HTML page"}
+
+
+def not_a_document(path: Path) -> str:
+    """Why `sniff` found no format: what the file's first bytes say it is."""
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    what = next((v for k, v in MAGIC.items() if head.startswith(k)), None)
+    named = path.suffix.lower().lstrip(".") or "no extension"
+    if what:
+        return f"not a disclosure document: named .{named} but its content is {what}"
+    return f"unknown format (named .{named}; first bytes {head[:8]!r})"
+
+
 def collect(paths: list[str]) -> list[tuple[str, Path]]:
     """Files named on the command line, and the documents inside folders
     (recursively): a known extension, or content that sniffs as a document."""

@@ -18,6 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .dataset import Dataset, to_batch_tables
 from .pipeline import convert_file, failed_source, sha256_of
@@ -50,11 +51,19 @@ class Summary:
     seconds: float = 0.0
 
 
-def work(label: str, path: str, pdf_engine: str, ocr: bool = True) -> dict:
+class Task(NamedTuple):
+    """A file to convert, with the sha256 the planning already took of it."""
+
+    label: str
+    path: str
+    sha256: str | None
+
+
+def work(task: Task, pdf_engine: str, ocr: bool = True) -> dict:
     """One file, in a worker: its rows already as Arrow tables (the typing
     work is done here, in parallel, not in the process that writes), its
     sources row and its header matches."""
-    res = convert_file(label, Path(path), pdf_engine, ocr=ocr)
+    res = convert_file(task.label, Path(task.path), pdf_engine, ocr=ocr, sha256=task.sha256)
     return _result(res.tables(), [(t, c, s) for f in res.forms for t, c, s in f.header_map])
 
 
@@ -71,13 +80,14 @@ def limit_memory(max_mb: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
-def plan(files: list[tuple[str, Path]], data: Dataset, opts: Options) -> tuple[list[tuple[str, Path]], int]:
+def plan(files: list[tuple[str, Path]], data: Dataset, opts: Options) -> tuple[list[Task], int]:
     """The files still to convert, each content once; and how many were skipped."""
     done = data.committed()
     redo = set()
     todo, seen, skipped = [], set(), 0
     for label, path in files:
-        sid = sha256_of(path)[:16] if path.is_file() else None
+        digest = sha256_of(path) if path.is_file() else None
+        sid = digest[:16] if digest else None
         if sid is not None and sid in seen:
             skipped += 1
             continue
@@ -87,7 +97,7 @@ def plan(files: list[tuple[str, Path]], data: Dataset, opts: Options) -> tuple[l
             continue
         if sid in done:
             redo.add(sid)
-        todo.append((label, path))
+        todo.append(Task(label, str(path), digest))
     data.forget(redo)
     return todo, skipped
 
@@ -138,19 +148,19 @@ def _add(summary: Summary, result: dict) -> None:
         summary.header_map[text, col] = (n + 1, min(low, score))
 
 
-def _failure(label: str, path: Path, reason: str, seconds: float) -> dict:
-    src = failed_source(label, path, reason, seconds)
+def _failure(task: Task, reason: str, seconds: float) -> dict:
+    src = failed_source(task.label, Path(task.path), reason, seconds, sha256=task.sha256)
     return _result({"sources": [src], "projects": [], "funds": [], "indicators": [], "checks": []}, [])
 
 
-def _local(todo: list[tuple[str, Path]], opts: Options) -> Iterator[dict]:
+def _local(todo: list[Task], opts: Options) -> Iterator[dict]:
     """A pool of worker processes, at most a few files in flight per worker
     (so finished results never pile up in memory)."""
     from pebble import ProcessExpired, ProcessPool
 
     if opts.workers <= 1 and not opts.timeout and not opts.max_memory_mb:
-        for label, path in todo:  # no limits asked for: no pool to pay for
-            yield work(label, str(path), opts.pdf_engine, opts.ocr)
+        for task in todo:  # no limits asked for: no pool to pay for
+            yield work(task, opts.pdf_engine, opts.ocr)
         return
     window = max(2, 4 * opts.workers)
     queue = iter(todo)
@@ -159,9 +169,9 @@ def _local(todo: list[tuple[str, Path]], opts: Options) -> Iterator[dict]:
         running: dict = {}
 
         def submit() -> None:
-            for label, path in queue:
-                fut = pool.schedule(work, args=(label, str(path), opts.pdf_engine, opts.ocr), timeout=opts.timeout)
-                running[fut] = (label, path, time.perf_counter())
+            for task in queue:
+                fut = pool.schedule(work, args=(task, opts.pdf_engine, opts.ocr), timeout=opts.timeout)
+                running[fut] = (task, time.perf_counter())
                 if len(running) >= window:
                     return
 
@@ -169,17 +179,17 @@ def _local(todo: list[tuple[str, Path]], opts: Options) -> Iterator[dict]:
         while running:
             finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
             for fut in finished:
-                label, path, t_start = running.pop(fut)
+                task, t_start = running.pop(fut)
                 try:
                     yield fut.result()
                 except FutureTimeout:
-                    yield _failure(label, path, f"timed out after {opts.timeout:g} s (--timeout)",
+                    yield _failure(task, f"timed out after {opts.timeout:g} s (--timeout)",
                                    time.perf_counter() - t_start)
                 except ProcessExpired as exc:
-                    yield _failure(label, path, f"worker died ({_death(exc.exitcode)}) while reading this file",
+                    yield _failure(task, f"worker died ({_death(exc.exitcode)}) while reading this file",
                                    time.perf_counter() - t_start)
                 except Exception as exc:  # a worker-side error the pipeline did not catch
-                    yield _failure(label, path, f"{type(exc).__name__}: {exc}"[:300], time.perf_counter() - t_start)
+                    yield _failure(task, f"{type(exc).__name__}: {exc}"[:300], time.perf_counter() - t_start)
             submit()
 
 
@@ -189,7 +199,7 @@ def _death(code: int | None) -> str:
     return f"exit code {code}"
 
 
-def _ray(todo: list[tuple[str, Path]], opts: Options) -> Iterator[dict]:
+def _ray(todo: list[Task], opts: Options) -> Iterator[dict]:
     """The same per-file function as Ray tasks, on a cluster at `ray_address`
     or a local Ray started for the run. Input paths must be readable on every
     node (shared storage)."""
@@ -202,15 +212,15 @@ def _ray(todo: list[tuple[str, Path]], opts: Options) -> Iterator[dict]:
     if started:
         ray.init(address=opts.ray_address, include_dashboard=False, log_to_driver=False,
                  **({} if opts.ray_address else {"num_cpus": max(opts.workers, 1)}))
-    task = ray.remote(max_retries=0)(work)
+    remote = ray.remote(max_retries=0)(work)
     window = max(2, int(ray.cluster_resources().get("CPU", 1)))
     queue = iter(todo)
     running: dict = {}
     try:
         def submit() -> None:
-            for label, path in queue:
-                running[task.remote(label, str(path.resolve()), opts.pdf_engine, opts.ocr)] = (
-                    label, path, time.perf_counter())
+            for task in queue:
+                resolved = task._replace(path=str(Path(task.path).resolve()))
+                running[remote.remote(resolved, opts.pdf_engine, opts.ocr)] = (task, time.perf_counter())
                 if len(running) >= window:
                     return
 
@@ -219,16 +229,16 @@ def _ray(todo: list[tuple[str, Path]], opts: Options) -> Iterator[dict]:
             ready, _ = ray.wait(list(running), num_returns=1, timeout=1.0)
             now = time.perf_counter()
             for ref in ready:
-                label, path, t_start = running.pop(ref)
+                task, t_start = running.pop(ref)
                 try:
                     yield ray.get(ref)
                 except Exception as exc:
-                    yield _failure(label, path, f"Ray task failed: {type(exc).__name__}"[:300], now - t_start)
-            for ref, (label, path, t_start) in list(running.items()):
+                    yield _failure(task, f"Ray task failed: {type(exc).__name__}"[:300], now - t_start)
+            for ref, (task, t_start) in list(running.items()):
                 if opts.timeout and now - t_start > opts.timeout:
                     ray.cancel(ref, force=True)
                     running.pop(ref)
-                    yield _failure(label, path, f"timed out after {opts.timeout:g} s (--timeout)", now - t_start)
+                    yield _failure(task, f"timed out after {opts.timeout:g} s (--timeout)", now - t_start)
             submit()
     finally:
         if started:

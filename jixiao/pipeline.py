@@ -89,9 +89,11 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def failed_source(label: str, path: Path, error: str | None, seconds: float = 0.0) -> dict:
-    """The sources row of a file, as failed with `error` until it succeeds."""
-    digest = sha256_of(path) if path.is_file() else hashlib.sha256(b"").hexdigest()
+def failed_source(label: str, path: Path, error: str | None, seconds: float = 0.0,
+                  sha256: str | None = None) -> dict:
+    """The sources row of a file, as failed with `error` until it succeeds.
+    `sha256`: the file's digest when the caller has already taken it."""
+    digest = sha256 or (sha256_of(path) if path.is_file() else hashlib.sha256(b"").hexdigest())
     fmt = sniff(path) if path.is_file() else None
     return {"source_id": digest[:16], "path": label, "format": fmt or "unknown", "sha256": digest,
             "pages": None, "forms": 0, "status": "failed", "error": error, "extractor": "none",
@@ -99,11 +101,11 @@ def failed_source(label: str, path: Path, error: str | None, seconds: float = 0.
 
 
 def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: bool = False,
-                 ocr: bool = True) -> FileResult:
+                 ocr: bool = True, sha256: str | None = None) -> FileResult:
     """Extract and normalize one file. `keep_rows` keeps the grid rows on the
     result (for `jixiao inspect`; a batch run lets them go)."""
     t0 = time.perf_counter()
-    source = failed_source(label, path, None)
+    source = failed_source(label, path, None, sha256=sha256)
     fmt = source["format"] if source["format"] != "unknown" else None
     result = FileResult(source)
     try:

@@ -22,7 +22,7 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
 def run_jixiao(files: list[str]) -> int:
-    from jixiao.dataset import Dataset
+    from jixiao.dataset import Dataset, to_batch_tables
     from jixiao.pipeline import convert_file
 
     rows: dict[str, list] = {}
@@ -33,7 +33,7 @@ def run_jixiao(files: list[str]) -> int:
         for k, v in res.tables().items():
             rows.setdefault(k, []).extend(v)
     with tempfile.TemporaryDirectory() as out:
-        Dataset(Path(out)).write_batch(rows)
+        Dataset(Path(out)).write_batch({name: [t] for name, t in to_batch_tables(rows).items()})
     return pages
 
 

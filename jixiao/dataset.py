@@ -118,11 +118,9 @@ class Dataset:
         self.repair()
 
     # -- adding ---------------------------------------------------------------------------------
-    def write_batch(self, parts: dict[str, list[pa.Table]] | dict[str, list[dict]]) -> str:
-        """One batch of converted files (tables from `to_batch_tables`, or plain
-        rows); committed when its sources part lands."""
-        if any(v and isinstance(v[0], dict) for v in parts.values()):
-            parts = {k: [v] for k, v in to_batch_tables(parts).items()}  # type: ignore[arg-type]
+    def write_batch(self, parts: dict[str, list[pa.Table]]) -> str:
+        """One batch of converted files, each table as the `to_batch_tables`
+        of its files; committed when its sources part lands."""
         batch = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**9:09d}"
         for table in FORM_TABLES:
             got = [t for t in parts.get(table, []) if t.num_rows]
@@ -136,7 +134,7 @@ class Dataset:
                 d.mkdir(parents=True, exist_ok=True)
                 _write(rows.drop_columns([YEAR_KEY]), d / f"part-{batch}.parquet")
         (self.root / "sources").mkdir(parents=True, exist_ok=True)
-        sources = [t for t in parts.get("sources", [])]
+        sources = parts.get("sources", [])
         _write(pa.concat_tables(sources) if sources else arrow_schema("sources").empty_table(),
                self.root / "sources" / f"part-{batch}.parquet")
         return batch

@@ -26,6 +26,29 @@ def norm(v):
     return s or None
 
 
+CORPUS_STEM = re.compile(r"[a-z]+_n\d+_s\d+_\d+")  # beijing_n3_s103_000: the corpus renderings
+
+
+def corpus_samples(ext: str) -> list[Path]:
+    """The samples copied from ../shared/corpus (gold in tests/gold/corpus)."""
+    return sorted(p for p in SAMPLES.glob(f"*.{ext}") if CORPUS_STEM.fullmatch(p.stem))
+
+
+def convert(paths: list[Path], out: Path) -> dict[str, list[dict]]:
+    """Files converted by the real CLI, every one of them read: the tables."""
+    from jixiao.cli import main
+
+    assert main(["convert", *map(str, paths), "--out", str(out), "--quiet"]) == 0
+    return read_tables(out)
+
+
+def gold_of(kind: str, path: Path) -> dict:
+    """The gold of a sample: tests/gold/<kind>/<file name>.gold.json."""
+    gold_path = GOLD / kind / f"{path.name}.gold.json"
+    assert gold_path.exists(), f"missing golden file {gold_path}"
+    return json.loads(gold_path.read_text(encoding="utf-8"))
+
+
 def read_tables(out: Path) -> dict[str, list[dict]]:
     from jixiao.dataset import Dataset
 

@@ -2,33 +2,27 @@
 inside content controls (which python-docx's own cell API drops)."""
 import copy
 import json
-import re
 import zipfile
 
 import pytest
-from conftest import GOLD, SAMPLES, compare, read_tables
+from conftest import GOLD, compare, convert, corpus_samples, gold_of, read_tables
 from jixiao.extract import docx as docx_extract
 from lxml import etree
 
 from jixiao.cli import main
 
-DOCX = sorted(p for p in SAMPLES.glob("*.docx")  # the corpus renderings (gold in tests/gold/corpus)
-              if re.fullmatch(r"[a-z]+_n\d+_s\d+_\d+", p.stem))
+DOCX = corpus_samples("docx")
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 @pytest.fixture(scope="module")
 def converted_docx(tmp_path_factory):
-    out = tmp_path_factory.mktemp("docx")
-    assert main(["convert", *map(str, DOCX), "--out", str(out), "--quiet"]) == 0
-    return read_tables(out)
+    return convert(DOCX, tmp_path_factory.mktemp("docx"))
 
 
 @pytest.mark.parametrize("path", DOCX, ids=lambda p: p.stem)
 def test_docx_matches_gold(path, converted_docx):
-    gold_path = GOLD / "corpus" / f"{path.name}.gold.json"
-    assert gold_path.exists(), f"missing golden file {gold_path}"
-    n, bad = compare(json.loads(gold_path.read_text(encoding="utf-8")), converted_docx)
+    n, bad = compare(gold_of("corpus", path), converted_docx)
     assert not bad, "\n".join(bad[:30])
     src = next(s for s in converted_docx["sources"] if s["path"] == str(path))
     assert src["extractor"] == "python-docx" and src["format"] == "docx"

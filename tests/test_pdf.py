@@ -2,12 +2,11 @@
 cells and repeated headers across a page break), the three engines, and
 PDFs that can't be read."""
 import json
-import re
 from pathlib import Path
 
 import pypdfium2
 import pytest
-from conftest import GOLD, SAMPLES, compare, read_tables
+from conftest import GOLD, SAMPLES, compare, convert, corpus_samples, gold_of, read_tables
 from jixiao.extract import pdf as pdf_extract
 from jixiao.extract.pdf import Box, Table, stitch
 from PIL import Image, ImageDraw
@@ -15,21 +14,17 @@ from PIL import Image, ImageDraw
 from jixiao.cli import main
 from jixiao.pipeline import convert_file
 
-PDF = sorted(p for p in SAMPLES.glob("*.pdf")  # the corpus renderings (gold in tests/gold/corpus)
-             if re.fullmatch(r"[a-z]+_n\d+_s\d+_\d+", p.stem))
+PDF = corpus_samples("pdf")
 
 
 @pytest.fixture(scope="module")
 def converted_pdf(tmp_path_factory):
-    out = tmp_path_factory.mktemp("pdf")
-    assert main(["convert", *map(str, PDF), "--out", str(out), "--quiet"]) == 0
-    return read_tables(out)
+    return convert(PDF, tmp_path_factory.mktemp("pdf"))
 
 
 @pytest.mark.parametrize("path", PDF, ids=lambda p: p.stem)
 def test_pdf_matches_gold(path, converted_pdf):
-    gold = json.loads((GOLD / "corpus" / f"{path.name}.gold.json").read_text(encoding="utf-8"))
-    n, bad = compare(gold, converted_pdf)
+    n, bad = compare(gold_of("corpus", path), converted_pdf)
     # One field in beijing_n8_s108_005 can't be right from a PDF: its source
     # wrote "773.934239万 元" and the space became a line wrap.
     assert len(bad) <= 0.001 * n, "\n".join(bad[:30])

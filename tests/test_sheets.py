@@ -2,11 +2,10 @@
 against their gold, values as the cells show them, merged ranges as spans,
 hidden rows, columns and sheets left out, and broken workbooks."""
 import datetime as dt
-import json
 import zipfile
 
 import pytest
-from conftest import GOLD, SAMPLES, compare, read_tables
+from conftest import SAMPLES, compare, convert, gold_of, read_tables
 from jixiao.extract import xls as xls_extract
 from jixiao.extract import xlsx as xlsx_extract
 from jixiao.extract.cellformat import display
@@ -18,14 +17,12 @@ SHEETS = [SAMPLES / "forms_a.xlsx", SAMPLES / "forms_b.xls"]
 
 @pytest.fixture(scope="module")
 def converted_sheets(tmp_path_factory):
-    out = tmp_path_factory.mktemp("sheets")
-    assert main(["convert", *map(str, SHEETS), "--out", str(out), "--quiet"]) == 0
-    return read_tables(out)
+    return convert(SHEETS, tmp_path_factory.mktemp("sheets"))
 
 
 @pytest.mark.parametrize("path", SHEETS, ids=lambda p: p.name)
 def test_sheet_matches_gold(path, converted_sheets):
-    gold = json.loads((GOLD / "sheets" / f"{path.name}.gold.json").read_text(encoding="utf-8"))
+    gold = gold_of("sheets", path)
     n, bad = compare(gold, converted_sheets)
     assert n > 1000 and not bad, "\n".join(bad[:30])
     src = next(s for s in converted_sheets["sources"] if s["path"] == str(path))

@@ -1,10 +1,9 @@
 """Wide summary disclosures (绩效自评情况公开表): seed 002 as a real DOCX and
 PDF against their gold, the decisions the flattened seed needs reported in
 `checks`, and a table whose categories come in another order and words."""
-import json
 
 import pytest
-from conftest import GOLD, SAMPLES, compare, read_tables
+from conftest import SAMPLES, compare, convert, gold_of, read_tables
 
 from jixiao.cli import main
 
@@ -13,15 +12,12 @@ BUILT = [SAMPLES / "002_summary.docx", SAMPLES / "002_summary.pdf"]
 
 @pytest.fixture(scope="module")
 def converted_built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("summary")
-    assert main(["convert", *map(str, BUILT), "--out", str(out), "--quiet"]) == 0
-    return read_tables(out)
+    return convert(BUILT, tmp_path_factory.mktemp("summary"))
 
 
 @pytest.mark.parametrize("path", BUILT, ids=lambda p: p.suffix)
 def test_built_summary_matches_gold(path, converted_built):
-    gold = json.loads((GOLD / "summary" / f"{path.name}.gold.json").read_text(encoding="utf-8"))
-    n, bad = compare(gold, converted_built)
+    n, bad = compare(gold_of("summary", path), converted_built)
     assert n > 2000 and not bad, "\n".join(bad[:30])
     projects = [p for p in converted_built["projects"] if p["form_type"] == "summary_disclosure"]
     assert len(projects) == 26

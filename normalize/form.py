@@ -19,9 +19,8 @@ from .headers import ACCEPT, match
 from .records import Finding, Form, Fund
 from .summary import read_summaries
 from .textclean import clean, compact, value
-from .values import parse_amount, parse_number, parse_rate, points_in_label
+from .values import fiscal_year, parse_amount, parse_number, parse_rate, points_in_label
 
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度")
 _YEAR_ONLY = re.compile(r"^[（(]?\s*(?:19|20)\d{2}\s*年度?\s*[)）]?$")
 
 
@@ -116,9 +115,8 @@ def split(rows: list[Row]) -> list[tuple[int, int]]:
 def find_year(rows: list[Row]) -> int | None:
     for r in rows:
         for _, t in r.texts():
-            m = _YEAR.search(compact(t))
-            if m:
-                return int(m.group(1))
+            if (year := fiscal_year(compact(t))) is not None:
+                return year
     return None
 
 

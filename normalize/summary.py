@@ -33,9 +33,8 @@ from jixiao.schemas import vocabulary
 from .levels import group_of, level1, level2
 from .records import Finding, Form, Fund, Indicator
 from .textclean import clean, compact, value
-from .values import parse_amount, parse_rate, parse_value
+from .values import fiscal_year, parse_amount, parse_rate, parse_value
 
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度")
 _UNIT = re.compile(r"单位[:：]\s*(万元|元)")
 _NUMBER = re.compile(r"^-?[\d,]+(\.\d+)?$")
 _RATE = re.compile(r"^-?\d+(\.\d+)?\s*[%％]$")
@@ -383,8 +382,8 @@ def _context(rows: list[list[str]]) -> tuple[int | None, str | None, str | None]
             k = compact(t)
             if not k:
                 continue
-            if year is None and (m := _YEAR.search(k)):
-                year = int(m.group(1))
+            if year is None:
+                year = fiscal_year(k)
             if unit is None and (m := _UNIT.search(k)):
                 unit = m.group(1)
         if dept is None:

@@ -107,6 +107,15 @@ def parse_amount(text: str | None, unit: str | None) -> Decimal | None:
     return (d * _UNIT_FACTOR.get(unit or "元", Decimal(1))).quantize(_FEN, rounding=ROUND_HALF_UP)
 
 
+_FISCAL_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度")
+
+
+def fiscal_year(text: str | None) -> int | None:
+    """The year of 2020年度 / （2020年度） in a title or label."""
+    m = _FISCAL_YEAR.search(text or "")
+    return int(m.group(1)) if m else None
+
+
 def parse_rate(text: str | None, percent: bool = False) -> float | None:
     """An execution rate as a fraction: '94.21%' -> 0.9421; a bare number is a
     percentage when the header says (%) or when it is above 1.5."""

@@ -5,15 +5,20 @@ so that the cells, stitching and normalizing downstream are the PDF's own.
 2. Rules: horizontal and vertical strokes found by morphology on the
    binarised page, turned into edges, and cells found by the same lattice
    algorithm as a PDF's drawn lines (`pdf_pages.lattice`).
-3. Text: tesseract (`chi_sim`, offline) on the page with its rules painted
-   out, one word box per entry with its confidence; words land in cells by
-   position, as a PDF's characters do.
+3. Text: tesseract (`chi_sim`, offline) reads every cell that holds ink on
+   its own, and the page outside the tables (title, notes) as one block, all
+   in one tesseract run (a list of images: the model loads once). A cell read
+   alone can't have its lines merged with its neighbours' or be taken for a
+   picture by the page's layout analysis, as happens when the whole page is
+   read at once; an empty cell is not read at all, so its scanner noise
+   can't come back as letters. Each character keeps its box (mapped back to
+   the page) and its confidence, and lands in its cell as a PDF's does.
 4. Cell text is post-corrected: a mostly-numeric cell has the usual letter-
    for-digit confusions undone; a cell that nearly reads as a vocabulary word
    (产出指标, 数量指标, 分值, 项目名称 …, from schemas/) becomes that word.
 
-Every word keeps tesseract's confidence: a page's mean goes to the file's
-checks (`ocr_confidence`), and each cell read below `LOW_CONFIDENCE` too.
+Every character keeps tesseract's confidence: a page's mean goes to the
+file's checks (`ocr_confidence`), and each cell read below `LOW_CONFIDENCE` too.
 """
 from __future__ import annotations
 
@@ -32,6 +37,8 @@ from .pdf_pages import Page, edge, lattice
 
 DPI = 200
 LOW_CONFIDENCE = 60.0
+CELL_INSET = 3  # pixels kept off a cell's rules
+MIN_INK = 12  # dark pixels: fewer is a blank cell with a speck, not read
 PT = 72.0 / DPI  # points per pixel at the rendering resolution
 _DIGITISH = re.compile(r"^[\d０-９OoIl|SBZ.,，。·%％≥≤<>=\-—~～]+$")
 _CONFUSIONS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8", "Z": "2",
@@ -57,21 +64,41 @@ def ocr_page(gray: np.ndarray, number: int) -> Page:
 
     gray = deskew(gray)
     h_mask, v_mask = rules(gray)
-    edges = _edges(h_mask, "h") + _edges(v_mask, "v")
-    tables = lattice(edges)
-    # Tesseract binarises better than a global threshold does on thin CJK
-    # strokes; a median blur takes the scanner's specks away first.
+    tables = lattice(_edges(h_mask, "h") + _edges(v_mask, "v"))
+    # A median blur takes the scanner's specks away; the rules are painted
+    # out so that they can't be read as 一 or |.
     clean = cv2.medianBlur(gray, 3)
-    lines = cv2.dilate(cv2.bitwise_or(h_mask, v_mask), np.ones((5, 5), np.uint8))
-    clean[lines > 0] = 255
-    words = _tesseract_words(clean)
+    clean[cv2.dilate(cv2.bitwise_or(h_mask, v_mask), np.ones((5, 5), np.uint8)) > 0] = 255
+    ink = clean < cv2.threshold(clean, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[0]
+
+    # Outside the tables the page is mostly blank paper, whose noise tesseract's
+    # own thresholding would read as letters: only the ink is kept there.
+    outside = np.where(ink, clean, 255).astype(np.uint8)
+    for cells in tables:
+        x0, y0, x1, y1 = _pixels((min(b[0] for b in cells), min(b[1] for b in cells),
+                                  max(b[2] for b in cells), max(b[3] for b in cells)))
+        outside[y0:y1, x0:x1] = 255
+    crops, origins = [outside], [(0, 0)]
+    for box in (b for cells in tables for b in cells):
+        x0, y0, x1, y1 = _pixels(box, inset=CELL_INSET)
+        if x1 > x0 and y1 > y0 and ink[y0:y1, x0:x1].sum() >= MIN_INK:
+            crops.append(clean[y0:y1, x0:x1])
+            origins.append((x0, y0))
     chars, conf = [], {}
-    for (x, y, w, h, c, text) in words:
-        ch = (x * PT, y * PT, (x + w) * PT, (y + h) * PT, max(h * PT, 6.0), text)
-        chars.append(ch)
-        conf[ch] = c
+    for (ox, oy), words in zip(origins, read_images(crops), strict=True):
+        for (x, y, w, h, c, text) in words:
+            x, y = x + ox, y + oy
+            ch = (x * PT, y * PT, (x + w) * PT, (y + h) * PT, max(h * PT, 6.0), text)
+            chars.append(ch)
+            conf[ch] = c
     height, width = gray.shape
     return Page(number, width * PT, height * PT, chars, tables, True, ocr=conf, image=clean)
+
+
+def _pixels(box, inset: int = 0) -> tuple[int, int, int, int]:
+    """A box in points to pixel bounds, `inset` pixels inside it."""
+    x0, y0, x1, y1 = (int(round(v / PT)) for v in box)
+    return max(x0 + inset, 0), max(y0 + inset, 0), max(x1 - inset, 0), max(y1 - inset, 0)
 
 
 def deskew(gray: np.ndarray) -> np.ndarray:
@@ -107,52 +134,42 @@ def binarize(gray: np.ndarray) -> np.ndarray:
     return cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]
 
 
-def reread_numbers(gray: np.ndarray, boxes: list) -> dict[int, tuple[str, float]]:
-    """Cells of numeric columns read again, digits only."""
-    return reread(gray, boxes, "eng", ["-c", "tessedit_char_whitelist=0123456789.%"], binary=True)
+def reread_numbers(gray: np.ndarray, boxes: list) -> list[tuple[str, float] | None]:
+    """Cells read again, digits only, each on its own: (text, lowest character
+    confidence) per box; None where the cell is blank or nothing was read."""
+    import cv2
 
-
-def reread(gray: np.ndarray, boxes: list, lang: str = "chi_sim", extra: list[str] | None = None,
-           binary: bool = False) -> dict[int, tuple[str, float]]:
-    """Cells read again on their own: their crops stacked into one strip, read
-    in one tesseract call. {index into boxes: (text, lowest confidence)}."""
-    if not boxes:
-        return {}
-    pad, crops, spans = 12, [], []
-    y = 0
+    threshold = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[0]
+    crops, inked = [], []
     for b in boxes:
-        x0, y0, x1, y1 = (int(round(v / PT)) for v in (b.x0, b.top, b.x1, b.bottom))
-        crop = gray[max(y0 + 4, 0):max(y1 - 4, 0), max(x0 + 4, 0):max(x1 - 4, 0)]
-        if crop.size == 0:
-            crop = np.full((10, 10), 255, np.uint8)
-        crops.append(crop)
-        spans.append((y, y + crop.shape[0] + 2 * pad))
-        y += crop.shape[0] + 2 * pad
-    width = max(c.shape[1] for c in crops) + 2 * pad
-    strip = np.full((y, width), 255, np.uint8)
-    for c, (a, _) in zip(crops, spans, strict=True):
-        strip[a + pad:a + pad + c.shape[0], pad:pad + c.shape[1]] = c
-    if binary:
-        strip = binarize(strip)
-    words = _tesseract_words(strip, lang=lang, psm="6", extra=extra)
-    out: dict[int, list] = {}
-    for x, wy, _w, h, conf, text in words:
-        mid = wy + h / 2
-        k = next((i for i, (a, b) in enumerate(spans) if a <= mid < b), None)
-        if k is not None:
-            out.setdefault(k, []).append((mid, h, x, text, conf))
-    return {k: (_reading_order(v), min(c[4] for c in v)) for k, v in out.items()}
+        x0, y0, x1, y1 = _pixels((b.x0, b.top, b.x1, b.bottom), inset=CELL_INSET)
+        crop = gray[y0:y1, x0:x1]
+        inked.append(crop.size > 0 and int((crop < threshold).sum()) >= MIN_INK)
+        if inked[-1]:
+            crops.append(binarize(crop))
+    readings = iter(read_images(crops, lang="eng", extra=["-c", "tessedit_char_whitelist=0123456789.%"]))
+    out = []
+    for has_ink in inked:
+        chars = next(readings) if has_ink else []
+        out.append((_reading_order(chars), min(c[4] for c in chars)) if chars else None)
+    return out
 
 
 def _reading_order(chars: list[tuple]) -> str:
-    """Characters (y-mid, height, x, text, conf) line by line, left to right."""
-    lines: list[list[tuple]] = []
-    for c in sorted(chars):
-        if lines and c[0] - lines[-1][0][0] < 0.5 * max(c[1], lines[-1][0][1]):
-            lines[-1].append(c)
+    """Characters (x, y, w, h, conf, text) line by line, left to right: a
+    character joins the line its box overlaps vertically (a full stop sits
+    low, but inside the line's digits)."""
+    lines: list[list] = []  # [top, bottom, chars]
+    for c in sorted(chars, key=lambda c: (c[1] + c[3] / 2, c[0])):
+        top, bottom = c[1], c[1] + c[3]
+        line = next((ln for ln in lines if min(bottom, ln[1]) - max(top, ln[0]) > 0.3 * min(c[3], ln[1] - ln[0])),
+                    None)
+        if line is None:
+            lines.append([top, bottom, [c]])
         else:
-            lines.append([c])
-    return "".join(t for line in lines for *_, t, _ in sorted(line, key=lambda c: c[2]))
+            line[0], line[1] = min(line[0], top), max(line[1], bottom)
+            line[2].append(c)
+    return "".join(c[5] for _, _, cs in sorted(lines, key=lambda ln: ln[0]) for c in sorted(cs))
 
 
 def rules(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -162,7 +179,9 @@ def rules(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
     h, w = gray.shape
     horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(w // 40, 20), 1)))
-    vert = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(h // 80, 20))))
+    # At least 40 pixels (5 mm at 200 dpi): longer than a character's stroke,
+    # which would otherwise be taken for a rule and painted out, shorter than a row.
+    vert = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(h // 60, 40))))
     # Bridge the gaps noise and deskewing leave in a rule.
     horiz = cv2.morphologyEx(horiz, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 1)))
     vert = cv2.morphologyEx(vert, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 15)))
@@ -184,32 +203,45 @@ def _edges(mask: np.ndarray, orientation: str) -> list[dict]:
 
 
 _CHAR = re.compile(r"<span class='ocrx_cinfo' title='x_bboxes (\d+) (\d+) (\d+) (\d+); x_conf ([\d.]+)'>([^<]*)</span>")
+_PAD = 16  # white pixels around each image: tesseract misreads glyphs that touch the border
 
 
-def _tesseract_words(gray: np.ndarray, lang: str = "chi_sim", psm: str = "6",
-                     extra: list[str] | None = None) -> list[tuple[int, int, int, int, float, str]]:
-    """Every recognised character with its own box and confidence (hOCR
-    character boxes: a word tesseract runs across a cell's rule still puts
-    each character where it stands)."""
+def read_images(images: list[np.ndarray], lang: str = "chi_sim", psm: str = "6",
+                extra: list[str] | None = None) -> list[list[tuple[int, int, int, int, float, str]]]:
+    """Every recognised character of each image, with its own box (in that
+    image's pixels) and confidence: one tesseract run over a list of images,
+    read from hOCR character boxes (a word tesseract runs across a rule still
+    puts each character where it stands)."""
     from PIL import Image
 
+    if not images:
+        return []
     exe = tesseract()
     with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "page.png"
-        Image.fromarray(gray).save(src, dpi=(DPI, DPI))
-        res = subprocess.run([exe, str(src), "stdout", "-l", lang, "--psm", psm, "--dpi", str(DPI),
+        names = []
+        for k, img in enumerate(images):
+            name = Path(tmp) / f"{k:05d}.png"
+            Image.fromarray(np.pad(img, _PAD, constant_values=255)).save(name, dpi=(DPI, DPI))
+            names.append(str(name))
+        listing = Path(tmp) / "images.txt"
+        listing.write_text("\n".join(names) + "\n", encoding="utf-8")
+        res = subprocess.run([exe, str(listing), "stdout", "-l", lang, "--psm", psm, "--dpi", str(DPI),
                               "-c", "hocr_char_boxes=1", *(extra or []), "hocr"],
-                             capture_output=True, text=True, timeout=300,
+                             capture_output=True, text=True, timeout=60 + 5 * len(images),
                              # One thread: tesseract's OpenMP spins idle threads (5x slower here),
                              # and a batch runs one worker per core anyway.
                              env={**os.environ, "OMP_THREAD_LIMIT": "1"})
-    if res.returncode != 0:
+    pages = res.stdout.split("<div class='ocr_page'")[1:]
+    if res.returncode != 0 or len(pages) != len(images):
         raise OcrUnavailable(f"tesseract failed: {res.stderr.strip().splitlines()[-1:]}")
     out = []
-    for x0, y0, x1, y1, conf, text in _CHAR.findall(res.stdout):
-        text = html.unescape(text).strip()
-        if text:
-            out.append((int(x0), int(y0), int(x1) - int(x0), int(y1) - int(y0), float(conf), text))
+    for page in pages:
+        chars = []
+        for x0, y0, x1, y1, conf, text in _CHAR.findall(page):
+            text = html.unescape(text).strip()
+            if text:
+                chars.append((int(x0) - _PAD, int(y0) - _PAD, int(x1) - int(x0), int(y1) - int(y0), float(conf), text))
+        out.append(chars)
     return out
 
 
@@ -230,6 +262,22 @@ def is_label(text: str) -> bool:
     return text in _vocabulary()
 
 
+LEVELS = ("一级指标", "二级指标", "三级指标")
+
+
+def number_levels(boxes: list) -> None:
+    """A header row with three …级指标 cells names them 一, 二, 三 from the left:
+    OCR drops 一's single stroke and reads 三 as : or S, but the order is fixed."""
+    rows: dict[int, list] = {}
+    for b in boxes:
+        if re.fullmatch(r"\W?.{0,2}级指标\W?", b.text or ""):
+            rows.setdefault(round(b.top), []).append(b)
+    for row in rows.values():
+        if len(row) == len(LEVELS):
+            for b, name in zip(sorted(row, key=lambda b: b.x0), LEVELS, strict=True):
+                b.text = name
+
+
 _SPECKS = "。，、”“\"'`.,·:;_-—~|"
 
 
@@ -239,6 +287,11 @@ def correct(text: str) -> str:
     # Scanner specks read as punctuation at a cell's edges; no cell starts with
     # a full stop, and a closing quote or comma does not end one.
     t = t.lstrip(_SPECKS).rstrip("”“\"'`,，、·:;_-—~|")
+    # ≥ reads as 之 or >>, ≤ as <<, before a number.
+    t = re.sub(r"^(?:之|>>|>=|＞＝)(?=\s*\d)", "≥", t)
+    t = re.sub(r"^(?:<<|<=|＜＝)(?=\s*\d)", "≤", t)
+    # Between two CJK characters a dash is 一, which OCR reads as one.
+    t = re.sub(r"(?<=[\u4e00-\u9fff])[-—_](?=[\u4e00-\u9fff])", "一", t)
     bare = t.replace(" ", "")
     if bare and _DIGITISH.match(bare) and any(ch.isdigit() for ch in bare):
         return bare.translate(_CONFUSIONS)
@@ -256,6 +309,7 @@ def correct(text: str) -> str:
         core = re.sub(r"[A-Za-z:：;。，,.\s]", "", core) or core
     if 2 <= len(core) <= 12:
         hit = process.extractOne(core, _vocabulary(), scorer=fuzz.ratio, score_cutoff=80)
-        if hit and abs(len(hit[0]) - len(core)) <= (2 if len(core) >= 5 else 1):
+        # A word of the vocabulary inside a longer text (达到预期目标) is not a misreading of it.
+        if hit and hit[0] not in core and abs(len(hit[0]) - len(core)) <= (2 if len(core) >= 5 else 1):
             return hit[0] + points
     return t

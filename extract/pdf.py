@@ -32,7 +32,8 @@ from jixiao.normalize.textclean import is_cjk
 
 SNAP = 2.0  # points: rules closer than this are the same rule
 BARE_NUMBER = re.compile(r"^[\d.,%]+$")
-PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第?\s*\d{1,4}\s*页?(\s*[/共]\s*\d{1,4}\s*页?)?)[-—–－\s]*$")
+# — 3 —, also as OCR reads its dashes (一 3 一)
+PAGE_NUMBER = re.compile(r"^[-—–－一\s]*(第?\s*\d{1,4}\s*页?(\s*[/共]\s*\d{1,4}\s*页?)?)[-—–－一\s]*$")
 
 
 @dataclass(eq=False)  # boxes are compared by identity: two cells may look alike
@@ -293,7 +294,7 @@ def read(path: Path, engine: str = "pdfium", ocr: bool = True, on_segment=None) 
 def assemble(pages, n_pages: int | None, extractor: str, on_segment=None) -> Document:
     """Pages (from a PDF's text layer or from OCR) to a Document (see `read`
     for `on_segment`)."""
-    from .ocr import LOW_CONFIDENCE
+    from .ocr import LOW_CONFIDENCE, number_levels
 
     items: list[Table | list[tuple[int, str]]] = []  # tables and runs of text lines
     scanned: list[int] = []
@@ -315,8 +316,8 @@ def assemble(pages, n_pages: int | None, extractor: str, on_segment=None) -> Doc
             boxes = [Box(*bb, page=page.number) for bb in cells]
             rest = fill_boxes(boxes, rest, page.ocr)
             if page.ocr is not None:
-                _reread_numeric_columns(page, boxes)
-                _reread_labels(page, boxes)
+                _reread_numbers(page, boxes)
+                number_levels(boxes)
             low += [f"page {page.number}: {b.text[:30]!r} at confidence {b.confidence:.0f}" for b in boxes
                     if b.confidence is not None and b.confidence < LOW_CONFIDENCE and b.text]
             tables.append(Table(boxes, min(b.x0 for b in boxes), max(b.x1 for b in boxes), page.number, page.number))
@@ -340,45 +341,42 @@ def assemble(pages, n_pages: int | None, extractor: str, on_segment=None) -> Doc
 
 
 NUMERIC = re.compile(r"^[\d.%]+$")
+WELL_FORMED = re.compile(r"^\d+(\.\d+)?%?$")
+OP_NUMBER = re.compile(r"^([≥≤])\s*[\d.]+%?$")
 
 
-def _reread_numeric_columns(page, boxes: list[Box]) -> None:
-    """OCR: a column whose cells are mostly numbers (分值, 得分, amounts) is
-    read again digits-only, and the digits replace the first reading where
-    they are surer or the first reading was not a number."""
+def _reread_numbers(page, boxes: list[Box]) -> None:
+    """OCR: every cell that reads as a number (or ≥ a number), and every
+    cell of a column that mostly does (分值, 得分, amounts) and holds ink, is
+    read again digits-only; the digits replace the first reading where they
+    are surer or the first reading was not a number (二 for 3, 号 for 5, or
+    nothing: chi_sim's guesses at a lone digit). A comparison sign read the
+    first time stays in front."""
     from .ocr import is_label, reread_numbers
 
     columns: dict[tuple[int, int], list[Box]] = {}
     for b in boxes:
         columns.setdefault((round(b.x0), round(b.x1)), []).append(b)
-    todo = []
+    todo = [b for b in boxes if NUMERIC.match(b.text) or OP_NUMBER.match(b.text)]
     for col in columns.values():
         filled = [b for b in col if b.text]
         if len(filled) >= 3 and sum(bool(NUMERIC.match(b.text)) for b in filled) >= 0.5 * len(filled):
-            todo += [b for b in filled if len(b.text) <= 12]
-    for k, (text, conf) in reread_numbers(page.image, todo).items():
-        b = todo[k]
+            todo += [b for b in col if len(b.text) <= 12 and not NUMERIC.match(b.text)]
+    for b, second in zip(todo, reread_numbers(page.image, todo), strict=True):
+        if second is None:
+            continue
+        text, conf = second
+        op = OP_NUMBER.match(b.text)
+        if op:  # the digits-only pass reads the sign as a 2 or a 7; the number keeps its length
+            first = b.text[len(op.group(1)):].strip()
+            text = text[1:] if len(text) == len(first) + 1 and text[0] in "27" else text
+            if len(text) != len(first):
+                continue
         cjk = sum(1 for ch in b.text if "\u4e00" <= ch <= "\u9fff")
         looks_numeric = (any(ch.isdigit() for ch in b.text) and cjk <= 1) or len(b.text) <= 2
-        if text and looks_numeric and not is_label(b.text) and (not NUMERIC.match(b.text)
-                                                                 or conf > (b.confidence or 0)):
-            b.text, b.confidence = text, conf
-
-
-def _reread_labels(page, boxes: list[Box]) -> None:
-    """OCR: a tall narrow cell holds a label written one character per line
-    (产\n出\n指\n标), and a short label may lose a line (项目资金 over （万元））
-    to the page's layout analysis: such cells are read again on their own,
-    and kept when the second reading is surer."""
-    from .ocr import correct, reread
-
-    todo = [b for b in boxes if b.text and (b.bottom - b.top > 2.5 * (b.x1 - b.x0) and b.x1 - b.x0 < 80
-                                            or len(b.text) <= 8 and b.x0 < min(x.x0 for x in boxes) + 1)]
-    for k, (text, conf) in reread(page.image, todo).items():
-        b = todo[k]
-        tall = b.bottom - b.top > 2.5 * (b.x1 - b.x0)
-        if tall or len(text) > len(b.text) and conf >= (b.confidence or 0) - 5:
-            b.text, b.confidence = correct(text), conf
+        if WELL_FORMED.match(text) and looks_numeric and not is_label(b.text) and (
+                not (NUMERIC.match(b.text) or op) or conf > (b.confidence or 0)):
+            b.text, b.confidence = (op.group(1) if op else "") + text, conf
 
 
 def _grids(items: list) -> list[Grid]:

@@ -1,46 +1,81 @@
-"""Writes scanned samples (samples/scan_*.pdf) and their gold (tests/gold/scans/)
-from corpus PDFs: each page rasterised at 200 dpi, turned a little (±0.5°,
-alternating), given scanner noise, and wrapped back into an image-only PDF.
+"""Scans of text PDFs, as a scanner makes them: each page rasterised, turned
+a little, given noise (and optionally blur and JPEG compression), and wrapped
+back into an image-only PDF.
 
-    .venv/bin/python tests/make_scan_samples.py
+    .venv/bin/python tests/make_scan_samples.py            # the committed sample
+    .venv/bin/python tests/make_scan_samples.py SRC.pdf DST.pdf --angle -1 --dpi 150 --jpeg 60
 
-The gold is the source PDF's: a scan of a form holds the same form.
-Run once; the output is committed.
+The first form writes samples/scan_*.pdf and its gold (tests/gold/scans/):
+the gold is the source PDF's, since a scan of a form holds the same form.
+The second makes one scan with other settings; tests/test_ocr.py uses it to
+make scans the OCR was never tuned on.
 """
 from __future__ import annotations
 
+import argparse
+import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pypdfium2
-from PIL import Image
+from PIL import Image, ImageFilter
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ["beijing_n1_s101_000.pdf"]
-DPI, ANGLE, NOISE = 200, 0.5, 10.0
 
 
-def scan(src: Path, dst: Path, seed: int) -> None:
-    rng = np.random.default_rng(seed)
+@dataclass(frozen=True)
+class Scanner:
+    dpi: int = 200
+    angle: float = 0.5  # degrees, alternating in sign from page to page
+    noise: float = 10.0  # standard deviation of the grey-level noise
+    blur: float = 0.0  # Gaussian blur radius in pixels (an out-of-focus scan)
+    jpeg: int = 0  # JPEG quality of each page image; 0 keeps it lossless
+    seed: int = 1
+
+
+def scan(src: Path, dst: Path, s: Scanner = Scanner()) -> None:
+    rng = np.random.default_rng(s.seed)
     pages = []
     for k, page in enumerate(pypdfium2.PdfDocument(src)):
-        img = page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
-        img = img.rotate(ANGLE if k % 2 == 0 else -ANGLE, resample=Image.BICUBIC, fillcolor=255)
-        noisy = np.asarray(img).astype(np.int16) + rng.normal(0, NOISE, (img.height, img.width)).astype(np.int16)
-        pages.append(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)))
-    pages[0].save(dst, save_all=True, append_images=pages[1:], resolution=DPI)
+        img = page.render(scale=s.dpi / 72, grayscale=True).to_pil().convert("L")
+        img = img.rotate(s.angle if k % 2 == 0 else -s.angle, resample=Image.BICUBIC, fillcolor=255)
+        if s.blur:
+            img = img.filter(ImageFilter.GaussianBlur(s.blur))
+        noisy = np.asarray(img).astype(np.int16) + rng.normal(0, s.noise, (img.height, img.width)).astype(np.int16)
+        img = Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
+        if s.jpeg:
+            buf = io.BytesIO()
+            img.save(buf, "JPEG", quality=s.jpeg)
+            img = Image.open(io.BytesIO(buf.getvalue()))
+        pages.append(img)
+    pages[0].save(dst, save_all=True, append_images=pages[1:], resolution=s.dpi)
 
 
-def main() -> None:
+def committed_samples() -> None:
     out = ROOT / "tests" / "gold" / "scans"
     out.mkdir(exist_ok=True)
     for k, name in enumerate(SOURCES):
         dst = f"scan_{name}"
-        scan(ROOT / "samples" / name, ROOT / "samples" / dst, seed=k + 1)
+        scan(ROOT / "samples" / name, ROOT / "samples" / dst, Scanner(seed=k + 1))
         gold = json.loads((ROOT / "tests" / "gold" / "corpus" / f"{name}.gold.json").read_text(encoding="utf-8"))
         (out / f"{dst}.gold.json").write_text(json.dumps({**gold, "source": dst}, ensure_ascii=False, indent=1),
                                              encoding="utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("src", nargs="?", type=Path)
+    ap.add_argument("dst", nargs="?", type=Path)
+    for name, default in vars(Scanner()).items():
+        ap.add_argument(f"--{name}", type=type(default), default=default)
+    args = ap.parse_args()
+    if args.src is None:
+        committed_samples()
+    else:
+        scan(args.src, args.dst, Scanner(**{k: getattr(args, k) for k in vars(Scanner())}))
 
 
 if __name__ == "__main__":

@@ -342,41 +342,61 @@ def assemble(pages, n_pages: int | None, extractor: str, on_segment=None) -> Doc
 
 NUMERIC = re.compile(r"^[\d.%]+$")
 WELL_FORMED = re.compile(r"^\d+(\.\d+)?%?$")
+UNSURE_FIRST = 80.0  # a first reading this unsure gives way to a sure number anywhere
+SURE_DIGITS = 90.0  # confidence of a digits-only reading that overrides a short non-number
 OP_NUMBER = re.compile(r"^([≥≤])\s*[\d.]+%?$")
 
 
 def _reread_numbers(page, boxes: list[Box]) -> None:
-    """OCR: every cell that reads as a number (or ≥ a number), and every
-    cell of a column that mostly does (分值, 得分, amounts) and holds ink, is
-    read again digits-only; the digits replace the first reading where they
-    are surer or the first reading was not a number (二 for 3, 号 for 5, or
-    nothing: chi_sim's guesses at a lone digit). A comparison sign read the
-    first time stays in front."""
+    """OCR: cells that read as a number (or ≥ a number), and short or blank
+    cells (chi_sim's guess at a lone digit is often a character: 二 for 3, 号
+    for 5, or nothing), are read again digits-only. The digits replace a
+    number read the first time where they are surer; a short reading that is
+    not a number is replaced only in a column whose cells mostly read as
+    sure numbers the second time (分值, 得分), so that 是, 场 or 个 stay. A
+    comparison sign read the first time stays in front."""
     from .ocr import is_label, reread_numbers
 
-    columns: dict[tuple[int, int], list[Box]] = {}
-    for b in boxes:
-        columns.setdefault((round(b.x0), round(b.x1)), []).append(b)
-    todo = [b for b in boxes if NUMERIC.match(b.text) or OP_NUMBER.match(b.text)]
-    for col in columns.values():
-        filled = [b for b in col if b.text]
-        if len(filled) >= 3 and sum(bool(NUMERIC.match(b.text)) for b in filled) >= 0.5 * len(filled):
-            todo += [b for b in col if len(b.text) <= 12 and not NUMERIC.match(b.text)]
-    for b, second in zip(todo, reread_numbers(page.image, todo), strict=True):
-        if second is None:
+    todo = [b for b in boxes if NUMERIC.match(b.text) or OP_NUMBER.match(b.text) or len(b.text) <= 2]
+    seconds = dict(zip(map(id, todo), reread_numbers(page.image, todo), strict=True))
+
+    def sure(b: Box) -> bool:
+        second = seconds.get(id(b))
+        return second is not None and WELL_FORMED.match(second[0]) is not None and second[1] >= SURE_DIGITS
+
+    numeric_columns = set()
+    for col in _columns(boxes).values():
+        read = [b for b in col if b.text or seconds.get(id(b))]
+        if len(read) >= 3 and sum(sure(b) or bool(NUMERIC.match(b.text)) for b in read) >= 0.6 * len(read):
+            numeric_columns.update(id(b) for b in col)
+    for b in todo:
+        second = seconds[id(b)]
+        if second is None or not WELL_FORMED.match(second[0]) or is_label(b.text):
             continue
         text, conf = second
         op = OP_NUMBER.match(b.text)
         if op:  # the digits-only pass reads the sign as a 2 or a 7; the number keeps its length
             first = b.text[len(op.group(1)):].strip()
             text = text[1:] if len(text) == len(first) + 1 and text[0] in "27" else text
-            if len(text) != len(first):
-                continue
-        cjk = sum(1 for ch in b.text if "\u4e00" <= ch <= "\u9fff")
-        looks_numeric = (any(ch.isdigit() for ch in b.text) and cjk <= 1) or len(b.text) <= 2
-        if WELL_FORMED.match(text) and looks_numeric and not is_label(b.text) and (
-                not (NUMERIC.match(b.text) or op) or conf > (b.confidence or 0)):
-            b.text, b.confidence = (op.group(1) if op else "") + text, conf
+            if len(text) == len(first) and conf > (b.confidence or 0):
+                b.text, b.confidence = op.group(1) + text, conf
+        elif NUMERIC.match(b.text):
+            # surer, and the same shape: the digits pass may drop a point (4.5 -> 45)
+            if conf > (b.confidence or 0) and text.count(".") == b.text.count("."):
+                b.text, b.confidence = text, conf
+        elif sure(b) and (id(b) in numeric_columns or (b.confidence or 0) < UNSURE_FIRST):
+            b.text, b.confidence = text, conf
+
+
+def _columns(boxes: list[Box]) -> dict[tuple[float, float], list[Box]]:
+    """Boxes by column: the same left and right rules, give or take the point
+    or two that rules found in an image wander from row to row."""
+    columns: dict[tuple[float, float], list[Box]] = {}
+    for b in sorted(boxes, key=lambda b: (b.x0, b.x1)):
+        key = next((k for k in columns if abs(k[0] - b.x0) <= 2 * SNAP and abs(k[1] - b.x1) <= 2 * SNAP),
+                   (b.x0, b.x1))
+        columns.setdefault(key, []).append(b)
+    return columns
 
 
 def _grids(items: list) -> list[Grid]:

@@ -38,7 +38,8 @@ from .pdf_pages import Page, edge, lattice
 DPI = 200
 LOW_CONFIDENCE = 60.0
 CELL_INSET = 3  # pixels kept off a cell's rules
-MIN_INK = 12  # dark pixels: fewer is a blank cell with a speck, not read
+MIN_INK = 15  # dark pixels: fewer is a blank cell with a speck, not read
+INK = 160  # grey level: printed strokes are darker at their core; paper, noise and JPEG ringing are not
 PT = 72.0 / DPI  # points per pixel at the rendering resolution
 _DIGITISH = re.compile(r"^[\d０-９OoIl|SBZ.,，。·%％≥≤<>=\-—~～]+$")
 _CONFUSIONS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8", "Z": "2",
@@ -69,16 +70,20 @@ def ocr_page(gray: np.ndarray, number: int) -> Page:
     # out so that they can't be read as 一 or |.
     clean = cv2.medianBlur(gray, 3)
     clean[cv2.dilate(cv2.bitwise_or(h_mask, v_mask), np.ones((5, 5), np.uint8)) > 0] = 255
-    ink = clean < cv2.threshold(clean, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[0]
+    ink = is_ink(clean)
 
     # Outside the tables the page is mostly blank paper, whose noise tesseract's
-    # own thresholding would read as letters: only the ink is kept there.
-    outside = np.where(ink, clean, 255).astype(np.uint8)
+    # own thresholding would read as letters: only the ink is kept there, and
+    # a page with none outside its tables is not read there at all.
+    outside = ink.copy()
     for cells in tables:
         x0, y0, x1, y1 = _pixels((min(b[0] for b in cells), min(b[1] for b in cells),
                                   max(b[2] for b in cells), max(b[3] for b in cells)))
-        outside[y0:y1, x0:x1] = 255
-    crops, origins = [outside], [(0, 0)]
+        outside[y0:y1, x0:x1] = False
+    crops, origins = [], []
+    if outside.sum() >= MIN_INK:
+        crops.append(np.where(outside, clean, 255).astype(np.uint8))
+        origins.append((0, 0))
     for box in (b for cells in tables for b in cells):
         x0, y0, x1, y1 = _pixels(box, inset=CELL_INSET)
         if x1 > x0 and y1 > y0 and ink[y0:y1, x0:x1].sum() >= MIN_INK:
@@ -95,6 +100,14 @@ def ocr_page(gray: np.ndarray, number: int) -> Page:
     return Page(number, width * PT, height * PT, chars, tables, True, ocr=conf, image=clean)
 
 
+def is_ink(gray: np.ndarray) -> np.ndarray:
+    """Where the page holds ink: darker than Otsu's threshold and than INK (a
+    page that is nearly all paper puts Otsu's threshold among the noise)."""
+    import cv2
+
+    return gray < min(cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[0], INK)
+
+
 def _pixels(box, inset: int = 0) -> tuple[int, int, int, int]:
     """A box in points to pixel bounds, `inset` pixels inside it."""
     x0, y0, x1, y1 = (int(round(v / PT)) for v in box)
@@ -102,27 +115,48 @@ def _pixels(box, inset: int = 0) -> tuple[int, int, int, int]:
 
 
 def deskew(gray: np.ndarray) -> np.ndarray:
-    """Rotate the page so that its long horizontal rules are level."""
+    """Rotate the page so that its long horizontal rules are level. Their
+    angle is measured on the rules as they are (precise, up to about 0.7°),
+    else on the rules thickened (up to a few degrees), and then again on the
+    page turned by that."""
+    import cv2
+
+    h, w = gray.shape
+
+    def turn(img: np.ndarray, angle: float) -> np.ndarray:
+        return cv2.warpAffine(img, cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0), (w, h),
+                              flags=cv2.INTER_LINEAR, borderValue=255)
+
+    angle = _skew(gray, thick=False)
+    if angle is None:
+        angle = _skew(gray, thick=True)
+        if angle is None:
+            return gray
+        angle += _skew(turn(gray, angle), thick=False) or 0.0
+    return turn(gray, angle) if abs(angle) >= 0.05 else gray
+
+
+def _skew(gray: np.ndarray, thick: bool) -> float | None:
+    """The median angle (degrees) of the page's long horizontal rules, None
+    when none is found. A
+    tilted rule is a staircase of one-pixel steps, every 38 pixels at 1.5°:
+    `thick` first thickens it by seven pixels, so that it survives the long
+    flat opening at any tilt up to a few degrees, at the cost of precision
+    (the flat runs inside the band pull the angle towards 0)."""
     import cv2
 
     binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
-    # A tilted rule survives a long flat opening as runs of a few hundred pixels.
+    if thick:
+        binary = cv2.dilate(binary, np.ones((7, 1), np.uint8))
     horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN,
                              cv2.getStructuringElement(cv2.MORPH_RECT, (max(gray.shape[1] // 20, 20), 1)))
     lines = cv2.HoughLinesP(horiz, 1, np.pi / 1800, threshold=100, minLineLength=gray.shape[1] // 10,
                             maxLineGap=30)
     if lines is None:
-        return gray
+        return None
     angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in lines.reshape(-1, 4)]
     angles = [a for a in angles if abs(a) < 5]
-    if not angles:
-        return gray
-    angle = float(np.median(angles))
-    if abs(angle) < 0.05:
-        return gray
-    h, w = gray.shape
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    return float(np.median(angles)) if angles else None
 
 
 def binarize(gray: np.ndarray) -> np.ndarray:
@@ -137,14 +171,13 @@ def binarize(gray: np.ndarray) -> np.ndarray:
 def reread_numbers(gray: np.ndarray, boxes: list) -> list[tuple[str, float] | None]:
     """Cells read again, digits only, each on its own: (text, lowest character
     confidence) per box; None where the cell is blank or nothing was read."""
-    import cv2
 
-    threshold = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[0]
+    ink = is_ink(gray)
     crops, inked = [], []
     for b in boxes:
         x0, y0, x1, y1 = _pixels((b.x0, b.top, b.x1, b.bottom), inset=CELL_INSET)
         crop = gray[y0:y1, x0:x1]
-        inked.append(crop.size > 0 and int((crop < threshold).sum()) >= MIN_INK)
+        inked.append(crop.size > 0 and int(ink[y0:y1, x0:x1].sum()) >= MIN_INK)
         if inked[-1]:
             crops.append(binarize(crop))
     readings = iter(read_images(crops, lang="eng", extra=["-c", "tessedit_char_whitelist=0123456789.%"]))
@@ -296,8 +329,12 @@ def correct(text: str) -> str:
     # Scanner specks read as punctuation at a cell's edges; no cell starts with
     # a full stop, and a closing quote or comma does not end one.
     t = t.lstrip(_SPECKS).rstrip("”“\"'`,，、·:;_-—~|")
-    # ≥ reads as 之 or >>, ≤ as <<, before a number.
+    # ≥ reads as 之, 过, >> (and, before a percentage, as 人, 羡, or a 2 or a 7
+    # that makes a rate of 80-100% more than 200%), ≤ as <<, before a number.
     t = re.sub(r"^(?:之|过|>>|>=|＞＝)(?=\s*\d)", "≥", t)
+    t = re.sub(r"^(?:人|羡)(?=\d+(?:\.\d+)?%$)", "≥", t)
+    t = re.sub(r"^[27](?=(?:[89]\d|100)(?:\.\d+)?%$)", "≥", t)  # the usual ≥80% … ≥100%
+    t = re.sub(r"(?<=[\u4e00-\u9fff])之(?=\d+(?:\.\d+)?%)", "≥", t)
     t = re.sub(r"^(?:<<|<=|＜＝)(?=\s*\d)", "≤", t)
     # Between two CJK characters a dash is 一, which OCR reads as one.
     t = re.sub(r"(?<=[\u4e00-\u9fff])[-—_](?=[\u4e00-\u9fff])", "一", t)

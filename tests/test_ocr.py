@@ -25,25 +25,32 @@ def needs_tesseract():
     ("1O.OO", "10.00"), ("3 .00", "3.00"), ("。履盖19家", "履盖19家"), ("0级指标", "一级指标"),
     ("-级指标", "一级指标"), ("S:级指标S", "三级指标"), ("二级指标", "二级指标"), ("年度人指标值。", "年度指标值"),
     ("满意度稚标(10分)", "满意度指标(10分)"), ("活动总数", "活动总数"), ("因疫情原因,停", "因疫情原因,停"),
+    # ≥ as OCR reads it
+    ("之95%", "≥95%"), (">>90%", "≥90%"), ("798%", "≥98%"), ("295%", "≥95%"), ("正常运行率之99%", "正常运行率≥99%"),
+    ("人90%", "≥90%"), ("三分之一", "三分之一"), ("120%", "120%"), ("250%", "250%"), ("人均50元", "人均50元"),
+    # a dash between CJK characters is 一; a vocabulary word inside a longer text stays
+    ("活动有-定的社会影响力", "活动有一定的社会影响力"), ("达到预期目标", "达到预期目标"), ("3月-11月", "3月-11月"),
+    ("效益指标示人(30分)", "效益指标(30分)"),
 ])
 def test_ocr_corrections(read, fixed):
     assert correct(read) == fixed
 
 
-def test_deskew_levels_the_rules():
+@pytest.mark.parametrize("tilt", [0.4, 1.0, 1.5, 3.0, -2.5])
+def test_deskew_levels_the_rules(tilt):
     import cv2
 
     page = np.full((1200, 1000), 255, np.uint8)
     for y in range(200, 1000, 80):
         cv2.line(page, (100, y), (900, y), 0, 2)
-    m = cv2.getRotationMatrix2D((500, 600), 1.0, 1.0)
+    m = cv2.getRotationMatrix2D((500, 600), tilt, 1.0)
     tilted = cv2.warpAffine(page, m, (1000, 1200), borderValue=255)
 
     def angle(img):
         lines = cv2.HoughLinesP(255 - img, 1, np.pi / 3600, 300, minLineLength=600, maxLineGap=5).reshape(-1, 4)
         return float(np.median([np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in lines]))
 
-    assert abs(angle(tilted)) > 0.8
+    assert abs(angle(tilted)) > abs(tilt) - 0.2
     assert abs(angle(deskew(tilted))) < 0.15
 
 
@@ -58,7 +65,7 @@ def converted_scan(tmp_path_factory):
 def test_scan_against_gold(converted_scan):
     gold = json.loads((GOLD / "scans" / f"{SCAN.name}.gold.json").read_text(encoding="utf-8"))
     n, bad = compare(gold, converted_scan)
-    # 0.986 by ../shared/eval/score.py when this floor was set; issue 8 asks for 0.90.
+    # 0.981 by ../shared/eval/score.py when this floor was set; issue 8 asks for 0.90.
     assert 1 - len(bad) / n >= 0.95, "\n".join(bad[:40])
     (src,) = converted_scan["sources"]
     assert (src["status"], src["extractor"], src["pages"]) == ("ok", "pdfium+tesseract", 3)
@@ -89,3 +96,18 @@ def test_image_file_and_ocr_off(tmp_path):
     assert main(["convert", str(tmp_path / "scan.pdf"), "--out", str(tmp_path / "b"), "--quiet", "--ocr", "off"]) == 1
     (src,) = read_tables(tmp_path / "b")["sources"]
     assert src["error"].endswith("scanned PDF: no text layer on 3 of 3 pages (OCR is off)")
+
+
+def test_a_scan_never_seen(tmp_path):
+    """A scan made here with settings the OCR was not tuned on (another
+    layout, 150 dpi, turned 1.2°, JPEG at quality 60) reads as its gold."""
+    needs_tesseract()
+    from make_scan_samples import Scanner, scan
+
+    name = "guangdong_n1_s101_000.pdf"
+    scan(SAMPLES / name, tmp_path / name, Scanner(dpi=150, angle=1.2, noise=12, jpeg=60, seed=31))
+    assert main(["convert", str(tmp_path / name), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    gold = json.loads((GOLD / "corpus" / f"{name}.gold.json").read_text(encoding="utf-8"))
+    n, bad = compare(gold, read_tables(tmp_path / "out"))
+    # 0.963 by ../shared/eval/score.py when this floor was set.
+    assert 1 - len(bad) / n >= 0.93, "\n".join(bad[:40])

@@ -10,7 +10,6 @@ A benchmark, not a test: it prints figures and asserts nothing.
 """
 from __future__ import annotations
 
-import json
 import resource
 import sys
 import tempfile
@@ -19,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import compare, read_tables  # noqa: E402
+from conftest import compare, gold_of, read_tables  # noqa: E402
 from make_scan_samples import Scanner, scan  # noqa: E402
 
 from jixiao.cli import main  # noqa: E402
@@ -46,8 +45,7 @@ def main_() -> None:
             pages = sum(s["pages"] for s in tables["sources"])
             n = bad = 0
             for name in SCANS:
-                gold = json.loads((ROOT / "tests" / "gold" / "corpus" / f"{name}.gold.json").read_text("utf-8"))
-                k, b = compare(gold, tables)
+                k, b = compare(gold_of("corpus", ROOT / "samples" / name), tables)
                 n, bad = n + k, bad + len(b)
             print(f"{workers} worker(s): {len(SCANS)} scans, {pages} pages in {dt:.1f} s -> {pages / dt:.2f} pages/s;"
                   f" fields right {1 - bad / n:.4f} of {n}")

@@ -90,6 +90,18 @@ def _open_pdfium(path: Path):
 def _pdfium_pages(path: Path, camelot: bool, ocr: bool = False) -> tuple[int, Iterator[Page]]:
     first = _open_pdfium(path)
     n = len(first)
+    miner: list = []  # pdfplumber's view of the file, opened only if a page needs it
+
+    def miner_chars(i: int) -> list[Char]:
+        import pdfplumber
+
+        if not miner:
+            miner.append(pdfplumber.open(path))
+        page = miner[0].pages[i]
+        try:
+            return [(c["x0"], c["top"], c["x1"], c["bottom"], c.get("size") or 10.0, c["text"]) for c in page.chars]
+        finally:
+            page.close()
 
     def gen() -> Iterator[Page]:
         doc = first
@@ -104,7 +116,9 @@ def _pdfium_pages(path: Path, camelot: bool, ocr: bool = False) -> tuple[int, It
                 try:
                     width, height = page.get_size()
                     chars = _pdfium_chars(page, height)
-                    edges, images = _pdfium_edges(page, height)
+                    edges, images, unsure = _pdfium_edges(page, height)
+                    if unsure and _pdfium_lost_text(page, unsure):
+                        chars = add_missing(chars, miner_chars(i))
                     if not chars and images and ocr:
                         yield _ocr(page, i + 1)
                         continue
@@ -115,8 +129,49 @@ def _pdfium_pages(path: Path, camelot: bool, ocr: bool = False) -> tuple[int, It
                     page.close()
         finally:
             doc.close()
+            for pdf in miner:
+                pdf.close()
 
     return n, gen()
+
+
+def add_missing(chars: list[Char], other: list[Char]) -> list[Char]:
+    """`chars` and those of `other` (another engine's reading of the same
+    page) whose centre no char of `chars` covers: each engine loses glyphs
+    the other keeps (PDFium a lone glyph of an unembedded font, pdfminer a
+    middle dot), and where both read one, the first reading is kept."""
+    cells: dict[tuple[int, int], list[Char]] = {}
+    for c in chars:
+        cells.setdefault((int(c[0] // 20), int(c[1] // 20)), []).append(c)
+    out = list(chars)
+    for c in other:
+        cx, cy = (c[0] + c[2]) / 2, (c[1] + c[3]) / 2
+        near = [d for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+                for d in cells.get((int(cx // 20) + dx, int(cy // 20) + dy), [])]
+        if not any(d[0] - 0.5 <= cx <= d[2] + 0.5 and d[1] - 0.5 <= cy <= d[3] + 0.5 for d in near):
+            out.append(c)
+    return out
+
+
+def _pdfium_lost_text(page, objects: list) -> bool:
+    """Whether PDFium's text page lost text of these objects (text in fonts
+    the file does not embed). PDFium gives such a font's glyphs no size, and
+    a text object of one glyph in it then vanishes from the text page (a
+    wrapped cell's last character, a vertical label): pdfminer, which
+    ignores glyph boxes, reads those pages too (`add_missing`)."""
+    import pypdfium2.raw as raw
+
+    tp = page.get_textpage()
+    try:
+        for obj in objects:
+            n = raw.FPDFTextObj_GetText(obj, tp.raw, None, 0)
+            buf = (ctypes.c_ushort * max(n, 1))()
+            raw.FPDFTextObj_GetText(obj, tp.raw, buf, n)
+            if n > 1 and not bytes(buf).decode("utf-16-le", "replace").strip("\x00 "):
+                return True
+        return False
+    finally:
+        tp.close()
 
 
 def _ocr(page, number: int) -> Page:
@@ -157,13 +212,15 @@ def _pdfium_chars(page, height: float) -> list[Char]:
         tp.close()
 
 
-def _pdfium_edges(page, height: float) -> tuple[list[dict], bool]:
+def _pdfium_edges(page, height: float) -> tuple[list[dict], bool, list]:
     """Horizontal and vertical segments of every stroked or filled path, in
-    pdfplumber's edge format; and whether the page has an image."""
+    pdfplumber's edge format; whether the page has an image; and its text
+    objects in fonts the file does not embed (see `_pdfium_lost_text`)."""
     import pypdfium2.raw as raw
 
     edges: list[dict] = []
     images = False
+    unsure: list = []
     # Objects inside a form XObject are placed by the form's matrix too.
     stack: list[tuple[int, tuple]] = []
     for obj in page.get_objects(max_depth=8):
@@ -176,12 +233,16 @@ def _pdfium_edges(page, height: float) -> tuple[list[dict], bool]:
             stack.append((obj.level, obj.get_matrix().get()))
         elif obj.type == raw.FPDF_PAGEOBJ_IMAGE:
             images = True
+        elif obj.type == raw.FPDF_PAGEOBJ_TEXT:
+            font = raw.FPDFTextObj_GetFont(obj.raw)
+            if font and not raw.FPDFFont_GetIsEmbedded(font):
+                unsure.append(obj.raw)
         elif obj.type == raw.FPDF_PAGEOBJ_PATH:
             fill, stroke = ctypes.c_int(), ctypes.c_int()
             raw.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
             if fill.value or stroke.value:
                 edges += _path_edges(obj.raw, m, height)
-    return edges, images
+    return edges, images, unsure
 
 
 def _compose(m: tuple, parent: tuple) -> tuple:

@@ -208,3 +208,28 @@ def test_long_pdf_is_read_in_segments():
     assert seg == [g.rows() for g in whole.grids]
     res = convert_file(str(path), path)
     assert res.source["forms"] == 8
+
+
+def test_lone_glyphs_of_an_unembedded_font_are_read(tmp_path):
+    """PDFium gives the glyphs of a font the file does not embed (iText's and
+    reportlab's STSong-Light) no size, and a text object of one such glyph
+    vanishes from its text page: a wrapped cell's last character, a vertical
+    label. Such pages take the characters pdfminer reads where PDFium has none."""
+    from jixiao.extract.pdf_pages import pages
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "cid.pdf"
+    c = canvas.Canvas(str(path))
+    t = c.beginText(100, 700)
+    t.setFont("STSong-Light", 9, 12)
+    for line in ("产", "出", "其中：财政拨", "款", "x·y"):
+        t.textLine(line)
+    c.drawText(t)
+    c.save()
+    page = next(pages(path, "pdfium")[2])
+    text = "".join(ch[5] for ch in sorted(page.chars, key=lambda ch: (round(ch[1]), ch[0])))
+    # (pdfminer alone drops the middle dot: PDFium's reading is kept where it has one)
+    assert text == "产出其中：财政拨款x·y"

@@ -30,7 +30,10 @@ class Grid:
     """A table (or a run of text lines, one cell each) in reading order."""
 
     cells: list[Cell] = field(default_factory=list)
-    kind: str = "table"  # "table" or "text" (paragraphs outside any table)
+    # "table"; "text" (paragraphs outside any table); "stream" (cells in reading
+    # order, one per row, from text that lost its rows: normalize/reflow.py
+    # rebuilds them by content)
+    kind: str = "table"
 
     @property
     def n_rows(self) -> int:

@@ -1,10 +1,23 @@
-"""Flattened text: what people pasted out of Word, Excel or PDF tables.
+"""Flattened text: what people pasted out of Word, Excel, PDF tables and web pages.
 
-Two flavors occur and are told apart automatically:
+The shape is told from the text itself, never from the file's name:
 
-* tsv   - one table row per line, cells separated by tabs;
-* cells - one cell per line: a tab starts a cell, a line without a leading
-          tab continues the cell above, and a blank line ends the row.
+* tsv       - one table row per line, cells separated by tabs (an Excel copy);
+* cells     - one cell per line: a tab starts a cell, a line without a leading
+              tab continues the cell above, and a blank line ends the row;
+* csv       - comma or semicolon separated rows, quoted cells (csv module);
+* markdown  - a pipe table with its |---| rule: rows are rows;
+* pipe      - web rows `| a | b |` broken at merged cells, or one cell per
+              line ending ` |`: cells are known, rows are not;
+* paragraph - one cell per paragraph (a blank line between cells);
+* layout    - `pdftotext -layout`: cells apart by runs of two or more spaces;
+* spaced    - cells joined by single spaces, a row per line or a whole form
+              on one line.
+
+The first four give a table grid. The others lose the rows (and some of the
+cell boundaries and every empty cell): they give a *stream* grid, the cells in
+reading order one per row, whose rows the normalizer rebuilds by content
+(normalize/reflow.py).
 
 A blank line inside a row that is still short of the table's width does not
 end it (a cell whose text ended in a line break leaves such a blank line), so
@@ -13,12 +26,18 @@ short rows followed by their missing tail are joined back.
 from __future__ import annotations
 
 import codecs
+import csv
+import io
+import re
 from pathlib import Path
 
 from .grid import Cell, Document, Grid
 
 EXTRACTOR_TSV = "text-tsv"
 EXTRACTOR_CELLS = "text-cells"
+STREAM_SHAPES = ("pipe", "paragraph", "layout", "spaced")
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_LAYOUT_GAP = re.compile(r"\S(?: {2,}|\t)\S")
 
 
 class TextDecodeError(ValueError):
@@ -46,10 +65,93 @@ def split_lines(text: str) -> list[str]:
 
 
 def detect_flavor(lines: list[str]) -> str:
-    """`tsv` when a tenth or more of the non-blank lines hold two or more tabs."""
+    """`tsv` when a tenth or more of the non-blank lines hold two or more tabs;
+    `cells` when lines start with a tab; else the shape of tab-less text."""
     nonblank = [ln for ln in lines if ln.strip()]
     multi = sum(1 for ln in nonblank if ln.count("\t") >= 2)
-    return "tsv" if nonblank and multi * 10 >= len(nonblank) else "cells"
+    if nonblank and multi * 10 >= len(nonblank):
+        return "tsv"
+    if any(ln.startswith("\t") for ln in nonblank):
+        return "cells"
+    return detect_shape(lines, nonblank)
+
+
+def detect_shape(lines: list[str], nonblank: list[str]) -> str:
+    if not nonblank:
+        return "spaced"
+    piped = sum(1 for ln in nonblank if "|" in ln)
+    if piped * 3 >= len(nonblank):
+        return "markdown" if any(_MD_RULE.match(ln) for ln in nonblank) else "pipe"
+    if is_csv(nonblank):
+        return "csv"
+    blank = len(lines) - len(nonblank)
+    if len(nonblank) >= 10 and blank * 2 >= len(nonblank):
+        return "paragraph"
+    if len(nonblank) >= 5 and sum(1 for ln in nonblank if len(_LAYOUT_GAP.findall(ln)) >= 2) * 4 >= len(nonblank):
+        return "layout"
+    return "spaced"
+
+
+def is_csv(nonblank: list[str]) -> bool:
+    """Most records (of three or more) split into the same number (3 or more)
+    of fields, as a spreadsheet's export does."""
+    if len(nonblank) < 3:
+        return False
+    sample = "\n".join(nonblank[:200])
+    for delim in (",", ";"):
+        if sample.count(delim) < len(nonblank[:200]):
+            continue
+        widths = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=delim) if r]
+        if len(widths) >= 3:
+            common = max(set(widths), key=widths.count)
+            if common >= 3 and widths.count(common) * 2 >= len(widths):
+                return True
+    return False
+
+
+def csv_rows(text: str) -> list[tuple[int, list[str]]]:
+    sample = "\n".join(ln for ln in split_lines(text)[:200] if ln.strip())
+    delim = max((",", ";"), key=sample.count)
+    rows = csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter=delim)
+    return [(k + 1, row) for k, row in enumerate(rows) if any(c.strip() for c in row)]
+
+
+def markdown_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
+    out = []
+    for no, ln in enumerate(lines, start=1):
+        if not ln.strip() or _MD_RULE.match(ln):
+            continue
+        t = ln.strip()
+        t = t[1:] if t.startswith("|") else t
+        t = t[:-1] if t.endswith("|") else t
+        out.append((no, [c.strip().replace("<br>", "\n") for c in t.split("|")]))
+    return out
+
+
+def stream_tokens(lines: list[str], shape: str) -> list[tuple[int, str]]:
+    """(line number, cell text) in reading order; empty cells are dropped,
+    since these shapes lose most of them anyway."""
+    out: list[tuple[int, str]] = []
+    if shape == "paragraph":
+        para: list[str] = []
+        start = 0
+        for no, ln in enumerate(lines + [""], start=1):
+            if ln.strip():
+                start = start or no
+                para.append(ln.strip())
+            elif para:
+                out.append((start, "\n".join(para)))
+                para, start = [], 0
+        return out
+    for no, ln in enumerate(lines, start=1):
+        if shape == "pipe":
+            parts = ln.split("|")
+        elif shape == "layout":
+            parts = re.split(r" {2,}|\t", ln)
+        else:
+            parts = ln.split()
+        out += [(no, p.strip()) for p in parts if p.strip()]
+    return out
 
 
 def tsv_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
@@ -109,7 +211,14 @@ def join_split_rows(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[s
     return out
 
 
+MAX_BYTES = 64 << 20  # a year of a department's forms pasted into one file is a few MB
+
+
 def read(path: str | Path) -> Document:
+    size = Path(path).stat().st_size
+    if size > MAX_BYTES:
+        raise ValueError(f"text file of {size / (1 << 20):.0f} MB: larger than any disclosure "
+                         f"(the limit is {MAX_BYTES >> 20} MB); split it")
     text = decode(Path(path).read_bytes())
     return read_text(text)
 
@@ -117,11 +226,15 @@ def read(path: str | Path) -> Document:
 def read_text(text: str) -> Document:
     lines = split_lines(text)
     flavor = detect_flavor(lines)
-    numbered = tsv_rows(lines) if flavor == "tsv" else cell_rows(lines)
+    if flavor in STREAM_SHAPES:
+        tokens = stream_tokens(lines, flavor)
+        cells = [Cell(row=k, col=0, text=t, address=f"L{no}") for k, (no, t) in enumerate(tokens)]
+        return Document(grids=[Grid(cells=cells, kind="stream")], extractor=f"text-{flavor}")
+    numbered = {"tsv": tsv_rows, "csv": lambda _: csv_rows(text), "markdown": markdown_rows}.get(
+        flavor, cell_rows)(lines)
     cells = [
         Cell(row=r, col=c, text=t, address=f"L{no}")
         for r, (no, row) in enumerate(numbered)
         for c, t in enumerate(row)
     ]
-    return Document(grids=[Grid(cells=cells)],
-                    extractor=EXTRACTOR_TSV if flavor == "tsv" else EXTRACTOR_CELLS)
+    return Document(grids=[Grid(cells=cells)], extractor=f"text-{flavor}")

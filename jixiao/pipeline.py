@@ -10,6 +10,7 @@ from jixiao.extract.grid import Grid
 from jixiao.normalize import checks
 from jixiao.normalize.form import Row, read_forms
 from jixiao.normalize.records import Form
+from jixiao.normalize.reflow import reflow
 
 from .sniff import not_a_document, sniff
 
@@ -32,6 +33,9 @@ def extractor_for(fmt: str | None, pdf_engine: str = "pdfium", ocr: bool = True)
     if fmt == "txt":
         from jixiao.extract import text
         return text.read
+    if fmt == "html":
+        from jixiao.extract import html
+        return html.read
     if fmt == "xlsx":
         from jixiao.extract import xlsx
         return xlsx.read
@@ -74,8 +78,17 @@ def one_line(exc: BaseException) -> str:
 
 
 def rows_of(grids: list[Grid]) -> list[Row]:
+    """The rows the form reader reads: a table's as they are, a stream's as
+    rebuilt by content (normalize/reflow.py)."""
     rows: list[Row] = []
     for g in grids:
+        if g.kind == "stream":
+            rebuilt = reflow([c.text for c in sorted(g.cells, key=lambda c: c.row)])
+            first = len(rows)
+            rows += [Row(cells) for cells in rebuilt.rows]
+            for k, finding in rebuilt.findings:
+                rows[min(first + k, len(rows) - 1)].notes.append(finding)
+            continue
         pages, spanned = g.row_pages(), g.spanned_rows()
         rows += [Row(cells, pages[i], spanned[i]) for i, cells in enumerate(g.rows())]
     return rows

@@ -10,13 +10,14 @@ projects) is not a form.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from jixiao.schemas import vocabulary
 
 from . import indicators as ind
 from .headers import ACCEPT, match
 from .records import Finding, Form, Fund
+from .reflow import fund_kind, is_placeholder
 from .summary import read_summaries
 from .textclean import clean, compact, value
 from .values import fiscal_year, parse_amount, parse_number, parse_rate, points_in_label
@@ -29,13 +30,20 @@ class Row:
     cells: list[str]  # by grid column: a merged cell's text at its origin, "" where it spans
     page: int | None = None
     spanned: list[str] | None = None  # each merged cell once (Grid.spanned_rows); None: same as cells
+    notes: list[Finding] = field(default_factory=list)  # how the row was rebuilt, where it was (reflow)
 
     def texts(self) -> list[tuple[int, str]]:
         return [(i, t) for i, t in enumerate(self.cells) if value(t) is not None]
 
 
+_ENUMERATOR = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)[.、．]")
+_NOTE = re.compile(r"[（(][^）)]*[）)]")
+
+
 def label_key(text: str) -> str:
-    return compact(text).rstrip(":：")
+    """A label as matched: whitespace, a leading enumerator (1.), notes in
+    brackets (（盖章）, （10分）) and a trailing colon removed."""
+    return _NOTE.sub("", _ENUMERATOR.sub("", compact(text))).rstrip(":：")
 
 
 def _labels(section: str) -> dict[str, str]:
@@ -47,7 +55,7 @@ def key_label(text: str) -> tuple[str | None, str | None]:
     """(field, inline value) when a cell is a key label: 项目名称 or 项目名称：X."""
     k = compact(text)
     labels = _labels("key_labels")
-    bare = k.rstrip(":：")
+    bare = label_key(text)
     if bare in labels:
         return labels[bare], None
     m = re.match(r"^([^:：]{2,8})[:：](.+)$", k)
@@ -87,6 +95,40 @@ def is_total_row(row: Row) -> bool:
     texts = row.texts()
     return bool(texts) and is_block_label(texts[0][1], "total") and any(
         parse_number(t) is not None for _, t in texts[1:])
+
+
+def sub_header(row: Row) -> dict[int, str] | None:
+    """{position: column} when a row is the lower half of a two-row indicator
+    header (指标性质 | 指标值 | 度量单位 under 年度指标值)."""
+    texts = row.texts()
+    if not texts:
+        return None
+    cols = {}
+    for i, t in texts:
+        m = match(clean(t), "indicator_columns")
+        if m.column is None or m.score < ACCEPT:
+            return None
+        cols[i] = m.column
+    return cols if "nature" in cols.values() or len(cols) >= 2 else None
+
+
+def is_placeholder_row(placed: dict[str, str]) -> bool:
+    """Only a name, and it is a template's slot (指标2：, ……) or nothing but an enumerator."""
+    rest = {k: v for k, v in placed.items() if k not in ("category", "level1", "level2") and value(v)}
+    return set(rest) == {"name"} and (is_placeholder(rest["name"]) or not ind.strip_enumerator(rest["name"]))
+
+
+def is_tail_row(row: Row) -> bool:
+    """A row after the indicator table that is not an indicator: 其他需要说明事项,
+    评价结论, 存在问题, 项目负责人：…"""
+    texts = row.texts()
+    return bool(texts) and is_block_label(texts[0][1], "tail")
+
+
+def is_section_row(row: Row) -> bool:
+    texts = row.texts()
+    return bool(texts) and (is_block_label(texts[0][1], "sections") or is_funds_header(row)
+                            or is_indicator_header(row))
 
 
 def is_anchor(row: Row) -> bool:
@@ -137,21 +179,25 @@ class FormReader:
                         if any(is_block_label(t, "goals") for _, t in r.texts())), None)
         total_i = next((i for i, r in enumerate(self.rows) if (ind_h is None or i > ind_h) and is_total_row(r)),
                        None)
+        tail_i = next((i for i, r in enumerate(self.rows) if ind_h is not None and i > ind_h and is_tail_row(r)),
+                      None)
+        ind_end = min(x for x in (total_i, tail_i, len(self.rows)) if x is not None)
         body_start = min(x for x in (fund_h, goals_h, ind_h) if x is not None)
         self.read_keys(self.rows[:body_start])
         if fund_h is not None:
             self.read_funds(fund_h)
         if goals_h is not None:
-            end = ind_h if ind_h is not None and ind_h > goals_h else (total_i or len(self.rows))
-            self.read_goals(goals_h, end)
+            # the goals run to the next block, whichever comes first (四川 prints them before the funds)
+            ends = [x for x in (fund_h, ind_h, total_i) if x is not None and x > goals_h]
+            ends += [i for i in range(goals_h + 1, len(self.rows)) if is_section_row(self.rows[i])][:1]
+            self.read_goals(goals_h, min(ends, default=len(self.rows)))
         if ind_h is not None:
-            self.read_indicators(ind_h, total_i if total_i is not None else len(self.rows))
+            self.read_indicators(ind_h, ind_end)
         if total_i is not None:
-            nums = [parse_number(t) for _, t in self.rows[total_i].texts()[1:]]
-            nums = [n for n in nums if n is not None]
-            f.total_weight = nums[0] if nums else None
-            f.total_score = nums[1] if len(nums) > 1 else None
-            self.read_tail(self.rows[total_i + 1:])
+            self.read_total(self.rows[total_i])
+        if ind_h is not None and ind_end < len(self.rows):
+            self.read_tail([r for k, r in enumerate(self.rows[ind_end:], start=ind_end) if k != total_i])
+        f.findings += [n for r in self.rows for n in r.notes]
         if not f.indicators and not any(fd.fund_kind == "total" for fd in f.funds):
             return None  # header words but no indicator row and no funds total: not a form
         f.fiscal_year = f.fiscal_year or find_year(self.rows[:body_start])
@@ -190,21 +236,20 @@ class FormReader:
         percent = False
         for i, t in header.texts():
             m = match(clean(t), "fund_columns")
-            if is_block_label(re.sub(r"[（(].*", "", compact(t)), "funds_label") or "资金" in compact(t):
+            # the block's label (项目资金（万元）, 四川's 年度预算数（万元）) heads the label column
+            if not cols and (is_block_label(re.sub(r"[（(].*", "", compact(t)), "funds_label")
+                             or "资金" in compact(t) or is_block_label(t, "funds_label")):
                 f.amount_unit = "万元" if "万元" in t else ("元" if "元" in t else f.amount_unit)
                 continue
             if m.column:
                 cols.append((i, m.column))
                 percent = percent or (m.column == "execution_rate" and "%" in t)
-        kinds = _labels("fund_kinds")
-        order = ("fiscal", "carryover", "other", "total")
         for r in self.rows[h + 1:]:
             texts = r.texts()
             if not texts:
                 continue
             idx, label = texts[0]
-            key = compact(label).replace("其中", "").strip(":：")
-            kind = next((k for k in order for s, kk in kinds.items() if kk == k and s in key), None)
+            kind = fund_kind(label)
             if kind is None or any(fd.fund_kind == kind for fd in f.funds):
                 break
             # Aligned rows are read by position; a row whose label sits where the
@@ -213,7 +258,7 @@ class FormReader:
                 pairs = [(col, r.cells[i] if i < len(r.cells) else "") for i, col in cols]
             else:
                 pairs = list(zip((c for _, c in cols), r.cells[idx + 1:], strict=False))
-            fund = Fund(fund_kind=kind)
+            fund = Fund(fund_kind=kind, fund_label=compact(label) or None)
             for col, raw in pairs:
                 if col in ("budget_initial", "budget_adjusted", "executed"):
                     setattr(fund, col + "_yuan", parse_amount(value(raw), f.amount_unit))
@@ -222,6 +267,10 @@ class FormReader:
                 else:
                     setattr(fund, col, parse_number(value(raw)))
             f.funds.append(fund)
+        if f.amount_unit is None and f.funds:
+            f.findings.append(Finding(
+                "amount_unit_assumed", "warning", "the funds block prints no unit (万元 or 元): amounts are "
+                "stored as printed, as if in yuan"))
         total = next((fd for fd in f.funds if fd.fund_kind == "total"), None)
         if total:
             f.budget_initial_yuan, f.budget_adjusted_yuan = total.budget_initial_yuan, total.budget_adjusted_yuan
@@ -266,11 +315,25 @@ class FormReader:
                 # 绩效指标（50分） / 一级指标（50分）: the first group's points, printed
                 # in the header when its own label carries none.
                 initial_weight = points_in_label(t)
+        first = h + 1
+        if first < end and (sub := sub_header(self.rows[first])):
+            # 年度指标值 over 指标性质 | 指标值 | 度量单位: the lower row names the columns
+            for i, col in sub.items():
+                if i < len(roles):
+                    roles[i] = col
+                else:
+                    roles += [None] * (i - len(roles)) + [col]
+            first += 1
         state = ind.LevelState(initial_weight)
         labels: list[tuple[str | None, float | None] | None] = []
-        for r in self.rows[h + 1:end]:
+        unread: dict[int, str] = {}
+        for r in self.rows[first:end]:
             if not r.texts() or is_indicator_header(r):
                 continue
+            for i, t in r.texts():
+                if (i >= len(roles) or roles[i] is None) and i not in unread and value(t) is not None \
+                        and i < len(header.cells) and value(header.cells[i]) is not None:
+                    unread[i] = t
             points = next((points_in_label(t) for _, t in r.texts() if ind.is_bare_points(t)), None)
             if points is not None and state.l1_raw is None:
                 state.l1_weight = points
@@ -280,10 +343,11 @@ class FormReader:
                 # 质量指标（50分）: the points of a level-1 label the flattening lost,
                 # left on a level-2 label; they belong to the group.
                 points = state.l1_weight = l2_points
-            if not (placed.keys() - {"category", "level1", "level2"}):
+            if not (placed.keys() - {"category", "level1", "level2"}) or is_placeholder_row(placed):
+                # a level label alone, or a template's empty slot (指标2：, ……): no indicator
                 state.update(value(placed.get("level1")), value(placed.get("level2")))
                 continue
-            f.indicators.append(ind.build(placed, state))
+            f.indicators.append(ind.build(placed, state, "nature" in roles))
             if state.moved:
                 l2_raw, under = state.moved
                 f.findings.append(Finding("level2_group", "warning",
@@ -299,17 +363,39 @@ class FormReader:
             else:
                 labels.append(None)
         ind.backfill_level1(f.indicators, labels)
+        weights = sum(i.weight or 0.0 for i in f.indicators)
+        if initial_weight is not None and len({i.level1 for i in f.indicators}) > 1 and (
+                abs(initial_weight - weights) < 0.01 or initial_weight >= 80):
+            # 绩效指标（90分）: the points of the whole block, not of its first group
+            for i in f.indicators:
+                if i.level1_weight == initial_weight and i.level1_raw is not None \
+                        and points_in_label(i.level1_raw) is None:
+                    i.level1_weight = None
+        for i, t in sorted(unread.items()):
+            f.findings.append(Finding("unread_column", "error",
+                                      f"indicator column {clean(header.cells[i])!r} holds values (e.g. "
+                                      f"{clean(t)[:30]!r}) but maps to no field: its values are not stored"))
 
     # -- after the table -------------------------------------------------
+    def read_total(self, row: Row) -> None:
+        """总分 | 100 | 96 | 优: the points, the score, and the grade where printed."""
+        f = self.form
+        texts = [t for _, t in row.texts()[1:]]
+        nums = [n for n in (parse_number(t) for t in texts) if n is not None]
+        f.total_weight = nums[0] if nums else None
+        f.total_score = nums[1] if len(nums) > 1 else None
+        grades = vocabulary()["grades"]
+        f.grade = f.grade or next((compact(t) for t in texts if compact(t) in grades), None)
+
     def read_tail(self, rows: list[Row]) -> None:
         remarks = []
         for r in rows:
             texts = r.texts()
             for k, (_, t) in enumerate(texts):
-                field, inline = key_label(t)
-                if field in ("problems", "rectification"):
+                key, inline = key_label(t)
+                if key in ("problems", "rectification", "grade"):
                     nxt = inline or (texts[k + 1][1] if k + 1 < len(texts) else None)
-                    self.set_key(field, nxt)
+                    self.set_key(key, nxt)
                     break
             else:
                 remarks.extend(clean(t) for _, t in texts)

@@ -67,7 +67,25 @@ def fit(role: str | None, text: str) -> float:
         return 2.0 if number else -4.0
     if role == "deviation":
         return -3.0 if number else 0.5
+    if role == "nature":
+        return 3.0 if _NATURE.match(compact(text)) else -3.0
+    if role == "scoring_rule":
+        return -1.0 if number else 0.5
     return -3.0  # a column whose header matched nothing (or that has no header)
+
+
+# 指标性质 as printed: ≧ ═ = ≦ (a web font's variants), 定性, 定量.
+_NATURE = re.compile(r"^(?:[≥≧≤≦=＝═<>＜＞]|>=|<=|定性|定量|正向|反向)$")
+_NATURE_OPS = (((">=", "≥", "≧", "不低于", "不少于"), ">="), (("<=", "≤", "≦", "不高于", "不超过"), "<="),
+               ((">",), ">"), (("<",), "<"), (("=", "═"), "="))
+
+
+def nature_op(nature: str | None) -> str | None:
+    """target_op from a 指标性质 cell (schema v2): ≥ ≧ >= 不低于 -> >=, ≤ ≦ <= 不高于
+    -> <=, > -> >, < -> <, = ═ -> =; anything else (定性) -> None. Full-width
+    forms are folded by `compact` first."""
+    k = compact(nature)
+    return next((op for words, op in _NATURE_OPS if k in words), None)
 
 
 JOIN_FIT = -0.5  # a text cell continuing the name cell before it: better than a drop, worse than a column of its own
@@ -186,16 +204,20 @@ def backfill_level1(rows: list[Indicator], labels: list[tuple[str | None, float 
             k -= 1
 
 
-def build(placed: dict[str, str], state: LevelState) -> Indicator:
+def build(placed: dict[str, str], state: LevelState, nature_column: bool = False) -> Indicator:
     state.update(value(placed.get("level1")), value(placed.get("level2")))
     target = value(placed.get("target"))
     actual = value(placed.get("actual"))
     tv, av = parse_value(target), parse_value(actual)
+    nature = value(placed.get("nature"))
+    # A form with a 指标性质 column states the op there (schema v2), not in the value.
+    target_op = nature_op(nature) if "nature" in placed or nature_column else tv.op
     return Indicator(
         level1=state.l1, level1_raw=state.l1_raw, level1_weight=state.l1_weight,
         level2=state.l2, level2_raw=state.l2_raw,
         name=strip_enumerator(value(placed.get("name"))),
-        target_raw=target, target_op=tv.op, target_value=tv.value, target_unit=tv.unit,
+        target_raw=target, target_op=target_op, target_value=tv.value, target_unit=tv.unit,
+        target_nature=nature, scoring_rule=value(placed.get("scoring_rule")),
         measure_unit=value(placed.get("measure_unit")),
         actual_raw=actual, actual_op=av.op, actual_value=av.value, actual_unit=av.unit,
         weight=parse_number(placed.get("weight")), score=parse_number(placed.get("score")),

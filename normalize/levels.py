@@ -55,6 +55,18 @@ def level2(text: str | None) -> str | None:
     return best if fuzz.ratio(k, best) >= LEVEL_ACCEPT else None
 
 
+def is_exact(text: str | None) -> bool:
+    """A level label as the vocabulary prints it (canonical or a known
+    variant, points and a trailing 等 aside), not only a fuzzy likeness."""
+    k = _key(text)
+    voc = vocabulary()
+    names = list(voc["level1"]) + list(voc["level2"])
+    if k in names or k in voc["level1_variants"] or k in voc["level2_variants"]:
+        return True
+    return any(n in k and len(k) <= len(n) + 2 for n in voc["level2"]) or any(
+        k == n * (len(k) // len(n)) for n in voc["level1"] if len(k) >= len(n))
+
+
 def group_of(level2_name: str | None) -> str | None:
     """The level-1 group a canonical level-2 belongs to."""
     return vocabulary()["level2"].get(level2_name or "")

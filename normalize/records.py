@@ -26,6 +26,8 @@ class Indicator:
     weight: float | None = None
     score: float | None = None
     deviation_reason: str | None = None
+    target_nature: str | None = None  # v2: the 指标性质 cell as printed (≧, ═, 定性)
+    scoring_rule: str | None = None  # v2: 评分标准 / 计分方法
 
 
 @dataclass
@@ -37,6 +39,7 @@ class Fund:
     weight: float | None = None
     execution_rate: float | None = None
     score: float | None = None
+    fund_label: str | None = None  # v2: the line's label as printed, whitespace removed
 
 
 @dataclass
@@ -74,6 +77,7 @@ class Form:
     remarks: str | None = None
     page_start: int | None = None
     page_end: int | None = None
+    grade: str | None = None  # v2: 优 / 良 / 中 / 差 as printed
     funds: list[Fund] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)

@@ -99,8 +99,14 @@ _FEN = Decimal("0.01")
 _UNIT_FACTOR = {"万元": Decimal(10000), "元": Decimal(1)}
 
 
+_UNIT_IN_CELL = re.compile(r"^(.*?\d)\s*(万元|万|元)$")
+
+
 def parse_amount(text: str | None, unit: str | None) -> Decimal | None:
-    """An amount printed in `unit` (万元 or 元), in yuan, exact to the fen."""
+    """An amount printed in `unit` (万元 or 元), in yuan, exact to the fen. A
+    unit printed in the cell itself (150万, 620.82万元, 3,000元) wins."""
+    if text and (m := _UNIT_IN_CELL.match(re.sub(r"\s+", "", fold(text)))):
+        text, unit = m.group(1), "万元" if m.group(2).startswith("万") else "元"
     d = parse_decimal(text)
     if d is None:
         return None

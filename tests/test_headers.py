@@ -42,6 +42,9 @@ def test_unmapped_header_is_reported_not_guessed():
             Row(["产出指标", "数量指标", "场次", "10场", "12场", "10", "10", "x"])]
     form = FormReader(rows).read()
     assert form is not None and len(form.indicators) == 1
-    assert [f.check for f in form.findings] == ["unmapped_header"]
+    # the header is reported, and so is the value it leaves unread (schema v2: an error)
+    assert [(f.check, f.severity) for f in form.findings] == [("unmapped_header", "warning"),
+                                                              ("unread_column", "error")]
+    assert "奇怪的列头" in form.findings[1].detail
     assert "奇怪的列头" in form.findings[0].detail
     assert ("奇怪的列头", None) in [(t, c) for t, c, _ in form.header_map]

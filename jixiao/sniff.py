@@ -4,13 +4,30 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-DOC_EXTENSIONS = {".txt": "txt", ".tsv": "txt", ".text": "txt", ".pdf": "pdf", ".docx": "docx",
-                  ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".png": "image", ".jpg": "image",
-                  ".jpeg": "image", ".tif": "image", ".tiff": "image"}
+DOC_EXTENSIONS = {".txt": "txt", ".tsv": "txt", ".text": "txt", ".csv": "txt", ".md": "txt", ".pdf": "pdf",
+                  ".docx": "docx", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".png": "image", ".jpg": "image",
+                  ".jpeg": "image", ".tif": "image", ".tiff": "image", ".html": "html", ".htm": "html",
+                  ".shtml": "html", ".xhtml": "html", ".mht": "html", ".mhtml": "html"}
+_HTML_START = (b"<!doctype html", b"<html", b"<table", b"<head", b"<meta", b"<body", b"<!--", b"<div", b"<p>",
+               b"<p ", b"<style", b"<title")
+
+
+def looks_like_html(head: bytes) -> bool:
+    """A web page (or a saved one, MIME), whatever its name: sites hand out an
+    HTML table as .xls. UTF-16 pages are looked at without their zero bytes."""
+    h = head.removeprefix(b"\xef\xbb\xbf")
+    if h[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        h = h[2:].replace(b"\x00", b"")
+    h = h.lstrip().lower()
+    if h.startswith(b"<?xml"):
+        return b"<html" in h
+    if b"mime-version:" in h[:512] and b"multipart/" in h:
+        return True
+    return h.startswith(_HTML_START)
 
 
 def sniff(path: Path) -> str | None:
-    """`pdf`, `docx`, `xlsx`, `xls`, `image`, `txt`, or None when unknown."""
+    """`pdf`, `docx`, `xlsx`, `xls`, `image`, `html`, `txt`, or None when unknown."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(1024)
@@ -32,6 +49,8 @@ def sniff(path: Path) -> str | None:
         return "xls"
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
         return "image"
+    if looks_like_html(head):
+        return "html"
     # Only text goes by its name alone: a .pdf, .docx or .xls whose bytes are
     # something else (a renamed executable, an HTML page) is not that format.
     ext = DOC_EXTENSIONS.get(path.suffix.lower())
@@ -64,7 +83,8 @@ def collect(paths: list[str]) -> list[tuple[str, Path]]:
         if path.is_dir():
             for f in sorted(path.rglob("*")):
                 if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts):
-                    if f.suffix.lower() in DOC_EXTENSIONS or sniff(f) in ("pdf", "docx", "xlsx", "xls", "image"):
+                    if f.suffix.lower() in DOC_EXTENSIONS or sniff(f) in ("pdf", "docx", "xlsx", "xls", "image",
+                                                                          "html"):
                         out.append((str(f), f))
         else:
             out.append((p, path))

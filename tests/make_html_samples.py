@@ -1,0 +1,71 @@
+"""Render a DOCX as the web pages sites publish: a UTF-8 .html, a GBK .htm
+that declares gb2312, a saved page (.mht, quoted-printable) and an HTML table
+handed out as .xls. Merged cells become rowspan/colspan, text outside the
+tables <p> paragraphs, line breaks inside a cell <br>.
+
+usage: make_html_samples.py SRC.docx OUT_DIR
+"""
+from __future__ import annotations
+
+import html
+import quopri
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def grid_html(grid) -> str:
+    if grid.kind == "text":
+        return "\n".join(f"<p>{html.escape(c.text)}</p>" for c in sorted(grid.cells, key=lambda c: c.row))
+    by_row: dict[int, list] = {}
+    for c in grid.cells:
+        by_row.setdefault(c.row, []).append(c)
+    out = ['<table border="1" cellspacing="0" style="border-collapse:collapse">']
+    for r in range(grid.n_rows):
+        tds = []
+        for c in sorted(by_row.get(r, []), key=lambda c: c.col):
+            span = (f' rowspan="{c.row_span}"' if c.row_span > 1 else "") + (
+                f' colspan="{c.col_span}"' if c.col_span > 1 else "")
+            text = "<br>".join(html.escape(ln) for ln in c.text.split("\n"))
+            tds.append(f"<td{span}>{text}</td>")
+        # a row whose every cell is covered by spans from above still gets its <tr>
+        out.append("<tr>" + "".join(tds) + "</tr>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def render(src: Path, charset: str = "utf-8") -> str:
+    from jixiao.extract import docx
+
+    doc = docx.read(src)
+    body = "\n".join(grid_html(g) for g in doc.grids)
+    return (f'<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type" content="text/html; '
+            f'charset={charset}"><title>{html.escape(src.stem)}</title></head>\n<body>\n{body}\n</body></html>\n')
+
+
+def mht(page: str) -> bytes:
+    part = quopri.encodestring(page.encode("utf-8")).decode("ascii")
+    return ("MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"----=_NextPart_000\"; "
+            "type=\"text/html\"\r\n\r\nThis is a multi-part message in MIME format.\r\n\r\n"
+            "------=_NextPart_000\r\nContent-Type: text/html; charset=\"utf-8\"\r\n"
+            "Content-Transfer-Encoding: quoted-printable\r\nContent-Location: file:///C:/page.htm\r\n\r\n"
+            f"{part}\r\n------=_NextPart_000--\r\n").encode("ascii")
+
+
+def write_all(src: Path, out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = src.stem
+    paths = {"html": out_dir / f"{stem}.html", "htm": out_dir / f"{stem}.htm",
+             "mht": out_dir / f"{stem}.mht", "xls": out_dir / f"{stem}.xls"}
+    paths["html"].write_text(render(src), encoding="utf-8")
+    paths["htm"].write_bytes(render(src, "gb2312").encode("gb18030"))
+    paths["mht"].write_bytes(mht(render(src)))
+    paths["xls"].write_text(render(src), encoding="utf-8")
+    return list(paths.values())
+
+
+if __name__ == "__main__":
+    for p in write_all(Path(sys.argv[1]), Path(sys.argv[2])):
+        print(p)

@@ -1,0 +1,66 @@
+"""Web pages: a corpus form rendered as the pages sites publish (UTF-8 .html,
+GBK .htm declaring gb2312, a saved .mht, an HTML table handed out as .xls)
+reads exactly as its DOCX; spans, charsets and nesting as browsers see them."""
+from __future__ import annotations
+
+import pytest
+from conftest import SAMPLES, convert
+from jixiao.extract import html
+from make_html_samples import write_all
+from test_real_text import records
+
+from jixiao.sniff import sniff
+
+SRC = SAMPLES / "beijing_n3_s103_000.docx"
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    return write_all(SRC, tmp_path_factory.mktemp("web"))
+
+
+@pytest.fixture(scope="module")
+def docx_tables(tmp_path_factory):
+    return records(convert([SRC], tmp_path_factory.mktemp("docx")))
+
+
+@pytest.mark.parametrize("suffix", [".html", ".htm", ".mht", ".xls"])
+def test_web_page_reads_as_its_docx(tmp_path, pages, docx_tables, suffix):
+    page = next(p for p in pages if p.suffix == suffix)
+    assert sniff(page) == "html"
+    got = records(convert([page], tmp_path / "out"))
+    for table in ("projects", "funds", "indicators"):
+        want = [{k: v for k, v in r.items() if k not in ("page_start", "page_end")} for r in docx_tables[table]]
+        have = [{k: v for k, v in r.items() if k not in ("page_start", "page_end")} for r in got[table]]
+        assert have == want, table
+
+
+def test_spans_are_placed_as_a_browser_lays_them_out():
+    doc = html.read_html("""<table>
+      <tr><td rowspan="2">产出指标</td><td colspan="2">数量指标</td><td>x</td></tr>
+      <tr><td>a</td><td>b<br>c</td><td>d</td></tr>
+      <tr><td>e</td><td rowspan="9">f</td></tr></table>""")
+    g = doc.grids[0]
+    assert g.rows() == [["产出指标", "数量指标", "", "x"], ["", "a", "b\nc", "d"], ["e", "f"]]
+    assert g.cell_at(1, 0).text == "产出指标" and g.cell_at(2, 1).row_span == 1  # clamped to the table
+
+
+def test_gbk_page_without_a_declaration_and_text_outside_tables():
+    page = ("<html><body><h2>项目支出绩效自评表</h2><p>（2021年度）</p>"
+            "<table><tr><td>项目名称</td><td>测试</td></tr></table></body></html>")
+    doc = html.read_html(html.decode_html(page.encode("gbk")))
+    assert [g.kind for g in doc.grids] == ["text", "table"]
+    assert doc.grids[0].rows() == [["项目支出绩效自评表"], ["（2021年度）"]]
+
+
+def test_layout_tables_are_read_through():
+    doc = html.read_html("<table><tr><td>标题<table><tr><td>项目名称</td><td>甲</td></tr></table>"
+                         "</td></tr></table>")
+    assert [g.kind for g in doc.grids] == ["text", "table"] and doc.grids[1].rows() == [["项目名称", "甲"]]
+
+
+def test_html_named_anything_is_sniffed_by_content(tmp_path):
+    for name in ("a.xls", "a.txt", "a.doc"):
+        p = tmp_path / name
+        p.write_bytes("\ufeff<!DOCTYPE html><html><body><table></table></body></html>".encode())
+        assert sniff(p) == "html", name

@@ -33,7 +33,7 @@ def extractor_for(fmt: str | None, pdf_engine: str = "pdfium", ocr: bool = True)
     if fmt == "txt":
         from jixiao.extract import text
         return text.read
-    if fmt == "html":
+    if fmt in ("html", "mht"):
         from jixiao.extract import html
         return html.read
     if fmt == "xlsx":
@@ -85,7 +85,7 @@ def rows_of(grids: list[Grid]) -> list[Row]:
         if g.kind == "stream":
             rebuilt = reflow([c.text for c in sorted(g.cells, key=lambda c: c.row)])
             first = len(rows)
-            rows += [Row(cells) for cells in rebuilt.rows]
+            rows += [Row(cells, aligned=True) for cells in rebuilt.rows]
             for k, finding in rebuilt.findings:
                 rows[min(first + k, len(rows) - 1)].notes.append(finding)
             continue
@@ -144,6 +144,8 @@ def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: 
         doc = read(path, on_segment=take) if fmt == "pdf" else read(path)
         take(doc.grids)
         source["extractor"], source["pages"] = doc.extractor, doc.pages
+        # schema v2 names the text formats whose rows are kept apart: csv, md
+        source["format"] = {"text-csv": "csv", "text-markdown": "md"}.get(doc.extractor, source["format"])
         result.file_findings += [("extraction", "warning", n) for n in doc.notes] + doc.findings
         source["forms"] = len(result.forms)
         unread = f"{len(doc.unread_pages)} of {doc.pages} pages not read (no text layer; OCR is off)"

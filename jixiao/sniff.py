@@ -7,7 +7,7 @@ from pathlib import Path
 DOC_EXTENSIONS = {".txt": "txt", ".tsv": "txt", ".text": "txt", ".csv": "txt", ".md": "txt", ".pdf": "pdf",
                   ".docx": "docx", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".png": "image", ".jpg": "image",
                   ".jpeg": "image", ".tif": "image", ".tiff": "image", ".html": "html", ".htm": "html",
-                  ".shtml": "html", ".xhtml": "html", ".mht": "html", ".mhtml": "html"}
+                  ".shtml": "html", ".xhtml": "html", ".mht": "mht", ".mhtml": "mht"}
 _HTML_START = (b"<!doctype html", b"<html", b"<table", b"<head", b"<meta", b"<body", b"<!--", b"<div", b"<p>",
                b"<p ", b"<style", b"<title")
 
@@ -27,7 +27,8 @@ def looks_like_html(head: bytes) -> bool:
 
 
 def sniff(path: Path) -> str | None:
-    """`pdf`, `docx`, `xlsx`, `xls`, `image`, `html`, `txt`, or None when unknown."""
+    """`pdf`, `docx`, `xlsx`, `xls`, `image`, `html`, `mht` (a saved web page), `txt`,
+    or None when unknown."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(1024)
@@ -50,7 +51,8 @@ def sniff(path: Path) -> str | None:
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
         return "image"
     if looks_like_html(head):
-        return "html"
+        low = head.lower()
+        return "mht" if b"mime-version:" in low and b"multipart/" in low else "html"
     # Only text goes by its name alone: a .pdf, .docx or .xls whose bytes are
     # something else (a renamed executable, an HTML page) is not that format.
     ext = DOC_EXTENSIONS.get(path.suffix.lower())
@@ -84,7 +86,7 @@ def collect(paths: list[str]) -> list[tuple[str, Path]]:
             for f in sorted(path.rglob("*")):
                 if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts):
                     if f.suffix.lower() in DOC_EXTENSIONS or sniff(f) in ("pdf", "docx", "xlsx", "xls", "image",
-                                                                          "html"):
+                                                                          "html", "mht"):
                         out.append((str(f), f))
         else:
             out.append((p, path))

@@ -31,6 +31,7 @@ class Row:
     page: int | None = None
     spanned: list[str] | None = None  # each merged cell once (Grid.spanned_rows); None: same as cells
     notes: list[Finding] = field(default_factory=list)  # how the row was rebuilt, where it was (reflow)
+    aligned: bool = False  # cells already stand in their header's columns (rebuilt by normalize/reflow.py)
 
     def texts(self) -> list[tuple[int, str]]:
         return [(i, t) for i, t in enumerate(self.cells) if value(t) is not None]
@@ -140,6 +141,10 @@ def is_preamble(row: Row) -> bool:
     return not texts or any(is_title(t) or key_label(t)[0] for _, t in texts)
 
 
+def is_title_row(row: Row) -> bool:
+    return any(any(t in compact(x) for t in vocabulary()["blocks"]["form_title"]) for _, x in row.texts())
+
+
 def split(rows: list[Row]) -> list[tuple[int, int]]:
     """(start, end) row ranges of the candidate forms, in reading order."""
     anchors = [i for i, r in enumerate(rows) if is_anchor(r)]
@@ -147,7 +152,9 @@ def split(rows: list[Row]) -> list[tuple[int, int]]:
     floor = 0
     for a in anchors:
         s = a
-        while s - 1 >= floor and is_preamble(rows[s - 1]):
+        # back over the title, year and key rows above the anchor, but not past
+        # the form's title: above it ends the form before (项目负责人：, 存在问题)
+        while s - 1 >= floor and is_preamble(rows[s - 1]) and not (s < a and is_title_row(rows[s])):
             s -= 1
         starts.append(s)
         floor = a + 1
@@ -337,7 +344,8 @@ class FormReader:
             points = next((points_in_label(t) for _, t in r.texts() if ind.is_bare_points(t)), None)
             if points is not None and state.l1_raw is None:
                 state.l1_weight = points
-            placed = ind.align(r.cells, roles)
+            placed = ({roles[i]: t for i, t in r.texts() if i < len(roles) and roles[i]} if r.aligned
+                      else ind.align(r.cells, roles))
             l2_points = points_in_label(placed.get("level2"))
             if points is None and l2_points is not None and state.l1_raw is None and not value(placed.get("level1")):
                 # 质量指标（50分）: the points of a level-1 label the flattening lost,
@@ -364,8 +372,9 @@ class FormReader:
                 labels.append(None)
         ind.backfill_level1(f.indicators, labels)
         weights = sum(i.weight or 0.0 for i in f.indicators)
-        if initial_weight is not None and len({i.level1 for i in f.indicators}) > 1 and (
-                abs(initial_weight - weights) < 0.01 or initial_weight >= 80):
+        if initial_weight is not None and (
+                (len({i.level1 for i in f.indicators}) > 1 and abs(initial_weight - weights) < 0.01)
+                or initial_weight >= 80):
             # 绩效指标（90分）: the points of the whole block, not of its first group
             for i in f.indicators:
                 if i.level1_weight == initial_weight and i.level1_raw is not None \

@@ -157,6 +157,18 @@ def is_level(text: str) -> bool:
     return len(k) <= 16 and bool(levels.level1(k) or levels.level2(k))
 
 
+def _is_tail_key(text: str) -> bool:
+    """财务负责人：唐勇 - a tail label with its value in the same cell."""
+    m = re.match(r"^([^:：]{2,8})[:：]", compact(text))
+    return bool(m) and m.group(1) in vocabulary()["blocks"]["tail"]
+
+
+def is_form_title(text: str) -> bool:
+    """部门预算项目支出绩效自评表（2023年度）: a title word inside the cell."""
+    k = compact(text)
+    return len(k) <= 40 and any(w in k for w in vocabulary()["blocks"]["form_title"])
+
+
 def is_total(text: str) -> bool:
     return in_block(text, "total")
 
@@ -173,6 +185,7 @@ def _ideograph(ch: str) -> bool:
 
 _ELLIPSIS = re.compile(r"^[…⋯.。·]+$")
 _MARK = re.compile(r"^[*＊※]+$")
+_QUANTITY = re.compile(r"^\d+(?:\.\d+)?[^\d]{0,4}$")  # 5亩, 29.5亩, 12万元: a value, however short
 
 
 def is_placeholder(text: str) -> bool:
@@ -234,7 +247,7 @@ class Reflow:
             return self.goals(i)
         if is_total(t) and i + 1 < len(self.t) and is_value(self.t[i + 1]):
             return self.total(i)
-        if key_field(t) or in_block(t, "tail") or in_block(t, "sections"):
+        if key_field(t) or in_block(t, "tail") or in_block(t, "sections") or _is_tail_key(t):
             return self.labelled(i)
         self.emit([t])
         return i + 1
@@ -242,9 +255,9 @@ class Reflow:
     def is_label(self, i: int) -> bool:
         """A cell that opens something: a row or block of its own."""
         t = self.t[i]
-        return bool(key_field(t) or self.starts_funds(i) or self.starts_indicators(i)
+        return bool(key_field(t) or _is_tail_key(t) or self.starts_funds(i) or self.starts_indicators(i)
                     or in_block(t, "goals") or in_block(t, "tail") or in_block(t, "sections")
-                    or in_block(t, "form_title") or (is_total(t) and i + 1 < len(self.t)
+                    or is_form_title(t) or (is_total(t) and i + 1 < len(self.t)
                                                       and is_value(self.t[i + 1])))
 
     # key: value, a section and its text, a tail label and its text
@@ -519,8 +532,8 @@ def stream_fit(role: str | None, text: str) -> float:
     if role in ("level1", "level2", "name") and is_level(k) and not levels.is_exact(k):
         # only like a label (服务对象满意 ~ 服务对象满意度指标): as often an indicator's name
         return {"level1": -1.0, "level2": 1.0, "name": 0.5}[role]
-    if role == "name" and re.match(r"^[≥≤<>＞＜≧≦]", k):
-        return -1.0  # ≥90%: a target cut loose, not a name
+    if role == "name" and (re.match(r"^[≥≤<>＞＜≧≦]", k) or _QUANTITY.match(k)):
+        return -1.0  # ≥90%, 5亩, 192只: a value cut loose, not a name
     if role in ("level1", "level2") and ind.is_bare_points(text):
         return 0.5
     return ind.fit(role, text)
@@ -557,6 +570,11 @@ def segment(tokens: list[str], roles: list[str]) -> tuple[list[list[str]], list[
         return prefix[b] - prefix[a] if b > a else 0.0
 
     fits = [[stream_fit(r, t) for r in roles] for t in tokens]
+    if "nature" in roles:  # 指标性质 | 指标值: a number after the nature is the 指标值, even alone
+        at = roles.index("target") if "target" in roles else -1
+        for k, t in enumerate(tokens):
+            if at >= 0 and _number(t) is not None:
+                fits[k][at] += 2.0
     numeric = [is_value(t) for t in tokens]
     ignorable = [ind.is_ignorable(t) for t in tokens]
     max_len = m + 4

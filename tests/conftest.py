@@ -75,6 +75,9 @@ def compare(gold: dict, tables: dict[str, list[dict]]) -> tuple[int, list[str]]:
             if norm(v) != norm(p[k]):
                 bad.append(f"form {g['form_index']} {k}: gold={v!r:.60} out={p[k]!r:.60}")
         funds = {f["fund_kind"]: f for f in tables["funds"] if f["form_id"] == fid}
+        extra_funds = set(funds) - {gf["fund_kind"] for gf in g["funds"]}
+        if extra_funds:
+            bad.append(f"form {g['form_index']}: extra fund lines {sorted(extra_funds)}")
         for gf in g["funds"]:
             o = funds.get(gf["fund_kind"], {})
             for k, v in gf.items():

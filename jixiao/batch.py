@@ -48,6 +48,8 @@ class Summary:
     pages: int = 0
     failed: list[dict] = field(default_factory=list)  # sources rows not ok
     header_map: dict[tuple[str, str | None], tuple[int, float]] = field(default_factory=dict)  # (forms, lowest score)
+    checks: dict[tuple[str, str], int] = field(default_factory=dict)  # (check, severity) -> findings
+    unread_files: int = 0  # files with a column whose values went nowhere (unread_column)
     seconds: float = 0.0
 
 
@@ -69,7 +71,8 @@ def work(task: Task, pdf_engine: str, ocr: bool = True) -> dict:
 
 def _result(tables: dict[str, list[dict]], headers: list) -> dict:
     return {"arrow": to_batch_tables(tables), "source": tables["sources"][0], "forms": len(tables["projects"]),
-            "indicators": len(tables["indicators"]), "headers": headers}
+            "indicators": len(tables["indicators"]), "headers": headers,
+            "checks": [(c["check"], c["severity"]) for c in tables["checks"]]}
 
 
 def limit_memory(max_mb: int | None) -> None:
@@ -143,6 +146,9 @@ def _add(summary: Summary, result: dict) -> None:
     summary.pages += src["pages"] or 0
     if src["status"] != "ok":
         summary.failed.append(src)
+    for key in result.get("checks", []):
+        summary.checks[key] = summary.checks.get(key, 0) + 1
+    summary.unread_files += any(c == "unread_column" for c, _ in result.get("checks", []))
     for text, col, score in result["headers"]:
         n, low = summary.header_map.get((text, col), (0, 100.0))
         summary.header_map[text, col] = (n + 1, min(low, score))

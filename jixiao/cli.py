@@ -42,9 +42,18 @@ def cmd_convert(args: argparse.Namespace) -> int:
           f"{len(summary.failed) - n_failed} partial; {summary.seconds:.1f} s, {rate:.1f} pages/s")
     for s in summary.failed:
         print(f"  {s['status']}: {s['path']}: {s['error']}")
+    for severity in ("error", "warning"):
+        kinds = sorted(((n, c) for (c, sev), n in summary.checks.items() if sev == severity), reverse=True)
+        if kinds:
+            print(f"  checks, {severity}s: {sum(n for n, _ in kinds)} (" + ", ".join(f"{c} {n}" for n, c in kinds)
+                  + ")" + (f"; {summary.unread_files} files with unread columns" if severity == "error"
+                           and summary.unread_files else ""))
     print(f"\nLook at {out}/ (every run so far):\n"
           f"  open {report}\n  jixiao query {out} \"{EXAMPLE_QUERY}\"")
-    return 1 if summary.failed else 0
+    if summary.failed:
+        return 1
+    levels = {"error": ("error",), "warning": ("error", "warning")}.get(args.fail_on or "", ())
+    return 3 if any(sev in levels for (_, sev) in summary.checks) else 0
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
@@ -101,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("paths", nargs="+")
     c.add_argument("--out", required=True, help="output folder")
     c.add_argument("--quiet", action="store_true", help="only the summary")
+    c.add_argument("--fail-on", choices=["error", "warning"],
+                   help="exit 3 when a check of this severity (or worse) fired, e.g. unread_column "
+                        "(default: checks never change the exit code)")
     c.add_argument("--ocr", choices=["auto", "off"], default="auto",
                    help="auto: read scanned pages and images by OCR (tesseract); off: report them unread")
     c.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: one per core)")

@@ -52,6 +52,8 @@ def write_report(out: Path, header_map: dict[tuple[str, str | None], tuple[int, 
     n_files = sum(status.values())
     n_forms, = q("SELECT count(*) FROM projects")[0]
     n_ind, = q("SELECT count(*) FROM indicators")[0]
+    # files whose values went partly nowhere: read, yet not whole
+    n_unread, = q("SELECT count(DISTINCT source_id) FROM checks WHERE \"check\" = 'unread_column'")[0]
     parts = [f"<!doctype html><html lang=zh><head><meta charset=utf-8><title>jixiao run report</title>"
              f"<style>{CSS}</style></head><body>",
              "<h1>jixiao run report</h1>",
@@ -61,6 +63,7 @@ def write_report(out: Path, header_map: dict[tuple[str, str | None], tuple[int, 
              _card("files", n_files), _card("ok", status.get("ok", 0)),
              _card("partial", status.get("partial", 0), "warn"), _card("failed", status.get("failed", 0), "bad"),
              _card("forms", n_forms), _card("indicators", n_ind),
+             _card("files with unread columns", n_unread, "bad"),
              _card("check errors", severity.get("error", 0), "bad"),
              _card("check warnings", severity.get("warning", 0), "warn"), "</div>"]
     parts += _failures(q)

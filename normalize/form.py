@@ -113,6 +113,19 @@ def sub_header(row: Row) -> dict[int, str] | None:
     return cols if "nature" in cols.values() or len(cols) >= 2 else None
 
 
+def labelled_goals(rows: list[Row]) -> bool:
+    """Goals laid out as labelled rows: a 预期目标 or 实际完成情况 label with its
+    text to its right, rather than two column headers over a row of texts."""
+    for r in rows:
+        texts = r.texts()
+        for k, (_, t) in enumerate(texts[:-1]):
+            nxt = texts[k + 1][1]
+            if (is_block_label(t, "goal_planned") or is_block_label(t, "goal_achieved")) and not (
+                    is_block_label(nxt, "goal_planned") or is_block_label(nxt, "goal_achieved")):
+                return True
+    return False
+
+
 def is_placeholder_row(placed: dict[str, str]) -> bool:
     """Only a name, and it is a template's slot (指标2：, ……) or nothing but an enumerator."""
     rest = {k: v for k, v in placed.items() if k not in ("category", "level1", "level2") and value(v)}
@@ -286,6 +299,9 @@ class FormReader:
 
     # -- goals -----------------------------------------------------------
     def read_goals(self, h: int, end: int) -> None:
+        if labelled_goals(self.rows[h:end]):
+            self.read_labelled_goals(self.rows[h:end])
+            return
         header = self.rows[h]
         achieved_col = next((i for i, t in header.texts() if is_block_label(t, "goal_achieved")), None)
         planned, achieved = [], []
@@ -301,6 +317,21 @@ class FormReader:
                 (achieved if achieved_col is not None and i >= achieved_col else planned).append(t)
         self.form.goal_planned = value("\n".join(clean(t) for t in planned))
         self.form.goal_achieved = value("\n".join(clean(t) for t in achieved))
+
+    def read_labelled_goals(self, rows: list[Row]) -> None:
+        """预期目标 | text on one row, 实际完成情况 | text on the next: each label
+        takes the text that follows it, up to the next label."""
+        parts: dict[str, list[str]] = {"goal_planned": [], "goal_achieved": []}
+        current: list[str] | None = None
+        for r in rows:
+            for _, t in r.texts():
+                block = next((b for b in ("goal_planned", "goal_achieved") if is_block_label(t, b)), None)
+                if block:
+                    current = parts[block]
+                elif not is_block_label(t, "goals") and current is not None:
+                    current.append(t)
+        self.form.goal_planned = value("\n".join(clean(t) for t in parts["goal_planned"]))
+        self.form.goal_achieved = value("\n".join(clean(t) for t in parts["goal_achieved"]))
 
     # -- indicators ------------------------------------------------------
     def read_indicators(self, h: int, end: int) -> None:

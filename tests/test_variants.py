@@ -1,0 +1,51 @@
+"""Template variants read through the vocabulary, and unread data never silent."""
+from __future__ import annotations
+
+from conftest import SAMPLES, read_tables
+from jixiao.normalize.form import FormReader, Row
+
+from jixiao.cli import main
+
+
+def test_unread_columns_fail_a_run_that_asks(tmp_path):
+    """A real form whose 年度指标值 / 实际完成值 headers are renamed to words
+    that map nowhere: every target and actual would be lost. The run names
+    both columns in `checks` as errors and, with --fail-on error, exits 3."""
+    text = (SAMPLES / "real" / "01_chizhou_guichi_2022_weituo.cells.txt").read_text(encoding="utf-8")
+    p = tmp_path / "renamed.txt"
+    p.write_text(text.replace("年度指标值", "计划要求").replace("实际完成值", "执行情况说明"), encoding="utf-8")
+    assert main(["convert", str(p), "--out", str(tmp_path / "a"), "--quiet"]) == 0
+    assert main(["convert", str(p), "--out", str(tmp_path / "b"), "--quiet", "--fail-on", "error"]) == 3
+    checks = read_tables(tmp_path / "b")["checks"]
+    unread = [c["detail"] for c in checks if c["check"] == "unread_column"]
+    assert [c["severity"] for c in checks if c["check"] == "unread_column"] == ["error", "error"]
+    assert "'计划要求'" in unread[0] and "'执行情况说明'" in unread[1]
+    # the original leaves no column unread (its funds_sum error is the form's own: a total line of zeros)
+    orig = tmp_path / "orig.txt"
+    orig.write_text(text, encoding="utf-8")
+    main(["convert", str(orig), "--out", str(tmp_path / "c"), "--quiet"])
+    assert {c["check"] for c in read_tables(tmp_path / "c")["checks"]} == {"funds_sum"}
+
+
+def _form(goal_rows: list[Row]) -> FormReader:
+    return FormReader([Row(["项目名称", "测试"]),
+                       Row(["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数"]),
+                       Row(["", "年度资金总额", "1", "1", "1"]), *goal_rows,
+                       Row(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]),
+                       Row(["产出指标", "数量指标", "场次", "≥1场", "1场", "10", "10"])])
+
+
+def test_goals_as_labelled_rows_and_as_columns():
+    labelled = _form([Row(["年度总体目标", "预期目标", "完成甲乙丙"]), Row(["", "实际完成情况", "已完成甲乙"])]).read()
+    columns = _form([Row(["年度总体目标", "预期目标", "实际完成情况"]), Row(["", "完成甲乙丙", "已完成甲乙"])]).read()
+    for f in (labelled, columns):
+        assert (f.goal_planned, f.goal_achieved) == ("完成甲乙丙", "已完成甲乙")
+
+
+def test_block_points_are_not_the_first_groups():
+    """绩效指标（90分）: the points of the whole indicator block (四川)."""
+    f = FormReader([Row(["项目名称", "测试"]),
+                    Row(["绩效指标（90分）", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]),
+                    Row(["", "产出指标", "数量指标", "场次", "≥1场", "1场", "60", "60"]),
+                    Row(["", "效益指标", "社会效益指标", "知晓率", "≥90%", "95%", "30", "30"])]).read()
+    assert [i.level1_weight for i in f.indicators] == [None, None]

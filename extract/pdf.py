@@ -33,6 +33,8 @@ from jixiao.normalize.textclean import is_cjk
 SNAP = 2.0  # points: rules closer than this are the same rule
 BARE_NUMBER = re.compile(r"^[\d.,%]+$")
 # — 3 —, also as OCR reads its dashes (一 3 一)
+# A running header or footer that prints the document's file name (Calc's default header).
+FILE_NAME = re.compile(r"^\S+\.(?:xlsx?|xlsm|et|ods|docx?|wps|odt|pdf|csv)$", re.I)
 PAGE_NUMBER = re.compile(r"^[-—–－一\s]*(第?\s*\d{1,4}\s*页?(\s*[/共]\s*\d{1,4}\s*页?)?)[-—–－一\s]*$")
 
 
@@ -159,6 +161,12 @@ def fill_boxes(boxes: list[Box], chars: list[tuple], ocr: dict | None = None) ->
             b.text = correct(b.text)
             b.confidence = min(ocr.get(c, 100.0) for c in cs)
     return rest
+
+
+def on_page(chars: list[tuple], height: float) -> list[tuple]:
+    """The characters a reader sees: not those drawn past the page's top or
+    foot (a cut cell's label drawn there is in the cell: pdf_pages.close_page_cuts)."""
+    return [ch for ch in chars if ch[1] < height and ch[3] > 0]
 
 
 # --- stitching ---------------------------------------------------------------------------------------
@@ -321,6 +329,7 @@ def assemble(pages, n_pages: int | None, extractor: str, on_segment=None) -> Doc
             low += [f"page {page.number}: {b.text[:30]!r} at confidence {b.confidence:.0f}" for b in boxes
                     if b.confidence is not None and b.confidence < LOW_CONFIDENCE and b.text]
             tables.append(Table(boxes, min(b.x0 for b in boxes), max(b.x1 for b in boxes), page.number, page.number))
+        rest = on_page(rest, page.height)  # what no viewer shows and no cut cell took
         if on_segment is not None and items and tables and _opens_form(min(tables, key=lambda t: t.top)):
             if isinstance(items[-1], Held):
                 _flush(items, items.pop())
@@ -428,7 +437,8 @@ def _place(items: list, tables: list[Table], lines: list[tuple[float, str]], pno
     lines in the page's top or bottom tenth between the two (a running header,
     a page number) are page furniture: held back, and dropped if the tables
     join."""
-    lines = [(top, t) for top, t in lines if not PAGE_NUMBER.match(t)]
+    lines = [(top, t) for top, t in lines if not PAGE_NUMBER.match(t)
+             and not (FILE_NAME.match(t) and (top < FURNITURE * height or top > (1 - FURNITURE) * height))]
     events: list[tuple[float, int, object]] = [(t.top, 0, t) for t in tables]
     events += [(top, 1, t) for top, t in lines]
     events.sort(key=lambda e: (e[0], e[1]))

@@ -33,6 +33,11 @@ def extractor_for(fmt: str | None, pdf_engine: str = "pdfium", ocr: bool = True)
     if fmt == "txt":
         from jixiao.extract import text
         return text.read
+    if fmt in ("doc", "wps", "rtf", "odt", "et", "ods", "xml"):
+        from functools import partial
+
+        from jixiao.extract import office
+        return partial(office.read, fmt=fmt)
     if fmt in ("html", "mht"):
         from jixiao.extract import html
         return html.read

@@ -7,7 +7,11 @@ from pathlib import Path
 DOC_EXTENSIONS = {".txt": "txt", ".tsv": "txt", ".text": "txt", ".csv": "txt", ".md": "txt", ".pdf": "pdf",
                   ".docx": "docx", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".png": "image", ".jpg": "image",
                   ".jpeg": "image", ".tif": "image", ".tiff": "image", ".html": "html", ".htm": "html",
-                  ".shtml": "html", ".xhtml": "html", ".mht": "mht", ".mhtml": "mht"}
+                  ".shtml": "html", ".xhtml": "html", ".mht": "mht", ".mhtml": "mht", ".doc": "doc", ".wps": "wps",
+                  ".rtf": "rtf", ".odt": "odt", ".et": "et", ".ods": "ods"}
+# What LibreOffice reads for us (extract/office.py), and what else a document may be.
+OFFICE = ("doc", "wps", "rtf", "odt", "et", "ods", "xml")
+DOCUMENTS = ("pdf", "docx", "xlsx", "xls", "image", "html", "mht", *OFFICE)
 _HTML_START = (b"<!doctype html", b"<html", b"<table", b"<head", b"<meta", b"<body", b"<!--", b"<div", b"<p>",
                b"<p ", b"<style", b"<title")
 
@@ -27,8 +31,9 @@ def looks_like_html(head: bytes) -> bool:
 
 
 def sniff(path: Path) -> str | None:
-    """`pdf`, `docx`, `xlsx`, `xls`, `image`, `html`, `mht` (a saved web page), `txt`,
-    or None when unknown."""
+    """`pdf`, `docx`, `xlsx`, `xls`, `image`, `html`, `mht` (a saved web page), the
+    formats LibreOffice reads for us (`doc`, `wps`, `rtf`, `odt`, `et`, `ods`,
+    `xml` SpreadsheetML), `txt`, or None when unknown."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(1024)
@@ -38,16 +43,26 @@ def sniff(path: Path) -> str | None:
         return "pdf"  # (some writers put junk before the header; readers allow 1 KB of it)
     if head.startswith(b"PK\x03\x04"):
         try:
-            names = set(zipfile.ZipFile(path).namelist())
-        except (zipfile.BadZipFile, OSError):
+            with zipfile.ZipFile(path) as z:
+                names = set(z.namelist())
+                mime = z.read("mimetype")[:80] if "mimetype" in names else b""
+        except (zipfile.BadZipFile, OSError, KeyError):
             return DOC_EXTENSIONS.get(path.suffix.lower())
         if "word/document.xml" in names:
             return "docx"
         if "xl/workbook.xml" in names:
             return "xlsx"
+        if mime.startswith(b"application/vnd.oasis.opendocument.text"):
+            return "odt"
+        if mime.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+            return "ods"
         return None
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xls"
+        return ole_format(path)
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.lstrip().startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+        return "xml"  # Excel 2003 SpreadsheetML
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
         return "image"
     if looks_like_html(head):
@@ -57,6 +72,27 @@ def sniff(path: Path) -> str | None:
     # something else (a renamed executable, an HTML page) is not that format.
     ext = DOC_EXTENSIONS.get(path.suffix.lower())
     return ext if ext == "txt" else None
+
+
+def ole_format(path: Path) -> str | None:
+    """An OLE2 compound file by the streams it holds, whatever its name says:
+    a Word document (`doc`, or `wps` when Kingsoft named it so) or a workbook
+    (`xls`, or `et`). Kingsoft's own formats go to LibreOffice."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            streams = {"/".join(s) for s in ole.listdir()}
+    except OSError:
+        return DOC_EXTENSIONS.get(path.suffix.lower()) if path.suffix.lower() in (".xls", ".doc") else None
+    ext = path.suffix.lower()
+    if "WordDocument" in streams:
+        return "wps" if ext == ".wps" else "doc"
+    if "Workbook" in streams or "Book" in streams:
+        return "et" if ext == ".et" else "xls"
+    if ext in (".wps", ".et"):  # Kingsoft's native storage: LibreOffice has filters for it
+        return ext[1:]
+    return None
 
 
 # What a file's first bytes say it is, when it is none of the formats read.
@@ -85,8 +121,7 @@ def collect(paths: list[str]) -> list[tuple[str, Path]]:
         if path.is_dir():
             for f in sorted(path.rglob("*")):
                 if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts):
-                    if f.suffix.lower() in DOC_EXTENSIONS or sniff(f) in ("pdf", "docx", "xlsx", "xls", "image",
-                                                                          "html", "mht"):
+                    if f.suffix.lower() in DOC_EXTENSIONS or sniff(f) in DOCUMENTS:
                         out.append((str(f), f))
         else:
             out.append((p, path))

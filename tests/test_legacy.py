@@ -1,0 +1,113 @@
+"""Legacy office files read through LibreOffice: a corpus DOCX saved by
+LibreOffice as .doc, .rtf, .odt and (as Kingsoft names a Word file) .wps, and
+the spreadsheet samples as .ods and .et, read field by field as their gold;
+and the ways this can fail, each a one-line reason."""
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+
+import pytest
+from conftest import SAMPLES, compare, gold_of, read_tables
+from jixiao.extract import office
+
+from jixiao.cli import main
+from jixiao.sniff import sniff
+
+
+def _need_soffice():
+    if office.soffice() is None:
+        if os.environ.get("JIXIAO_REQUIRE_SOFFICE"):
+            pytest.fail("no soffice, and JIXIAO_REQUIRE_SOFFICE is set (.ci/run installs LibreOffice)")
+        pytest.skip("no soffice here (CI installs libreoffice-writer-nogui and libreoffice-calc-nogui)")
+
+
+def save_as(src, fmt: str, out_dir) -> object:
+    """`src` saved by LibreOffice in `fmt`, in out_dir."""
+    subprocess.run([office.soffice(), "--headless", f"-env:UserInstallation=file://{out_dir}/profile",
+                    "--convert-to", fmt, "--outdir", str(out_dir), str(src)], check=True, capture_output=True,
+                   timeout=180)
+    return out_dir / f"{src.stem}.{fmt}"
+
+
+@pytest.fixture(scope="module")
+def legacy(tmp_path_factory):
+    _need_soffice()
+    d = tmp_path_factory.mktemp("legacy")
+    words, sheet = SAMPLES / "beijing_n3_s103_000.docx", SAMPLES / "forms_a.xlsx"
+    other = SAMPLES / "beijing_n1_s101_000.docx"
+    files = {fmt: save_as(words, fmt, d) for fmt in ("doc", "rtf", "odt")}
+    files["ods"] = save_as(sheet, "ods", d)
+    # Kingsoft's .wps and .et are most often Word 97 / Excel 97 files inside
+    (d / "w").mkdir()
+    files["wps"] = save_as(other, "doc", d / "w").rename(d / f"{other.stem}.wps")
+    (d / "e").mkdir()
+    files["et"] = save_as(sheet, "xls", d / "e").rename(d / f"{sheet.stem}.et")
+    out = d / "out"
+    assert main(["convert", *map(str, files.values()), "--out", str(out), "--quiet"]) == 0
+    return files, read_tables(out)
+
+
+@pytest.mark.parametrize("fmt", ["doc", "rtf", "odt", "wps", "ods", "et"])
+def test_legacy_file_reads_as_the_original(legacy, fmt):
+    files, tables = legacy
+    path = files[fmt]
+    original = {"doc": "beijing_n3_s103_000.docx", "rtf": "beijing_n3_s103_000.docx",
+                "odt": "beijing_n3_s103_000.docx", "wps": "beijing_n1_s101_000.docx",
+                "ods": "forms_a.xlsx", "et": "forms_a.xlsx"}[fmt]
+    kind = "sheets" if original.endswith("xlsx") else "corpus"
+    gold = {**gold_of(kind, SAMPLES / original), "source": path.name}
+    n, bad = compare(gold, tables)
+    assert n > 500 and not bad, "\n".join(bad[:20])
+    src = next(s for s in tables["sources"] if s["path"] == str(path))
+    assert (src["format"], src["status"]) == (fmt, "ok")
+    assert src["extractor"] == ("libreoffice+openpyxl" if fmt in ("ods", "et") else "libreoffice+python-docx")
+    assert sniff(path) == fmt
+
+
+def test_a_truncated_doc_fails_with_its_reason(tmp_path, legacy):
+    files, _ = legacy
+    bad = tmp_path / "cut.doc"
+    bad.write_bytes(files["doc"].read_bytes()[:3000])
+    assert main(["convert", str(bad), "--out", str(tmp_path / "out"), "--quiet"]) == 1
+    src = read_tables(tmp_path / "out")["sources"][0]
+    assert src["status"] == "failed" and "\n" not in src["error"]
+
+
+def test_without_libreoffice_the_reason_names_the_packages(tmp_path, monkeypatch):
+    monkeypatch.setenv("JIXIAO_SOFFICE", str(tmp_path / "no-such-soffice"))
+    doc = tmp_path / "a.rtf"
+    doc.write_text("{\\rtf1 项目名称}", encoding="utf-8")
+    assert main(["convert", str(doc), "--out", str(tmp_path / "out"), "--quiet", "--workers", "1"]) == 1
+    err = read_tables(tmp_path / "out")["sources"][0]["error"]
+    assert "libreoffice-writer-nogui" in err and "libreoffice-calc-nogui" in err
+
+
+def test_a_conversion_that_hangs_is_killed_with_its_children(tmp_path, monkeypatch):
+    """A LibreOffice that never finishes: the file fails at the conversion's
+    time limit, and no process of its group is left behind."""
+    fake = tmp_path / "soffice"
+    marker = tmp_path / "child.pid"
+    fake.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > {marker}\nwait\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("JIXIAO_SOFFICE", str(fake))
+    monkeypatch.setattr(office, "TIMEOUT", 2.0)
+    doc = tmp_path / "a.rtf"
+    doc.write_text("{\\rtf1 x}", encoding="utf-8")
+    t0 = time.monotonic()
+    with pytest.raises(TimeoutError, match="LibreOffice took over 2 s"):
+        office.read(doc, "rtf")
+    assert time.monotonic() - t0 < 30
+    child = int(marker.read_text())
+    time.sleep(0.2)
+    assert not alive(child), "the conversion's child process outlived it"
+
+
+def alive(pid: int) -> bool:
+    """Running: not gone, and not a zombie waiting for a parent to reap it."""
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            return not any(line.startswith("State:") and "Z" in line.split()[1] for line in fh)
+    except FileNotFoundError:
+        return False

@@ -14,11 +14,16 @@ finished record:
 - `score_sum`     the same for the scores.
 - `score_exceeds_weight`  a score above its weight (indicator, execution, 总分).
 - `execution_rate`  the printed 执行率 against executed / adjusted budget.
-- `funds_sum`     fiscal + carryover + other against the total line.
+- `funds_sum`     fiscal + carryover (+ 财政专户 + 单位资金) + other against the
+                  total line; a department's 基本支出 + 项目支出 against it too.
 - `score_rule`    a quantitative indicator whose score contradicts its target
                   and actual under the usual rule (actual/target × weight,
                   capped at the weight, for >= targets; the reverse for <=).
 - `no_indicators` a form without indicator rows.
+
+Which apply depends on the form's family: target tables print no scores, so
+only `funds_sum` and `no_indicators`; a scoresheet adds its level-1 points
+(项目决策（20分）) against its indicators' 分值.
 """
 from __future__ import annotations
 
@@ -33,12 +38,40 @@ RATE_TOLERANCE = 0.005  # a rate printed as a whole percent is off by up to half
 FUNDS_QUANTUM = {"万元": Decimal(100), "元": Decimal("0.01")}
 
 
+# Fund lines that make up the total line: by source (v1 and 四川's v2 lines), or
+# by use (a department's 基本支出 + 项目支出).
+SOURCES = ("fiscal", "carryover", "special_account", "unit_own", "other")
+USES = ("basic", "project")
+
+
 def run(form: Form) -> list[Finding]:
-    if form.form_type != "project_self_evaluation":
-        return _no_indicators(form)
-    return (_sums(form, "weights_sum", "weight", form.execution_weight, form.total_weight)
-            + _sums(form, "score_sum", "score", form.execution_score, form.total_score)
-            + _exceeds(form) + _rate(form) + _funds(form) + _score_rule(form) + _no_indicators(form))
+    """The checks of the form's family: target tables print no scores, so
+    none of the score checks apply to them."""
+    family = form.form_type
+    if family in ("project_self_evaluation", "department_self_evaluation"):
+        return (_sums(form, "weights_sum", "weight", form.execution_weight, form.total_weight)
+                + _sums(form, "score_sum", "score", form.execution_score, form.total_score)
+                + _exceeds(form) + _rate(form) + _funds(form, SOURCES) + _funds(form, USES)
+                + _score_rule(form) + _no_indicators(form))
+    if family == "evaluation_scoresheet":
+        return (_sums(form, "weights_sum", "weight", None, form.total_weight)
+                + _sums(form, "score_sum", "score", None, form.total_score)
+                + _exceeds(form) + _level1_points(form) + _no_indicators(form))
+    if family in ("project_target", "department_target"):
+        return _funds(form, SOURCES) + _funds(form, USES) + _no_indicators(form)
+    return _no_indicators(form)
+
+
+def _level1_points(form: Form) -> list[Finding]:
+    """A scoresheet's 分值 of each level-1 group against the points in its label
+    (项目决策（20分）)."""
+    groups: dict[tuple[str | None, float], float] = {}
+    for i in form.indicators:
+        if i.level1_weight is not None and i.weight is not None:
+            groups[i.level1_raw, i.level1_weight] = groups.get((i.level1_raw, i.level1_weight), 0.0) + i.weight
+    return [Finding("weights_sum", "error", f"level-1 {raw}: its indicators' points add up to {_g(got)}, "
+                                            f"the label says {_g(want)}")
+            for (raw, want), got in groups.items() if abs(got - want) > ROUNDING]
 
 
 def _g(x) -> str:
@@ -80,10 +113,10 @@ def _rate(form: Form) -> list[Finding]:
                                                f"adjusted {_g(adjusted)} = {computed:.2%}")]
 
 
-def _funds(form: Form) -> list[Finding]:
+def _funds(form: Form, kinds: tuple[str, ...]) -> list[Finding]:
     lines = {f.fund_kind: f for f in form.funds}
     total = lines.get("total")
-    parts = [lines[k] for k in ("fiscal", "carryover", "other") if k in lines]
+    parts = [lines[k] for k in kinds if k in lines]
     if total is None or not parts:
         return []
     out = []

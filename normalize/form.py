@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from jixiao.schemas import vocabulary
 
+from . import families
 from . import indicators as ind
 from .headers import ACCEPT, match
 from .records import Finding, Form, Fund
@@ -83,13 +84,25 @@ def header_roles(row: Row, family: str) -> list[tuple[int, str | None, float]]:
 
 
 def is_indicator_header(row: Row) -> bool:
+    """一级指标 … 分值 | 得分, or a target table's 一级指标 … 指标值 (no points)."""
     cols = {c for _, c, s in header_roles(row, "indicator_columns") if c and s >= ACCEPT}
-    return len(cols) >= 4 and bool(cols & {"weight", "score"}) and bool(cols & {"level1", "level2", "name", "target"})
+    levels = bool(cols & {"level1", "level2", "name"})
+    return (len(cols) >= 4 and bool(cols & {"weight", "score"}) and (levels or "target" in cols)) or (
+        len(cols) >= 3 and "target" in cols and levels and len(cols & {"level1", "level2", "name"}) >= 2)
 
 
 def is_funds_header(row: Row) -> bool:
     cols = {c for _, c, s in header_roles(row, "fund_columns") if c and s >= ACCEPT}
     return len(cols & {"budget_initial", "budget_adjusted", "executed"}) >= 2
+
+
+def is_budget_lines(row: Row) -> bool:
+    """项目资金（万元）| 年度资金总额 | 120: a funds label, a fund line's label and
+    one amount, with no amount columns (a target table's budget)."""
+    texts = [t for _, t in row.texts()]
+    return (len(texts) >= 3 and (is_block_label(re.sub(r"[（(].*", "", compact(texts[0])), "funds_label")
+                                 or is_block_label(texts[0], "funds_label"))
+            and fund_kind(texts[1]) is not None and parse_amount(value(texts[2]), None) is not None)
 
 
 def is_total_row(row: Row) -> bool:
@@ -158,9 +171,27 @@ def is_title_row(row: Row) -> bool:
     return any(any(t in compact(x) for t in vocabulary()["blocks"]["form_title"]) for _, x in row.texts())
 
 
+def title_family(rows: list[Row]) -> str | None:
+    """The family the last title among these rows names."""
+    found = None
+    for r in rows:
+        for _, t in r.texts():
+            found = families.of_title(t) or found
+    return found
+
+
+def department_anchor(rows: list[Row], i: int) -> bool:
+    """A 部门名称 row that opens a department-level form: a department
+    family's title stands within the few rows above it."""
+    if not any(key_label(t)[0] == "department" for _, t in rows[i].texts()):
+        return False
+    fam = title_family(rows[max(0, i - 4):i])
+    return fam is not None and families.opened_by(fam) == "department"
+
+
 def split(rows: list[Row]) -> list[tuple[int, int]]:
     """(start, end) row ranges of the candidate forms, in reading order."""
-    anchors = [i for i, r in enumerate(rows) if is_anchor(r)]
+    anchors = [i for i, r in enumerate(rows) if is_anchor(r) or department_anchor(rows, i)]
     starts = []
     floor = 0
     for a in anchors:
@@ -188,21 +219,24 @@ class FormReader:
     def __init__(self, rows: list[Row]):
         self.rows = rows
         self.form = Form()
+        self.family = families.default()
 
     def read(self) -> Form | None:
         f = self.form
-        fund_h = next((i for i, r in enumerate(self.rows) if is_funds_header(r)), None)
+        fund_h = next((i for i, r in enumerate(self.rows) if is_funds_header(r) or is_budget_lines(r)), None)
         ind_h = next((i for i, r in enumerate(self.rows) if is_indicator_header(r)), None)
         if fund_h is None and ind_h is None:
             return None
-        goals_h = next((i for i, r in enumerate(self.rows)
-                        if any(is_block_label(t, "goals") for _, t in r.texts())), None)
+        # (a scoresheet's level-2 绩效目标 inside the indicator table is no goals block)
+        goals_h = next((i for i, r in enumerate(self.rows) if (ind_h is None or i < ind_h)
+                        and any(is_block_label(t, "goals") for _, t in r.texts())), None)
         total_i = next((i for i, r in enumerate(self.rows) if (ind_h is None or i > ind_h) and is_total_row(r)),
                        None)
         tail_i = next((i for i, r in enumerate(self.rows) if ind_h is not None and i > ind_h and is_tail_row(r)),
                       None)
         ind_end = min(x for x in (total_i, tail_i, len(self.rows)) if x is not None)
         body_start = min(x for x in (fund_h, goals_h, ind_h) if x is not None)
+        self.family = title_family(self.rows[:body_start]) or families.default()
         self.read_keys(self.rows[:body_start])
         if fund_h is not None:
             self.read_funds(fund_h)
@@ -218,12 +252,31 @@ class FormReader:
         if ind_h is not None and ind_end < len(self.rows):
             self.read_tail([r for k, r in enumerate(self.rows[ind_end:], start=ind_end) if k != total_i])
         f.findings += [n for r in self.rows for n in r.notes]
+        self.apply_family(self.family)
         if not f.indicators and not any(fd.fund_kind == "total" for fd in f.funds):
             return None  # header words but no indicator row and no funds total: not a form
         f.fiscal_year = f.fiscal_year or find_year(self.rows[:body_start])
         pages = [r.page for r in self.rows if r.page is not None and r.texts()]
         f.page_start, f.page_end = (min(pages), max(pages)) if pages else (None, None)
         return f
+
+    def apply_family(self, name: str) -> None:
+        """What the form's family says of it: its form_type, the department's
+        name as the project_name of a department-level form, and nothing but
+        targets on a target table (what it does not print is null)."""
+        f = self.form
+        f.form_type = name
+        spec = families.spec(name)
+        if spec["anchor"] == "department" and f.project_name is None:
+            f.project_name = f.department
+        if not spec["actuals"]:
+            f.executed_yuan = f.execution_rate = f.execution_score = f.execution_weight = None
+            f.goal_achieved = f.total_score = f.grade = None
+            for fd in f.funds:
+                fd.executed_yuan = fd.execution_rate = fd.score = None
+            for i in f.indicators:
+                i.actual_raw = i.actual_op = i.actual_value = i.actual_unit = None
+                i.score = i.deviation_reason = None
 
     # -- key/value block -------------------------------------------------
     def read_keys(self, rows: list[Row]) -> None:
@@ -250,6 +303,9 @@ class FormReader:
 
     # -- funds -----------------------------------------------------------
     def read_funds(self, h: int) -> None:
+        if is_budget_lines(self.rows[h]):
+            self.read_budget_lines(h)
+            return
         f = self.form
         header = self.rows[h]
         cols: list[tuple[int, str]] = []
@@ -297,6 +353,26 @@ class FormReader:
             f.executed_yuan, f.execution_weight = total.executed_yuan, total.weight
             f.execution_rate, f.execution_score = total.execution_rate, total.score
 
+    def read_budget_lines(self, h: int) -> None:
+        """A target table's budget: 项目资金（万元）| 年度资金总额 | 120 on one row,
+        其中：财政拨款 | 100 below, one amount a line and no amount columns. The
+        amount is the budget the targets were set for: budget_initial_yuan."""
+        f = self.form
+        f.amount_unit = next((u for u in ("万元", "元") if any(u in t for _, t in self.rows[h].texts())), None)
+        for r in self.rows[h:]:
+            texts = [t for _, t in r.texts() if not (is_block_label(t, "funds_label") or "资金（" in t)]
+            kind = fund_kind(texts[0]) if texts else None
+            if kind is None or len(texts) < 2 or any(fd.fund_kind == kind for fd in f.funds):
+                break
+            f.funds.append(Fund(fund_kind=kind, fund_label=compact(texts[0]),
+                                budget_initial_yuan=parse_amount(value(texts[1]), f.amount_unit)))
+        total = next((fd for fd in f.funds if fd.fund_kind == "total"), None)
+        if total:
+            f.budget_initial_yuan = total.budget_initial_yuan
+        if f.amount_unit is None and f.funds:
+            f.findings.append(Finding("amount_unit_assumed", "warning", "the budget lines print no unit "
+                                      "(万元 or 元): amounts are stored as printed, as if in yuan"))
+
     # -- goals -----------------------------------------------------------
     def read_goals(self, h: int, end: int) -> None:
         if labelled_goals(self.rows[h:end]):
@@ -305,6 +381,9 @@ class FormReader:
         header = self.rows[h]
         achieved_col = next((i for i, t in header.texts() if is_block_label(t, "goal_achieved")), None)
         planned, achieved = [], []
+        if achieved_col is None and not any(is_block_label(t, "goal_planned") for _, t in header.texts()):
+            # 年度总体目标 | text: a target table's one goal, beside its label
+            planned += [t for _, t in header.texts() if not is_block_label(t, "goals")]
         for r in self.rows[h + 1:end]:
             texts = [(i, t) for i, t in r.texts()
                      if not (is_block_label(t, "goals") or match(clean(t), "indicator_columns").column
@@ -375,7 +454,10 @@ class FormReader:
             points = next((points_in_label(t) for _, t in r.texts() if ind.is_bare_points(t)), None)
             if points is not None and state.l1_raw is None:
                 state.l1_weight = points
-            placed = ({roles[i]: t for i, t in r.texts() if i < len(roles) and roles[i]} if r.aligned
+            # rows rebuilt by the reflow, and a family whose labels are no vocabulary
+            # words (a scoresheet's 项目立项 …), are read where their cells stand
+            positional = r.aligned or families.spec(self.family).get("positional", False)
+            placed = ({roles[i]: t for i, t in r.texts() if i < len(roles) and roles[i]} if positional
                       else ind.align(r.cells, roles))
             l2_points = points_in_label(placed.get("level2"))
             if points is None and l2_points is not None and state.l1_raw is None and not value(placed.get("level1")):

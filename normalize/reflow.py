@@ -305,6 +305,14 @@ class Reflow:
             roles.append(c)
             texts.append(self.t[j])
             j += 1
+        if not roles:  # a target table's budget: 项目资金（万元）| 年度资金总额 | 120, one amount a line
+            first = True
+            while j + 1 < len(self.t) and fund_kind(self.t[j]) and is_value(self.t[j + 1]):
+                self.emit([label if first else "", self.t[j], self.t[j + 1]])
+                first, j = False, j + 2
+            if first:
+                self.emit([label])
+            return j
         self.emit([label, *texts])
         while j < len(self.t) and fund_kind(self.t[j]):
             k = j + 1
@@ -570,6 +578,12 @@ def segment(tokens: list[str], roles: list[str]) -> tuple[list[list[str]], list[
         return prefix[b] - prefix[a] if b > a else 0.0
 
     fits = [[stream_fit(r, t) for r in roles] for t in tokens]
+    for k in range(1, n):  # 服务对象满意度指标 | 服务对象满意度: a level-2 label repeated is a name, not a new label
+        prev, cur = tokens[k - 1], tokens[k]
+        if (is_level(cur) and is_level(prev) and levels.is_exact(cur) and levels.is_exact(prev)
+                and levels.level1(prev) is None and levels.level2(prev) is not None
+                and levels.level2(cur) == levels.level2(prev)):
+            fits[k] = [{"name": 1.0}.get(r or "", -3.0) for r in roles]
     if "nature" in roles:  # 指标性质 | 指标值: a number after the nature is the 指标值, even alone
         at = roles.index("target") if "target" in roles else -1
         for k, t in enumerate(tokens):

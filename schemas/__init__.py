@@ -1,7 +1,8 @@
 """The one registry through which code reads the data files of this folder.
 
 `tables()` is the warehouse contract (tables.toml); `vocabulary()` holds every
-list of printed words the normalizer matches against (vocabulary.toml).
+list of printed words the normalizer matches against (vocabulary.toml);
+`families()` the form families (families.toml).
 """
 from __future__ import annotations
 
@@ -38,3 +39,8 @@ def schema_version() -> int:
 
 def vocabulary() -> dict:
     return _load("vocabulary.toml")
+
+
+def families() -> dict:
+    """Form families (families.toml): title words, anchor label, what each prints."""
+    return _load("families.toml")

@@ -4,7 +4,7 @@ so that the cells, stitching and normalizing downstream are the PDF's own.
 1. Deskew: the angle of the table's long horizontal rules (OpenCV), undone.
 2. Rules: horizontal and vertical strokes found by morphology on the
    binarised page, turned into edges, and cells found by the same lattice
-   algorithm as a PDF's drawn lines (`pdf_pages.lattice`).
+   algorithm as a PDF's drawn lines (`page.lattice`).
 3. Text: tesseract (`chi_sim`, offline) reads every cell that holds ink on
    its own, and the page outside the tables (title, notes) as one block, all
    in one tesseract run (a list of images: the model loads once). A cell read
@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .pdf_pages import Page, edge, lattice
+from .page import Page, edge, lattice
 
 DPI = 200
 LOW_CONFIDENCE = 60.0

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jixiao.extract import pdf_pages
+from jixiao.extract.chars import is_cjk
 from jixiao.extract.grid import Cell, Document, Grid
-from jixiao.normalize.textclean import is_cjk
 
 SNAP = 2.0  # points: rules closer than this are the same rule
 BARE_NUMBER = re.compile(r"^[\d.,%]+$")
@@ -418,13 +418,25 @@ def _grids(items: list) -> list[Grid]:
     return out
 
 
+def _form_openers() -> tuple[str, ...]:
+    """The labels that open a form (项目名称, and a department form's 部门名称 …):
+    the key labels of the fields the form families are anchored on."""
+    from jixiao.schemas import families, vocabulary
+
+    keys = vocabulary()["key_labels"]
+    return tuple(w for f in {spec["anchor"] for spec in families().values()} for w in keys[f]
+                 if f == "project_name" or "名称" in w)
+
+
 def _opens_form(table: Table) -> bool:
-    """The table's first row is a form's 项目名称 row (the label and its value,
+    """The table's first row is a form's opening row (项目名称 and its value,
     not the column headers of a wide summary table): a new form, not the
     continuation of the table before it."""
     top = table.top
     texts = [re.sub(r"\s+", "", b.text) for b in table.boxes if abs(b.top - top) <= SNAP and b.text.strip()]
-    return len(texts) <= 6 and any(t.rstrip(":：") == "项目名称" or t.startswith(("项目名称:", "项目名称："))
+    openers = _form_openers()
+    return len(texts) <= 6 and any(t.rstrip(":：") in openers or t.startswith(tuple(f"{w}{c}" for w in openers
+                                                                                   for c in ":："))
                                    for t in texts)
 
 

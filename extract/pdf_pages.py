@@ -18,31 +18,11 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-Char = tuple[float, float, float, float, float, str]
-BBox = tuple[float, float, float, float]
+from .page import DESCENT, STRAIGHT, BBox, Char, Page, edge, lattice
 
-# pdfplumber's own defaults for the lines strategy.
-SNAP_TOLERANCE = JOIN_TOLERANCE = 3
-EDGE_MIN_LENGTH = 3
-INTERSECTION_TOLERANCE = 3
-DESCENT = 0.12  # of the font size, below the baseline
-STRAIGHT = 0.5
-REOPEN_EVERY = 50  # pages  # points: a segment this close to level is a rule
-
-
-@dataclass
-class Page:
-    number: int  # 1-based
-    width: float
-    height: float
-    chars: list[Char]
-    tables: list[list[BBox]]  # cell boxes of each ruled table
-    has_images: bool
-    ocr: dict | None = None  # for a page read by OCR: each char tuple's confidence (0-100)
-    image: object = None  # for a page read by OCR: its deskewed grayscale image
+REOPEN_EVERY = 50  # pages
 
 
 class PdfError(ValueError):
@@ -281,54 +261,6 @@ def _edge(out: list[dict], p: tuple[float, float], q: tuple[float, float]) -> No
         top, bottom = min(y0, y1), max(y0, y1)
         if bottom - top > STRAIGHT:
             out.append(edge("v", (x0 + x1) / 2, (x0 + x1) / 2, top, bottom))
-
-
-def edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:
-    """A ruling line in pdfplumber's edge format (points, top-left origin)."""
-    return {"object_type": "line", "orientation": orientation, "x0": x0, "x1": x1, "top": top, "bottom": bottom,
-            "doctop": top, "width": x1 - x0, "height": bottom - top}
-
-
-CUT_REACH = 400.0  # points past a page's foot (or head) that a cut cell's label may be drawn at
-
-
-def close_page_cuts(edges: list[dict]) -> list[dict]:
-    """A merged cell that a page break cuts has no rule where the page ends:
-    its vertical rules stop at the page's last (or first) row rule with no
-    horizontal rule between them there, so no cell forms and the column
-    drops out of the page's table. A spreadsheet printed by LibreOffice then
-    draws the cell's label from the break on, below (or above) the table and
-    past the page's edge. Such an open column is drawn on down (up) by
-    CUT_REACH and closed there, so its cell holds its label."""
-    vs = [e for e in edges if e["orientation"] == "v"]
-    hs = [e for e in edges if e["orientation"] == "h"]
-    if len(vs) < 2:
-        return edges
-    out = list(edges)
-    for key, y, far in (("bottom", max(e["bottom"] for e in vs), None), ("top", min(e["top"] for e in vs), None)):
-        far = y + CUT_REACH if key == "bottom" else y - CUT_REACH
-        xs = sorted({round(e["x0"], 1) for e in vs if abs(e[key] - y) <= SNAP_TOLERANCE})
-        ruled = [(h["x0"], h["x1"]) for h in hs if abs(h["top"] - y) <= SNAP_TOLERANCE]
-        for x0, x1 in zip(xs, xs[1:], strict=False):
-            if any(a <= x0 + JOIN_TOLERANCE and b >= x1 - JOIN_TOLERANCE for a, b in ruled):
-                continue  # a closed cell
-            top, bottom = (y, far) if key == "bottom" else (far, y)
-            out += [edge("v", x0, x0, top, bottom), edge("v", x1, x1, top, bottom), edge("h", x0, x1, far, far)]
-    return out
-
-
-def lattice(edges: list[dict]) -> list[list[BBox]]:
-    """pdfplumber's lines strategy, on edges from anywhere (cells a page
-    break cut closed first: `close_page_cuts`)."""
-    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
-    from pdfplumber.utils import filter_edges
-
-    if not edges:
-        return []
-    edges = merge_edges(close_page_cuts(edges), SNAP_TOLERANCE, SNAP_TOLERANCE, JOIN_TOLERANCE, JOIN_TOLERANCE)
-    edges = filter_edges(edges, min_length=EDGE_MIN_LENGTH)
-    points = edges_to_intersections(edges, INTERSECTION_TOLERANCE, INTERSECTION_TOLERANCE)
-    return cells_to_tables(intersections_to_cells(points))
 
 
 # --- pdfplumber ------------------------------------------------------------------------------------

@@ -4,20 +4,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from jixiao.extract.chars import is_cjk
 from jixiao.schemas import vocabulary
+
+__all__ = ["EMPTY", "clean", "compact", "is_cjk", "value"]
 
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _WS = re.compile(r"\s+")
 # Word's hidden bookmarks leak into copied text as "[bookmark: _GoBack]".
 _ARTIFACTS = re.compile(r"\[bookmark: [^\]]*\]")
 EMPTY = frozenset(vocabulary()["empty_values"])
-
-
-def is_cjk(ch: str) -> bool:
-    """CJK ideographs and the full-width punctuation that goes with them."""
-    o = ord(ch)
-    return (0x3000 <= o <= 0x303F or 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
-            or 0xFF00 <= o <= 0xFFEF or ch in "“”‘’…—·")
 
 
 def clean(text: str | None) -> str:

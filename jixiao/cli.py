@@ -57,8 +57,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    from jixiao.normalize.form import FormReader, split
-
+    """Each form as `convert` reads it (the same readers, summaries included),
+    with its header mappings and checks; --grid prints the rows read."""
     from .pipeline import convert_file
 
     path = Path(args.file)
@@ -68,25 +68,22 @@ def cmd_inspect(args: argparse.Namespace) -> int:
           f"forms={s['forms']}" + (f" error={s['error']}" if s["error"] else ""))
     if s["error"] and s["extractor"] == "none":
         return 1
-    rows = res.rows
-    k = 0
-    for start, end in split(rows):
-        form = FormReader(rows[start:end]).read()
-        if form is None:
-            print(f"\n-- rows {start}-{end - 1}: not a form (no funds block, no indicator table)")
-            continue
-        print(f"\n== form {k}: {form.project_name!r} rows {start}-{end - 1}, "
-              f"{len(form.indicators)} indicators")
-        if args.grid:
-            for i in range(start, end):
-                cells = [c.replace("\n", "⏎")[: args.width] for c in rows[i].cells]
-                print(f"  {i:4d} p{rows[i].page or '-'} | " + " | ".join(cells))
-        print("  header cell -> column (score):")
+    if args.grid:
+        for i, row in enumerate(res.rows):
+            cells = [c.replace("\n", "⏎")[: args.width] for c in row.cells]
+            print(f"  {i:4d} p{row.page or '-'} | " + " | ".join(cells))
+    for k, form in enumerate(res.forms):
+        pages = f" pages {form.page_start}-{form.page_end}" if form.page_start else ""
+        print(f"\n== form {k} [{form.form_type}]: {form.project_name!r}{pages}, "
+              f"{len(form.indicators)} indicators, {len(form.funds)} fund lines")
+        if form.header_map:
+            print("  header cell -> column (score):")
         for text, col, score in form.header_map:
             print(f"    {text.replace(chr(10), '')!r:24s} -> {col or 'UNMAPPED'} ({score})")
         for fd in form.findings:
             print(f"  check {fd.check} [{fd.severity}]: {fd.detail}")
-        k += 1
+    for check, severity, detail in res.file_findings:
+        print(f"  file check {check} [{severity}]: {detail}")
     return 0
 
 

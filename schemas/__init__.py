@@ -41,6 +41,11 @@ def vocabulary() -> dict:
     return _load("vocabulary.toml")
 
 
+def check_catalogue() -> dict:
+    """Every check name with its severity, families and meaning (checks.toml)."""
+    return _load("checks.toml")
+
+
 def families() -> dict:
     """Form families (families.toml): title words, anchor label, what each prints."""
     return _load("families.toml")

@@ -121,3 +121,10 @@ def test_inspect_shows_header_mapping(capsys):
     assert main(["inspect", str(next(SAMPLES.glob("003_*.txt")))]) == 0
     out = capsys.readouterr().out
     assert "'年度指标值(A)'" in out and "-> target (100.0)" in out
+
+
+def test_inspect_walks_the_readers_convert_does(capsys):
+    """A summary table's 13 project rows are 13 forms in `inspect` too."""
+    assert main(["inspect", str(SAMPLES / "002_summary.docx")]) == 0
+    out = capsys.readouterr().out
+    assert "forms=13" in out and out.count("[summary_disclosure]") == 13 and "not a form" not in out

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .dataset import Dataset, to_batch_tables
-from .pipeline import convert_file, failed_source, sha256_of
+from .pipeline import convert_file, digest_of, failed_source
 
 
 @dataclass
@@ -89,7 +89,7 @@ def plan(files: list[tuple[str, Path]], data: Dataset, opts: Options) -> tuple[l
     redo = set()
     todo, seen, skipped = [], set(), 0
     for label, path in files:
-        digest = sha256_of(path) if path.is_file() else None
+        digest = digest_of(label, path)  # never raises: an unreadable path gets an id of its own
         sid = digest[:16] if digest else None
         if sid is not None and sid in seen:
             skipped += 1

@@ -12,6 +12,10 @@ EXAMPLE_QUERY = ("SELECT p.department, p.fiscal_year, p.project_name, p.total_sc
                  "FROM projects p LEFT JOIN indicators i USING (form_id) GROUP BY ALL ORDER BY 1, 2, 3")
 
 
+def escaped(text: str) -> str:
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 def cmd_convert(args: argparse.Namespace) -> int:
     from .batch import Options, run
     from .dataset import Busy
@@ -40,8 +44,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     print(f"{summary.files} files converted ({summary.skipped} already in {out} or repeated, skipped): "
           f"{summary.forms} forms, {summary.indicators} indicators, {n_failed} failed, "
           f"{len(summary.failed) - n_failed} partial; {summary.seconds:.1f} s, {rate:.1f} pages/s")
-    for s in summary.failed:
-        print(f"  {s['status']}: {s['path']}: {s['error']}")
+    for s in summary.failed:  # control characters in a name can't forge a line of this summary
+        print(f"  {s['status']}: {escaped(s['path'])}: {escaped(s['error'] or '')}")
     for severity in ("error", "warning"):
         kinds = sorted(((n, c) for (c, sev), n in summary.checks.items() if sev == severity), reverse=True)
         if kinds:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -107,11 +108,23 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+def digest_of(label: str, path: Path) -> str:
+    """The file's SHA-256; for a path with no bytes to hash (missing,
+    unreadable, a FIFO), one of its label, so that each such path keeps an id
+    of its own rather than all sharing the id of empty input."""
+    try:
+        if path.is_file():
+            return sha256_of(path)
+    except OSError:
+        pass
+    return hashlib.sha256(b"jixiao-unread-path:" + label.encode("utf-8", "backslashreplace")).hexdigest()
+
+
 def failed_source(label: str, path: Path, error: str | None, seconds: float = 0.0,
                   sha256: str | None = None) -> dict:
     """The sources row of a file, as failed with `error` until it succeeds.
     `sha256`: the file's digest when the caller has already taken it."""
-    digest = sha256 or (sha256_of(path) if path.is_file() else hashlib.sha256(b"").hexdigest())
+    digest = sha256 or digest_of(label, path)
     fmt = sniff(path) if path.is_file() else None
     return {"source_id": digest[:16], "path": label, "format": fmt or "unknown", "sha256": digest,
             "pages": None, "forms": 0, "status": "failed", "error": error, "extractor": "none",
@@ -127,8 +140,12 @@ def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: 
     fmt = source["format"] if source["format"] != "unknown" else None
     result = FileResult(source)
     try:
-        if not path.is_file():
+        if not path.exists():
             raise FileNotFoundError(f"no such file: {label}")
+        if not path.is_file():
+            raise ValueError("not a regular file (a folder, FIFO or device): not read")
+        if not os.access(path, os.R_OK):
+            raise PermissionError("permission denied: the file can't be read")
         if path.stat().st_size == 0:
             raise ValueError("empty file (0 bytes)")
         if fmt is None:

@@ -112,9 +112,16 @@ def not_a_document(path: Path) -> str:
     return f"unknown format (named .{named}; first bytes {head[:8]!r})"
 
 
+def visible(name: str) -> str:
+    """A path as text that any table can hold, losslessly: bytes of a file name
+    that are not UTF-8 (Python keeps them as surrogate escapes) shown as \\xff."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def collect(paths: list[str]) -> list[tuple[str, Path]]:
     """Files named on the command line, and the documents inside folders
-    (recursively): a known extension, or content that sniffs as a document."""
+    (recursively): a known extension, or content that sniffs as a document.
+    Each comes with its label: the path as given, made `visible`."""
     out: list[tuple[str, Path]] = []
     for p in paths:
         path = Path(p)
@@ -122,7 +129,7 @@ def collect(paths: list[str]) -> list[tuple[str, Path]]:
             for f in sorted(path.rglob("*")):
                 if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts):
                     if f.suffix.lower() in DOC_EXTENSIONS or sniff(f) in DOCUMENTS:
-                        out.append((str(f), f))
+                        out.append((visible(str(f)), f))
         else:
-            out.append((p, path))
+            out.append((visible(p), path))
     return out

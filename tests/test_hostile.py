@@ -1,0 +1,46 @@
+"""Hostile paths: one odd path never stops a run, and every input gets
+exactly one sources row with a one-line reason (issue 21, cases 1, 2, 6, 9)."""
+from __future__ import annotations
+
+import os
+
+from conftest import SAMPLES, read_tables
+from jixiao.cli import main
+
+GOOD = SAMPLES / "real" / "13_yunnan_yongde_2022_yingyang.txt"
+
+
+def _rows(out):
+    return {s["path"]: s for s in read_tables(out)["sources"]}
+
+
+def test_odd_paths_each_get_a_row_and_the_run_goes_on(tmp_path, monkeypatch, capsys):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "good.txt").write_bytes(GOOD.read_bytes())
+    bad_name = os.fsdecode(bytes(d / "bad") + b"\xffname.txt")
+    with open(bad_name, "wb") as fh:
+        fh.write(b"x")
+    os.mkfifo(d / "pipe.txt")
+    locked = d / "locked.txt"
+    locked.write_bytes(GOOD.read_bytes() + b"\n")
+    newline = d / "a\nfailed: forged.txt"
+    newline.write_bytes(b"y")
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if str(p) == str(locked) else real_access(p, mode))
+    args = ["convert", str(d), str(d / "missing.txt"), str(d / "pipe.txt"), "--out", str(tmp_path / "out"),
+            "--workers", "1"]
+    assert main(args) == 1
+    printed = capsys.readouterr().out
+    assert "\nfailed: forged" not in printed and "\\nfailed: forged" in printed
+    rows = _rows(tmp_path / "out")
+    assert rows[str(d / "good.txt")]["status"] == "ok"
+    assert rows[str(d / "bad") + "\\xffname.txt"]["status"] == "failed"  # the byte kept, visibly
+    assert rows[str(d / "missing.txt")]["error"].startswith("FileNotFoundError: no such file")
+    assert "not a regular file" in rows[str(d / "pipe.txt")]["error"]
+    assert "permission denied" in rows[str(locked)]["error"]
+    ids = [r["source_id"] for r in rows.values()]
+    assert len(ids) == len(set(ids)) == 6  # no two unread paths share the id of empty input
+    # a re-run adds nothing: the same ids are found done, and nothing is left to convert
+    assert main(args) == 0
+    assert len(read_tables(tmp_path / "out")["sources"]) == 6

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from conftest import SAMPLES, read_tables
+
 from jixiao.cli import main
 
 GOOD = SAMPLES / "real" / "13_yunnan_yongde_2022_yingyang.txt"

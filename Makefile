@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -27,6 +27,10 @@ lint: setup
 
 test: setup lint
 	$(BIN)/python -m pytest
+
+# The inner loop: everything but OCR, LibreOffice and whole-batch runs.
+test-fast: setup lint
+	$(BIN)/python -m pytest -m "not slow" -x
 
 bench: setup
 	$(BIN)/python benchmarks/bench_text.py

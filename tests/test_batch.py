@@ -20,6 +20,8 @@ from jixiao.sniff import collect
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from corpus import make_corpus  # noqa: E402
 
+pytestmark = pytest.mark.slow  # `make test-fast` leaves these out; `make test` (and CI) runs them
+
 
 def rows(out: Path) -> dict[str, list]:
     """Every table as sorted rows without timings: what two runs must agree on."""

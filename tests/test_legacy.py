@@ -15,6 +15,8 @@ from jixiao.extract import office
 from jixiao.cli import main
 from jixiao.sniff import sniff
 
+pytestmark = pytest.mark.slow  # `make test-fast` leaves these out; `make test` (and CI) runs them
+
 
 def _need_soffice():
     if office.soffice() is None:

@@ -10,6 +10,8 @@ from jixiao.extract.ocr import correct, deskew
 
 from jixiao.cli import main
 
+pytestmark = pytest.mark.slow  # `make test-fast` leaves these out; `make test` (and CI) runs them
+
 SCAN = SAMPLES / "scan_beijing_n1_s101_000.pdf"
 
 

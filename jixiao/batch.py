@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from .archives import Input
 from .dataset import Dataset, to_batch_tables
 from .pipeline import convert_file, digest_of, failed_source
 
@@ -59,13 +60,16 @@ class Task(NamedTuple):
     label: str
     path: str
     sha256: str | None
+    container: str | None = None  # the archive it was taken from
+    refused: str | None = None  # why it was not taken out of it
 
 
 def work(task: Task, pdf_engine: str, ocr: bool = True) -> dict:
     """One file, in a worker: its rows already as Arrow tables (the typing
     work is done here, in parallel, not in the process that writes), its
     sources row and its header matches."""
-    res = convert_file(task.label, Path(task.path), pdf_engine, ocr=ocr, sha256=task.sha256)
+    res = convert_file(task.label, Path(task.path), pdf_engine, ocr=ocr, sha256=task.sha256,
+                       container=task.container, refused=task.refused)
     return _result(res.tables(), [(t, c, s) for f in res.forms for t, c, s in f.header_map])
 
 
@@ -83,13 +87,16 @@ def limit_memory(max_mb: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
-def plan(files: list[tuple[str, Path]], data: Dataset, opts: Options) -> tuple[list[Task], int]:
-    """The files still to convert, each content once; and how many were skipped."""
+def plan(files: list, data: Dataset, opts: Options) -> tuple[list[Task], int]:
+    """The files still to convert, each content once; and how many were
+    skipped. `files`: (label, path) pairs or archives.Input."""
     done = data.committed()
     redo = set()
     todo, seen, skipped = [], set(), 0
-    for label, path in files:
-        digest = digest_of(label, path)  # never raises: an unreadable path gets an id of its own
+    for item in files:
+        inp = item if isinstance(item, Input) else Input(*item)
+        label, path = inp.label, inp.path
+        digest = digest_of(label, path) if inp.error is None else digest_of(label, Path("/nonexistent"))
         sid = digest[:16] if digest else None
         if sid is not None and sid in seen:
             skipped += 1
@@ -100,12 +107,12 @@ def plan(files: list[tuple[str, Path]], data: Dataset, opts: Options) -> tuple[l
             continue
         if sid in done:
             redo.add(sid)
-        todo.append(Task(label, str(path), digest))
+        todo.append(Task(label, str(path), digest, inp.container, inp.error))
     data.forget(redo)
     return todo, skipped
 
 
-def run(files: list[tuple[str, Path]], out: Path, opts: Options,
+def run(files: list, out: Path, opts: Options,
         log: Callable[[str], None] = lambda s: print(s, file=sys.stderr)) -> Summary:
     t0 = time.perf_counter()
     data = Dataset(out)
@@ -155,7 +162,7 @@ def _add(summary: Summary, result: dict) -> None:
 
 
 def _failure(task: Task, reason: str, seconds: float) -> dict:
-    src = failed_source(task.label, Path(task.path), reason, seconds, sha256=task.sha256)
+    src = failed_source(task.label, Path(task.path), reason, seconds, sha256=task.sha256, container=task.container)
     return _result({"sources": [src], "projects": [], "funds": [], "indicators": [], "checks": []}, [])
 
 

@@ -32,12 +32,19 @@ def cmd_convert(args: argparse.Namespace) -> int:
                    pdf_engine=args.pdf_engine, ocr=args.ocr == "auto", engine=args.engine,
                    ray_address=args.ray_address,
                    progress=False if args.quiet else None)
+    import tempfile
+
+    from .archives import cleanup, expand_all
+
+    members = Path(tempfile.mkdtemp(prefix="jixiao-members-"))  # archives' members, for this run
     try:
-        summary = run(files, out, opts, log=(lambda s: None) if args.quiet else
+        summary = run(expand_all(files, members), out, opts, log=(lambda s: None) if args.quiet else
                       (lambda s: print(s, file=sys.stderr, flush=True)))
     except Busy as exc:
         print(f"jixiao: {exc}", file=sys.stderr)
         return 2
+    finally:
+        cleanup(members)
     report = write_report(out, summary.header_map, summary.seconds, summary.files)
     n_failed = sum(s["status"] == "failed" for s in summary.failed)
     rate = summary.pages / summary.seconds if summary.seconds else 0.0

@@ -20,6 +20,10 @@ class NoExtractor(Exception):
     pass
 
 
+class ArchiveMemberRefused(Exception):
+    pass
+
+
 def extractor_for(fmt: str | None, pdf_engine: str = "pdfium", ocr: bool = True):
     """The `read(path) -> Document` of a format (imported lazily: a text-only
     run never pays for pdfplumber's import)."""
@@ -121,25 +125,30 @@ def digest_of(label: str, path: Path) -> str:
 
 
 def failed_source(label: str, path: Path, error: str | None, seconds: float = 0.0,
-                  sha256: str | None = None) -> dict:
+                  sha256: str | None = None, container: str | None = None) -> dict:
     """The sources row of a file, as failed with `error` until it succeeds.
     `sha256`: the file's digest when the caller has already taken it."""
     digest = sha256 or digest_of(label, path)
     fmt = sniff(path) if path.is_file() else None
     return {"source_id": digest[:16], "path": label, "format": fmt or "unknown", "sha256": digest,
             "pages": None, "forms": 0, "status": "failed", "error": error, "extractor": "none",
-            "seconds": round(seconds, 6)}
+            "seconds": round(seconds, 6), "container": container}
 
 
 def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: bool = False,
-                 ocr: bool = True, sha256: str | None = None) -> FileResult:
+                 ocr: bool = True, sha256: str | None = None, container: str | None = None,
+                 refused: str | None = None) -> FileResult:
     """Extract and normalize one file. `keep_rows` keeps the grid rows on the
-    result (for `jixiao inspect`; a batch run lets them go)."""
+    result (for `jixiao inspect`; a batch run lets them go). `container`: the
+    archive it came from; `refused`: why it was not taken out of it (the file
+    fails with that reason)."""
     t0 = time.perf_counter()
-    source = failed_source(label, path, None, sha256=sha256)
+    source = failed_source(label, path, None, sha256=sha256, container=container)
     fmt = source["format"] if source["format"] != "unknown" else None
     result = FileResult(source)
     try:
+        if refused:
+            raise ArchiveMemberRefused(refused)
         if not path.exists():
             raise FileNotFoundError(f"no such file: {label}")
         if not path.is_file():
@@ -180,6 +189,8 @@ def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: 
             source["error"] = unread if doc.unread_pages else (
                 "no form found (no funds block or indicator table"
                 + (f"; {ocr_pages} page(s) read by OCR)" if ocr_pages else ")"))
+    except ArchiveMemberRefused as exc:
+        source["error"] = str(exc)
     except Exception as exc:  # one broken file never stops a run
         source["error"] = one_line(exc)
     source["seconds"] = round(time.perf_counter() - t0, 6)

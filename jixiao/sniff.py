@@ -8,10 +8,10 @@ DOC_EXTENSIONS = {".txt": "txt", ".tsv": "txt", ".text": "txt", ".csv": "txt", "
                   ".docx": "docx", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".png": "image", ".jpg": "image",
                   ".jpeg": "image", ".tif": "image", ".tiff": "image", ".html": "html", ".htm": "html",
                   ".shtml": "html", ".xhtml": "html", ".mht": "mht", ".mhtml": "mht", ".doc": "doc", ".wps": "wps",
-                  ".rtf": "rtf", ".odt": "odt", ".et": "et", ".ods": "ods"}
+                  ".rtf": "rtf", ".odt": "odt", ".et": "et", ".ods": "ods", ".zip": "zip"}
 # What LibreOffice reads for us (extract/office.py), and what else a document may be.
 OFFICE = ("doc", "wps", "rtf", "odt", "et", "ods", "xml")
-DOCUMENTS = ("pdf", "docx", "xlsx", "xls", "image", "html", "mht", *OFFICE)
+DOCUMENTS = ("pdf", "docx", "xlsx", "xls", "image", "html", "mht", "zip", *OFFICE)
 _HTML_START = (b"<!doctype html", b"<html", b"<table", b"<head", b"<meta", b"<body", b"<!--", b"<div", b"<p>",
                b"<p ", b"<style", b"<title")
 
@@ -56,7 +56,7 @@ def sniff(path: Path) -> str | None:
             return "odt"
         if mime.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
             return "ods"
-        return None
+        return "zip"  # an archive of documents: jixiao/archives.py takes it apart
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return ole_format(path)
     if head.startswith(b"{\\rtf"):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from jixiao.schemas import vocabulary
 
-from . import families
+from . import families, levels
 from . import indicators as ind
 from .headers import ACCEPT, match
 from .records import Finding, Form, Fund
@@ -124,6 +124,27 @@ def sub_header(row: Row) -> dict[int, str] | None:
             return None
         cols[i] = m.column
     return cols if "nature" in cols.values() or len(cols) >= 2 else None
+
+
+def take_spelled_label(row: Row, col: int | None, spelled: str) -> tuple[Row, str, str | None]:
+    """A level-1 label printed one character a cell down its column (产 | 出 |
+    指 | 标, then （50分）): the character is taken out of the row and added to
+    what is spelled so far; when that spells a level-1 label, the label is
+    returned (for this row), and so are points printed alone after it."""
+    if col is None or col >= len(row.cells):
+        return row, "", None
+    k = re.sub(r"\s+", "", row.cells[col])  # as printed (level1_raw keeps （50分） full-width)
+    single = len(k) == 1 and "\u3400" <= k <= "\u9fff"
+    if not (single and not levels.level1(k)) and not (spelled == "" and ind.is_bare_points(k)):
+        return row, "", None
+    cells = list(row.cells)
+    cells[col] = ""
+    row = Row(cells, row.page, row.spanned, row.notes, row.aligned)
+    if ind.is_bare_points(k):
+        return row, "", k
+    spelled += k
+    done = spelled in vocabulary()["level1"]  # 产出 is a label too, but 产出指标 goes on: wait for the whole
+    return (row, "", spelled) if done else (row, spelled, None)
 
 
 def labelled_goals(rows: list[Row]) -> bool:
@@ -444,6 +465,8 @@ class FormReader:
         state = ind.LevelState(initial_weight)
         labels: list[tuple[str | None, float | None] | None] = []
         unread: dict[int, str] = {}
+        l1_col = roles.index("level1") if "level1" in roles else None
+        spelled = ""  # a vertical level-1 label printed a character a cell, down its column
         for r in self.rows[first:end]:
             if not r.texts() or is_indicator_header(r):
                 continue
@@ -451,6 +474,15 @@ class FormReader:
                 if (i >= len(roles) or roles[i] is None) and i not in unread and value(t) is not None \
                         and i < len(header.cells) and value(header.cells[i]) is not None:
                     unread[i] = t
+            r, spelled, label = take_spelled_label(r, l1_col, spelled)
+            if label and ind.is_bare_points(label) and state.l1_raw is not None:
+                # （50分） under the spelled label: the group's points, for the rows read so far too
+                pts = points_in_label(label)
+                for i in f.indicators:
+                    if i.level1_raw == state.l1_raw and i.level1_weight is None:
+                        i.level1_raw, i.level1_weight = state.l1_raw + label, pts
+                state.l1_raw, state.l1_weight = state.l1_raw + label, pts
+                label = None
             points = next((points_in_label(t) for _, t in r.texts() if ind.is_bare_points(t)), None)
             if points is not None and state.l1_raw is None:
                 state.l1_weight = points
@@ -459,6 +491,13 @@ class FormReader:
             positional = r.aligned or families.spec(self.family).get("positional", False)
             placed = ({roles[i]: t for i, t in r.texts() if i < len(roles) and roles[i]} if positional
                       else ind.align(r.cells, roles))
+            if label and not ind.is_bare_points(label):
+                placed["level1"] = label
+                # the label is spelled out to its last character: the group's rows read so far take it
+                for i in reversed(f.indicators):
+                    if i.level1 != label or i.level1_raw is not None:
+                        break
+                    i.level1_raw = label
             l2_points = points_in_label(placed.get("level2"))
             if points is None and l2_points is not None and state.l1_raw is None and not value(placed.get("level1")):
                 # 质量指标（50分）: the points of a level-1 label the flattening lost,
@@ -510,6 +549,8 @@ class FormReader:
         f.grade = f.grade or next((compact(t) for t in texts if compact(t) in grades), None)
 
     def read_tail(self, rows: list[Row]) -> None:
+        """problems / rectification / grade where labelled; the rest is remarks
+        (the template's footnotes 注：1.… included: the corpus gold keeps them)."""
         remarks = []
         for r in rows:
             texts = r.texts()

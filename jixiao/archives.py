@@ -1,0 +1,151 @@
+"""Attachment bundles: a `.zip` of disclosures, each member a source of its
+own (`path` = `ARCHIVE/MEMBER`, `container` = the archive, schema v2).
+
+Members are expanded when the inputs are collected, into numbered files of
+a temp folder that lives for the run: a member's own name (absolute, with
+`..`, or any bytes) is a label only and never a path anything is written
+to. Member names are decoded right: UTF-8 when the archive says so or when
+they decode as UTF-8, else GB18030 (a superset of GBK, which Chinese tools
+write without saying), else as the ZIP standard's CP437. Archives inside
+archives are expanded too, MAX_DEPTH deep.
+
+Limits come before work: the declared sizes of the members are checked
+before anything is decompressed (MAX_MEMBERS, MAX_MEMBER, MAX_TOTAL and a
+compression ratio past MAX_RATIO), and the bytes actually written are
+counted as they come, since declared sizes can lie. A member refused, an
+encrypted member and a member that can't be read each become a failed
+source with its reason; a damaged archive keeps the members it could read.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_MEMBERS = 10_000
+MAX_MEMBER = 512 << 20  # bytes, uncompressed
+MAX_TOTAL = 2 << 30  # bytes, uncompressed, for one archive with all it holds
+MAX_RATIO = 200  # uncompressed / compressed, for members past 1 MB
+MAX_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class Input:
+    """One thing to convert: a file on disk, or a member of an archive."""
+
+    label: str  # the path as the sources table shows it
+    path: Path  # where its bytes are (an expanded member: a temp file)
+    container: str | None = None  # the archive it was read from
+    error: str | None = None  # why it was not expanded (it is a failed source with this reason)
+
+
+def is_archive(path: Path) -> bool:
+    """A ZIP that is not itself a document (DOCX, XLSX and OpenDocument are ZIPs too)."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(4) != b"PK\x03\x04":
+                return False
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return path.suffix.lower() == ".zip"
+    return not ({"word/document.xml", "xl/workbook.xml", "mimetype", "[Content_Types].xml"} & names)
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    if info.flag_bits & 0x800:
+        return info.filename
+    raw = info.filename.encode("cp437")
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def expand(label: str, path: Path, workdir: Path, depth: int = 0, budget: list[int] | None = None) -> list[Input]:
+    """The members of the archive at `path` as Inputs (archives inside expanded too)."""
+    budget = budget if budget is not None else [MAX_TOTAL]
+    try:
+        z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        return [Input(label, path, None, f"damaged ZIP archive: {exc}")]
+    out: list[Input] = []
+    with z:
+        infos = [i for i in z.infolist() if not i.is_dir()]
+        if len(infos) > MAX_MEMBERS:
+            return [Input(label, path, None, f"ZIP archive of {len(infos)} members: more than {MAX_MEMBERS} "
+                                             "(a zip bomb?); not expanded")]
+        for info in infos:
+            name = member_name(info)
+            mlabel = f"{label}/{name}"
+            fd, tmp = tempfile.mkstemp(dir=workdir, suffix=Path(name).suffix.lower()[:8])
+            os.close(fd)
+            dest = Path(tmp)  # a name of our own: the member's is a label, never a path
+            reason = refuse(info, budget[0])
+            if reason is None:
+                try:
+                    written = copy_capped(z, info, dest, min(MAX_MEMBER, budget[0]))
+                    budget[0] -= written
+                except zipfile.BadZipFile as exc:
+                    reason = f"damaged member: {exc}"
+                except (RuntimeError, NotImplementedError) as exc:  # encrypted, unknown compression
+                    reason = f"member not readable: {exc}"
+                except OverflowError as exc:
+                    reason = str(exc)
+            if reason is not None:
+                dest.unlink(missing_ok=True)
+                out.append(Input(mlabel, dest, label, reason))
+            elif depth < MAX_DEPTH and is_archive(dest):
+                out += expand(mlabel, dest, workdir, depth + 1, budget)
+            else:
+                out.append(Input(mlabel, dest, label))
+    return out
+
+
+def refuse(info: zipfile.ZipInfo, budget: int) -> str | None:
+    """Why a member is not decompressed at all, from what the archive declares."""
+    if info.flag_bits & 0x1:
+        return "encrypted member: a password is needed to read it"
+    if info.file_size > MAX_MEMBER:
+        return f"member of {info.file_size >> 20} MB uncompressed: over the {MAX_MEMBER >> 20} MB limit"
+    if info.file_size > budget:
+        return f"the archive's members pass {MAX_TOTAL >> 30} GB uncompressed together (a zip bomb?): not read"
+    if info.file_size > 1 << 20 and info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
+        return (f"member compressed {info.file_size // max(info.compress_size, 1)}:1, past {MAX_RATIO}:1 "
+                "(a zip bomb?): not read")
+    return None
+
+
+def copy_capped(z: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, cap: int) -> int:
+    """Decompress a member to `dest`, counting the bytes: past `cap` it stops."""
+    n = 0
+    with z.open(info) as src, open(dest, "wb") as out:
+        while chunk := src.read(1 << 20):
+            n += len(chunk)
+            if n > cap:
+                raise OverflowError(f"member grew past {cap >> 20} MB while decompressing (its declared size "
+                                    "was smaller): not read")
+            out.write(chunk)
+    return n
+
+
+def expand_all(files: list[tuple[str, Path]], workdir: Path) -> list[Input]:
+    """Inputs as collected, with every archive among them replaced by its members."""
+    out: list[Input] = []
+    for label, path in files:
+        if path.is_file() and is_archive(path):
+            sub = workdir / f"a{len(out):06d}"
+            sub.mkdir(parents=True, exist_ok=True)
+            out += expand(label, path, sub)
+        else:
+            out.append(Input(label, path))
+    return out
+
+
+def cleanup(workdir: Path) -> None:
+    shutil.rmtree(workdir, ignore_errors=True)

@@ -99,14 +99,42 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    """SQL over a dataset; `--format table` (aligned, no index), csv, json
+    (one object a line) or parquet (to --output)."""
     import duckdb
 
     from .dataset import duckdb_views
 
+    root = Path(args.dir)
+    if not (root / "sources").is_dir():
+        print(f"jixiao: {args.dir} is no jixiao dataset (no sources/ in it): convert into it first", file=sys.stderr)
+        return 2
     con = duckdb.connect()
-    duckdb_views(con, Path(args.dir))
-    res = con.execute(args.sql)
-    print(res.fetchdf().to_string(max_colwidth=args.width))
+    duckdb_views(con, root)
+    try:
+        rel = con.sql(args.sql)
+        if rel is None:  # a statement that returns no rows
+            return 0
+        # DuckDB 2 names it to_arrow_table; 1.x arrow
+        table = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+    except duckdb.Error as exc:
+        print(f"jixiao: query failed: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    if args.format == "parquet":
+        if not args.output:
+            print("jixiao: --format parquet needs --output FILE", file=sys.stderr)
+            return 2
+        import pyarrow.parquet as pq
+
+        pq.write_table(table, args.output)
+        return 0
+    df = table.to_pandas()
+    if args.format == "csv":
+        df.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        df.to_json(sys.stdout, orient="records", lines=True, force_ascii=False, date_format="iso")
+    else:
+        print(df.to_string(index=False, max_colwidth=args.width, na_rep=""))
     return 0
 
 
@@ -116,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
     c = sub.add_parser("convert", help="convert files and folders into Parquet tables")
     c.add_argument("paths", nargs="+")
-    c.add_argument("--out", required=True, help="output folder")
+    c.add_argument("--out", help="output folder (required)")
     c.add_argument("--quiet", action="store_true", help="only the summary")
     c.add_argument("--fail-on", choices=["error", "warning"],
                    help="exit 3 when a check of this severity (or worse) fired, e.g. unread_column "
@@ -145,10 +173,34 @@ def main(argv: list[str] | None = None) -> int:
     q = sub.add_parser("query", help="run SQL (DuckDB) over a converted folder")
     q.add_argument("dir")
     q.add_argument("sql")
-    q.add_argument("--width", type=int, default=40)
+    q.add_argument("--width", type=int, default=40, help="characters shown per column in a table (default: 40)")
+    q.add_argument("--format", choices=["table", "csv", "json", "parquet"], default="table",
+                   help="table (default), csv, json (one object a line) or parquet (needs --output)")
+    q.add_argument("--output", help="the file --format parquet writes")
     q.set_defaults(func=cmd_query)
-    args = ap.parse_args(argv)
+    args, unknown = ap.parse_known_args(argv)
+    if unknown:  # before the missing --out: a mistyped --outt should be named as such
+        ap.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if args.cmd == "convert":
+        problem = convert_usage_error(args)
+        if problem:
+            ap.error(problem)
     return args.func(args)
+
+
+def convert_usage_error(args: argparse.Namespace) -> str | None:
+    """What is wrong with a convert's arguments, before anything is touched."""
+    if not args.out:
+        return "the following arguments are required: --out"
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        return f"--out {args.out} is a file, not a folder"
+    if args.workers < 1:
+        return "--workers must be 1 or more"
+    if args.timeout < 0 or args.max_memory < 0 or args.batch_files < 1:
+        return "--timeout and --max-memory must be 0 (no limit) or more, --batch-files 1 or more"
+    if not any(os.path.lexists(p) for p in args.paths):
+        return f"no such file or folder: {' '.join(args.paths)}"
+    return None
 
 
 if __name__ == "__main__":

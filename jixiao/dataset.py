@@ -149,7 +149,9 @@ class Dataset:
             return schema.empty_table()
         part = ds.partitioning(pa.schema([(PARTITION, pa.int16())]), flavor="hive") \
             if table in FORM_TABLES and PARTITION in schema.names else None
-        t = ds.dataset([str(f) for f in files], format="parquet", partitioning=part,
+        # the whole schema given: a column that files of an earlier version lack reads as nulls
+        full = pa.schema(list(file_schema(table)) + ([pa.field(PARTITION, pa.int16())] if part else []))
+        t = ds.dataset([str(f) for f in files], schema=full, format="parquet", partitioning=part,
                        partition_base_dir=str(self.root / table)).to_table()
         t = t.select(schema.names).cast(schema)
         return t.select(columns) if columns else t
@@ -184,6 +186,10 @@ def _write(table: pa.Table, path: Path) -> None:
     os.replace(tmp, path)
 
 
+DUCKDB_TYPES = {"string": "VARCHAR", "int16": "SMALLINT", "int32": "INTEGER", "float64": "DOUBLE",
+                "decimal(18,2)": "DECIMAL(18,2)", "timestamp[us, UTC]": "TIMESTAMPTZ"}
+
+
 def duckdb_views(con, root: Path) -> None:
     """The tables as DuckDB views over the dataset, with the contract's types."""
     data = Dataset(root)
@@ -194,6 +200,11 @@ def duckdb_views(con, root: Path) -> None:
             con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM _{table}_empty")
             continue
         glob = str(root / table / ("**/*.parquet" if table in FORM_TABLES else "*.parquet"))
-        opts = ", hive_partitioning = true, hive_types = {'fiscal_year': SMALLINT}" if table in FORM_TABLES else ""
-        cols = ", ".join(f'"{c}"' for c in arrow_schema(table).names)
-        con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT {cols} FROM read_parquet('{glob}'{opts})")
+        opts = ", union_by_name = true" + (
+            ", hive_partitioning = true, hive_types = {'fiscal_year': SMALLINT}" if table in FORM_TABLES else "")
+        source = f"read_parquet('{glob}'{opts})"
+        present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+        # a column that files of an earlier version lack reads as nulls of its type
+        cols = ", ".join(f'"{c.name}"' if c.name in present else f'CAST(NULL AS {DUCKDB_TYPES[c.type]}) AS "{c.name}"'
+                         for c in tables()[table])
+        con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT {cols} FROM {source}")

@@ -5,6 +5,7 @@ import hashlib
 import os
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from jixiao.extract.grid import Grid
@@ -13,6 +14,7 @@ from jixiao.normalize.form import Row, read_forms
 from jixiao.normalize.records import Form
 from jixiao.normalize.reflow import reflow
 
+from . import __version__
 from .sniff import not_a_document, sniff
 
 
@@ -132,7 +134,8 @@ def failed_source(label: str, path: Path, error: str | None, seconds: float = 0.
     fmt = sniff(path) if path.is_file() else None
     return {"source_id": digest[:16], "path": label, "format": fmt or "unknown", "sha256": digest,
             "pages": None, "forms": 0, "status": "failed", "error": error, "extractor": "none",
-            "seconds": round(seconds, 6), "container": container}
+            "seconds": round(seconds, 6), "container": container,
+            "converted_at": datetime.now(UTC), "jixiao_version": __version__}
 
 
 def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: bool = False,

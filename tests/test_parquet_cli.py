@@ -5,7 +5,7 @@ import shutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import SAMPLES, read_tables
+from conftest import SAMPLES, convert, read_tables
 from jixiao.normalize.records import Form, Fund, Indicator
 from jixiao.schemas import tables
 
@@ -14,7 +14,7 @@ from jixiao.dataset import FORM_TABLES, Dataset, file_schema
 from jixiao.store import arrow_schema
 
 ARROW = {"string": pa.string(), "int16": pa.int16(), "int32": pa.int32(), "float64": pa.float64(),
-         "decimal(18,2)": pa.decimal128(18, 2)}
+         "decimal(18,2)": pa.decimal128(18, 2), "timestamp[us, UTC]": pa.timestamp("us", tz="UTC")}
 
 
 def test_schema_file_matches_the_contract():
@@ -62,6 +62,7 @@ def _rows(out):
     t = read_tables(out)
     for s in t["sources"]:
         s.pop("seconds")
+        s.pop("converted_at")  # when the row was written: differs by run, as it should
     return {k: sorted(v, key=repr) for k, v in t.items()}
 
 
@@ -107,7 +108,9 @@ def test_usage_errors_exit_2(tmp_path):
     with pytest.raises(SystemExit) as e:
         main(["convert", str(tmp_path)])  # --out missing
     assert e.value.code == 2
-    assert main(["convert", str(tmp_path / "nothing-here"), "--out", str(tmp_path / "o")]) in (1, 2)
+    with pytest.raises(SystemExit) as e:  # nothing named exists: a usage error, nothing created
+        main(["convert", str(tmp_path / "nothing-here"), "--out", str(tmp_path / "o")])
+    assert e.value.code == 2 and not (tmp_path / "o").exists()
 
 
 def test_query_over_the_output(tmp_path, capsys):
@@ -128,3 +131,38 @@ def test_inspect_walks_the_readers_convert_does(capsys):
     assert main(["inspect", str(SAMPLES / "002_summary.docx")]) == 0
     out = capsys.readouterr().out
     assert "forms=13" in out and out.count("[summary_disclosure]") == 13 and "not a form" not in out
+
+
+def test_cli_says_what_is_wrong_in_one_line(tmp_path, capsys):
+    """Usage errors exit 2 before anything is touched; query errors are one line."""
+    import pytest
+
+    real = str(SAMPLES / "real" / "13_yunnan_yongde_2022_yingyang.txt")
+    for args, says in ([real, "--outt", str(tmp_path / "x")], "unrecognized arguments: --outt"), \
+            ([str(tmp_path / "nosuch.txt"), "--out", str(tmp_path / "o1")], "no such file or folder"), \
+            ([real, "--out", real], "is a file, not a folder"), \
+            ([real, "--out", str(tmp_path / "o2"), "--workers", "0"], "--workers must be 1 or more"):
+        with pytest.raises(SystemExit) as exc:
+            main(["convert", *args])
+        assert exc.value.code == 2 and says in capsys.readouterr().err
+    assert not (tmp_path / "o1").exists() and not (tmp_path / "o2").exists()
+    assert main(["query", str(tmp_path / "nothere"), "SELECT 1"]) == 2
+    assert "no jixiao dataset" in capsys.readouterr().err
+    out = tmp_path / "out"
+    assert main(["convert", real, "--out", str(out), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["query", str(out), "SELEC 1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("jixiao: query failed:") and err.count("\n") == 1
+    assert main(["query", str(out), "SELECT form_type, fiscal_year FROM projects", "--format", "csv"]) == 0
+    assert capsys.readouterr().out == "form_type,fiscal_year\nproject_self_evaluation,2022\n"
+    assert main(["query", str(out), "SELECT jixiao_version FROM sources", "--format", "json"]) == 0
+    assert capsys.readouterr().out.strip() == '{"jixiao_version":"0.1.0"}'
+
+
+def test_every_file_carries_the_schema_version(tmp_path):
+    import pyarrow.parquet as pq
+
+    convert([SAMPLES / "real" / "13_yunnan_yongde_2022_yingyang.txt"], tmp_path)
+    files = list(tmp_path.rglob("*.parquet"))
+    assert len(files) == 5 and all(pq.read_schema(f).metadata[b"jixiao.schema_version"] == b"2" for f in files)

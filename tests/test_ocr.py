@@ -106,3 +106,33 @@ def test_a_scan_never_seen(tmp_path):
     n, bad = compare(gold_of("corpus", SAMPLES / name), convert([tmp_path / name], tmp_path / "out"))
     # 0.963 by ../shared/eval/score.py when this floor was set.
     assert 1 - len(bad) / n >= 0.93, "\n".join(bad[:40])
+
+
+@pytest.fixture(scope="module")
+def first_page(tmp_path_factory):
+    """The scan sample's first page as an image, and how it reads upright."""
+    needs_tesseract()
+    import pypdfium2 as pdfium
+    from jixiao.extract.ocr import DPI
+
+    d = tmp_path_factory.mktemp("orient")
+    img = pdfium.PdfDocument(str(SCAN))[0].render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
+    img.save(d / "upright.png")
+    return d, img, convert([d / "upright.png"], d / "upright")
+
+
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_a_page_scanned_sideways_reads_as_upright(first_page, degrees):
+    """Fed into the scanner turned: detected (tesseract's OSD), turned back,
+    and read exactly as the same page upright."""
+    d, img, upright = first_page
+    path = d / f"turned{degrees}.png"
+    img.rotate(degrees, expand=True).save(path)
+    got = convert([path], d / f"out{degrees}")
+
+    def rows(t):
+        return ([(p["project_name"], p["budget_initial_yuan"]) for p in t["projects"]],
+                [(f["fund_kind"], f["executed_yuan"]) for f in t["funds"]],
+                [(i["name"], i["target_raw"], i["actual_raw"], i["weight"], i["score"]) for i in t["indicators"]])
+
+    assert rows(upright)[0] and rows(got) == rows(upright)

@@ -222,6 +222,8 @@ def join_fragments(tokens: list[str]) -> list[str]:
 # -- the reader ------------------------------------------------------------
 
 class Reflow:
+    family: str | None = None  # the form family the last title named (normalize/families.py)
+
     def __init__(self, tokens: list[str]):
         # an ellipsis is a template's empty slot; a lone * a header's mark cut off by a space
         self.t = join_fragments([t for t in tokens if compact(t) and not _ELLIPSIS.match(compact(t))
@@ -239,6 +241,10 @@ class Reflow:
 
     def step(self, i: int) -> int:
         t = self.t[i]
+        if is_form_title(t):
+            from .families import of_title
+
+            self.family = of_title(t) or self.family
         if self.starts_funds(i):
             return self.funds(i)
         if self.starts_indicators(i):
@@ -372,11 +378,15 @@ class Reflow:
         header = order_header(header)
         roles = [c for _, c in header]
         self.emit([t for t, _ in header])
+        scoresheet = self.family == "evaluation_scoresheet"
         k = j
-        while k < len(self.t) and not self.is_label(k) and not (is_total(self.t[k]) and k + 1 < len(self.t)):
+        # (a scoresheet's level-2 绩效目标 is no goals block: it does not end the table)
+        while k < len(self.t) and not (self.is_label(k) and not (scoresheet and in_block(self.t[k], "goals"))) \
+                and not (is_total(self.t[k]) and k + 1 < len(self.t)):
             k += 1
         first = len(self.out.rows)
-        rows, doubts = segment_windows(self.t[j:k], roles)
+        rows, doubts = segment_windows(self.t[j:k], roles,
+                                       vocabulary()["scoresheet_level2"] if scoresheet else ())
         for cells in rows:
             self.emit(cells)
         for d in doubts:
@@ -557,7 +567,8 @@ class Doubt:
     margin: float
 
 
-def segment(tokens: list[str], roles: list[str]) -> tuple[list[list[str]], list[Doubt]]:
+def segment(tokens: list[str], roles: list[str], level2_words: tuple | list = ()
+            ) -> tuple[list[list[str]], list[Doubt]]:
     """Cut the cells of an indicator table into rows and place each row's
     cells into `roles`, maximising the summed fit. A row starts at a level
     label or a name (never at a value), pays ROW_COST, and pays for each
@@ -578,6 +589,9 @@ def segment(tokens: list[str], roles: list[str]) -> tuple[list[list[str]], list[
         return prefix[b] - prefix[a] if b > a else 0.0
 
     fits = [[stream_fit(r, t) for r in roles] for t in tokens]
+    for k, t in enumerate(tokens):  # a family's own level-2 words (a scoresheet's 项目立项 …)
+        if compact(t) in level2_words:
+            fits[k] = [{"level2": 3.0}.get(r or "", -3.0) for r in roles]
     for k in range(1, n):  # 服务对象满意度指标 | 服务对象满意度: a level-2 label repeated is a name, not a new label
         prev, cur = tokens[k - 1], tokens[k]
         if (is_level(cur) and is_level(prev) and levels.is_exact(cur) and levels.is_exact(prev)
@@ -683,7 +697,8 @@ def segment(tokens: list[str], roles: list[str]) -> tuple[list[list[str]], list[
 WINDOW = 1500  # cells segmented at once: the work grows with the window, not with the file
 
 
-def segment_windows(tokens: list[str], roles: list[str]) -> tuple[list[list[str]], list[Doubt]]:
+def segment_windows(tokens: list[str], roles: list[str], level2_words: tuple | list = ()
+                    ) -> tuple[list[list[str]], list[Doubt]]:
     """`segment` over windows of at most WINDOW cells, each cut before an
     exactly printed level label (where a row surely starts), so a huge
     table costs time in proportion to its size."""
@@ -694,7 +709,7 @@ def segment_windows(tokens: list[str], roles: list[str]) -> tuple[list[list[str]
         b = len(tokens) if len(tokens) - a <= WINDOW else next(
             (j for j in range(a + WINDOW, a + WINDOW // 2, -1) if is_level(tokens[j]) and levels.is_exact(tokens[j])),
             a + WINDOW)
-        part, part_doubts = segment(tokens[a:b], roles)
+        part, part_doubts = segment(tokens[a:b], roles, level2_words)
         doubts += [Doubt(d.row + len(rows), d.first, d.kept_end, d.other_end, d.margin) for d in part_doubts]
         rows += part
         a = b

@@ -62,11 +62,10 @@ JOIN indicators ti ON ti.form_id = t.form_id JOIN indicators si ON si.form_id = 
 WHERE t.form_type = 'project_target' ORDER BY ti.indicator_index"""
 
 
-@pytest.mark.parametrize("stem", [p.stem for p in FAMILIES if p.stem != "evaluation_scoresheet"])
+@pytest.mark.parametrize("stem", [p.stem for p in FAMILIES])
 def test_family_copied_from_a_web_page(tmp_path, stem):
     """The same forms as web rows (` | ` cells, empty ones dropped): rebuilt by
-    content. (A scoresheet's level-2 words are no vocabulary words, so a
-    flattened scoresheet is not rebuilt yet: not tested here.)"""
+    content (a scoresheet's level-2 words from the vocabulary's scoresheet_level2)."""
     rows = (SAMPLES / "families" / f"{stem}.txt").read_text(encoding="utf-8").splitlines()
     path = tmp_path / f"{stem}.pipe.txt"
     path.write_text("\n".join("| " + " | ".join(c for c in r.split("\t") if c) + " |" for r in rows),

@@ -72,7 +72,8 @@ class Grid:
         """The page each row starts on (None where the format has no pages)."""
         pages: list[int | None] = [None] * self.n_rows
         for c in self.cells:
-            if c.page is not None and (pages[c.row] is None or c.page < pages[c.row]):
+            first = pages[c.row]
+            if c.page is not None and (first is None or c.page < first):
                 pages[c.row] = c.page
         return pages
 

@@ -20,6 +20,7 @@ import email
 import email.policy
 import re
 from pathlib import Path
+from typing import Any
 
 from .grid import Cell, Document, Grid
 
@@ -51,8 +52,9 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
         if data.startswith(bom):
             return data.decode(enc)
     m = _META_CHARSET.search(data[:8192])
-    for enc in (_codec(declared), _codec(m.group(1).decode("ascii", "ignore")) if m else None):
-        if enc:
+    for candidate in (_codec(declared), _codec(m.group(1).decode("ascii", "ignore")) if m else None):
+        if candidate:
+            enc = candidate
             try:
                 return data.decode(enc)
             except UnicodeDecodeError:
@@ -181,12 +183,12 @@ def read_html(text: str) -> Document:
             grids.append(Grid(cells=[Cell(row=k, col=0, text=t) for k, t in enumerate(lines)], kind="text"))
             lines.clear()
 
-    def walk(el) -> None:
+    def walk(el: Any) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in SKIP:
             buf.append(_space(el.tail))
             return
-        if tag == "table" and next(el.iter("table"), None) is el and not any(True for _ in el.iterdescendants("table")):
+        if tag == "table" and not any(True for _ in el.iterdescendants("table")):  # an innermost table
             flush_text()
             g = table_grid(el)
             if g.cells:

@@ -20,7 +20,7 @@ def read(path: Path) -> Document:
             g = frame.convert("L")
             dpi = (frame.info.get("dpi") or (DPI, DPI))[0] or DPI
             if abs(dpi - DPI) > 5:  # the OCR works at DPI: scale the scan to it
-                g = g.resize((round(g.width * DPI / dpi), round(g.height * DPI / dpi)), Image.LANCZOS)
+                g = g.resize((round(g.width * DPI / dpi), round(g.height * DPI / dpi)), Image.Resampling.LANCZOS)
             frames.append(np.asarray(g))
 
     def pages():

@@ -102,7 +102,8 @@ def _read_page(gray: np.ndarray, number: int) -> Page:
         x0, y0, x1, y1 = _pixels((min(b[0] for b in cells), min(b[1] for b in cells),
                                   max(b[2] for b in cells), max(b[3] for b in cells)))
         outside[y0:y1, x0:x1] = False
-    crops, origins = [], []
+    crops: list[np.ndarray] = []
+    origins: list[tuple[int, int]] = []
     if outside.sum() >= MIN_INK:
         crops.append(np.where(outside, clean, 255).astype(np.uint8))
         origins.append((0, 0))

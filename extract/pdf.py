@@ -148,9 +148,9 @@ def fill_boxes(boxes: list[Box], chars: list[tuple], ocr: dict | None = None) ->
         if not (x_lo <= cx <= x_hi and y_lo <= cy <= y_hi):
             rest.append(ch)
             continue
-        k = owner.get((bisect.bisect_right(ys, cy) - 1, bisect.bisect_right(xs, cx) - 1))
-        if k is not None:
-            inside[k].append(ch)
+        at = owner.get((bisect.bisect_right(ys, cy) - 1, bisect.bisect_right(xs, cx) - 1))
+        if at is not None:
+            inside[at].append(ch)
     for b, cs in zip(boxes, inside, strict=True):
         b.text = join_wrapped([t for _, t in text_lines(cs)])
         if cs:
@@ -224,7 +224,7 @@ def stitch(prev: Table, nxt: Table) -> bool:
     if first:
         _, last = _bands(prev.boxes, prev.last_page)
         homes = [_same_column(b, last) for b in first]
-        filled = [(b, h) for b, h in zip(first, homes, strict=True) if b.text]
+        filled = [(b, h) for b, h in zip(first, homes, strict=True) if b.text and h is not None]
         if (filled and all(homes) and all(h.text and _full(h) for _, h in filled)
                 and len(filled) < sum(1 for b in last if b.text)
                 and not any(BARE_NUMBER.match(b.text) for b, _ in filled)):
@@ -304,7 +304,8 @@ def assemble(pages, n_pages: int | None, extractor: str, on_segment=None) -> Doc
     for `on_segment`)."""
     from .ocr import LOW_CONFIDENCE, number_levels
 
-    items: list[Table | list[tuple[int, str]]] = []  # tables and runs of text lines
+    # tables, runs of text lines, and a page's furniture held back (Held)
+    items: list[Table | Held | list[tuple[int, str]]] = []
     scanned: list[int] = []
     findings: list[tuple[str, str, str]] = []
     low: list[str] = []
@@ -321,7 +322,7 @@ def assemble(pages, n_pages: int | None, extractor: str, on_segment=None) -> Doc
         rest = page.chars
         tables = []
         for cells in page.tables:
-            boxes = [Box(*bb, page=page.number) for bb in cells]
+            boxes = [Box(bb[0], bb[1], bb[2], bb[3], page=page.number) for bb in cells]
             rest = fill_boxes(boxes, rest, page.ocr)
             if page.ocr is not None:
                 _reread_numbers(page, boxes)
@@ -331,13 +332,15 @@ def assemble(pages, n_pages: int | None, extractor: str, on_segment=None) -> Doc
             tables.append(Table(boxes, min(b.x0 for b in boxes), max(b.x1 for b in boxes), page.number, page.number))
         rest = on_page(rest, page.height)  # what no viewer shows and no cut cell took
         if on_segment is not None and items and tables and _opens_form(min(tables, key=lambda t: t.top)):
-            if isinstance(items[-1], Held):
-                _flush(items, items.pop())
+            if isinstance(last := items[-1], Held):
+                items.pop()
+                _flush(items, last)
             on_segment(_grids(items))
             items.clear()
         _place(items, tables, text_lines(rest), page.number, page.height)
-    if items and isinstance(items[-1], Held):
-        _flush(items, items.pop())
+    if items and isinstance(last := items[-1], Held):
+        items.pop()
+        _flush(items, last)
     findings += [("ocr_low_confidence", "warning", f"OCR cell {x}") for x in low[:100]]
     if len(low) > 100:
         findings.append(("ocr_low_confidence", "warning", f"and {len(low) - 100} more OCR cells below "
@@ -373,7 +376,7 @@ def _reread_numbers(page, boxes: list[Box]) -> None:
         second = seconds.get(id(b))
         return second is not None and WELL_FORMED.match(second[0]) is not None and second[1] >= SURE_DIGITS
 
-    numeric_columns = set()
+    numeric_columns: set[int] = set()  # ids of the boxes in columns that read as numbers
     for col in _columns(boxes).values():
         read = [b for b in col if b.text or seconds.get(id(b))]
         if len(read) >= 3 and sum(sure(b) or bool(NUMERIC.match(b.text)) for b in read) >= 0.6 * len(read):
@@ -475,22 +478,22 @@ def _place(items: list, tables: list[Table], lines: list[tuple[float, str]], pno
                     and abs(prev.x1 - tab.x1) <= 3 * SNAP and stitch(prev, tab)):
                 held = None  # the furniture between the two parts goes
                 if tab.ends_page:  # and this page's own footer waits for the next page
-                    items.append(Held([(pno, e[2]) for e in rest]))
+                    items.append(Held([(pno, str(e[2])) for e in rest]))
                     return
                 continue
             _flush(items, held)
             held = None
             items.append(tab)
             if tab.ends_page:
-                items.append(Held([(pno, e[2]) for e in rest]))
+                items.append(Held([(pno, str(e[2])) for e in rest]))
                 return
             continue
         if k < lead and held is not None:
-            held.lines.append((pno, obj))
+            held.lines.append((pno, str(obj)))
             continue
         _flush(items, held)
         held = None
-        _add_lines(items, [(pno, obj)])
+        _add_lines(items, [(pno, str(obj))])
     _flush(items, held)
 
 
@@ -518,9 +521,12 @@ def _add_lines(items: list, lines: list[tuple[int, str]]) -> None:
 
 
 def _ranges(pages: list[int]) -> str:
-    out, start = [], pages[0]
-    for a, b in zip(pages, pages[1:] + [None], strict=True):
-        if b != a + 1:
+    """1, 2, 3, 5 -> "1-3, 5"."""
+    out: list[str] = []
+    start = pages[0]
+    for k, a in enumerate(pages):
+        if k + 1 == len(pages) or pages[k + 1] != a + 1:
             out.append(f"{start}-{a}" if a != start else str(a))
-            start = b
+            if k + 1 < len(pages):
+                start = pages[k + 1]
     return ", ".join(out)

@@ -236,7 +236,7 @@ def _path_edges(path, m: tuple, height: float) -> list[dict]:
 
     a, b, c, d, e, f = m
     x, y = ctypes.c_float(), ctypes.c_float()
-    out = []
+    out: list[dict] = []
     start = prev = None
     for i in range(raw.FPDFPath_CountSegments(path)):
         seg = raw.FPDFPath_GetPathSegment(path, i)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 TABLES = ("sources", "projects", "funds", "indicators", "checks")
 
@@ -21,11 +22,11 @@ TABLES = ("sources", "projects", "funds", "indicators", "checks")
 class Result:
     """The five tables of a conversion, as pandas DataFrames."""
 
-    sources: object
-    projects: object
-    funds: object
-    indicators: object
-    checks: object
+    sources: Any  # pandas.DataFrame (pandas is imported on first use only)
+    projects: Any
+    funds: Any
+    indicators: Any
+    checks: Any
     out: Path | None = None  # where the dataset was written (None: nowhere)
 
     @property

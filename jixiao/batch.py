@@ -223,8 +223,10 @@ def _ray(todo: list[Task], opts: Options) -> Iterator[dict]:
 
     started = not ray.is_initialized()
     if started:
-        ray.init(address=opts.ray_address, include_dashboard=False, log_to_driver=False,
-                 **({} if opts.ray_address else {"num_cpus": max(opts.workers, 1)}))
+        if opts.ray_address:
+            ray.init(address=opts.ray_address, include_dashboard=False, log_to_driver=False)
+        else:
+            ray.init(include_dashboard=False, log_to_driver=False, num_cpus=max(opts.workers, 1))
     remote = ray.remote(max_retries=0)(work)
     window = max(2, int(ray.cluster_resources().get("CPU", 1)))
     queue = iter(todo)

@@ -22,6 +22,7 @@ import fcntl
 import os
 import time
 from pathlib import Path
+from typing import IO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -51,14 +52,14 @@ def file_schema(table: str) -> pa.Schema:
 class Dataset:
     def __init__(self, root: Path):
         self.root = Path(root)
-        self._lock = None
+        self._lock: IO[str] | None = None
 
     # -- a run at a time ---------------------------------------------------------------------
     def lock(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.root / ".jixiao.lock", "w")
+        lock = self._lock = open(self.root / ".jixiao.lock", "w")
         try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             raise Busy(f"another jixiao run is writing to {self.root}") from exc
 

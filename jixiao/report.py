@@ -68,7 +68,7 @@ def write_report(out: Path, header_map: dict[tuple[str, str | None], tuple[int, 
              _card("check warnings", severity.get("warning", 0), "warn"), "</div>"]
     parts += _failures(q)
     parts += _charts(q)
-    linked = set()
+    linked: set[str] = set()
     parts += _checks(q, linked)
     parts += _headers(header_map)
     parts += _forms(q, linked, n_forms)

@@ -136,22 +136,22 @@ def _funds(form: Form, kinds: tuple[str, ...]) -> list[Finding]:
 def expected_score(i: Indicator) -> float | None:
     """actual/target × weight capped at the weight (>=, >), target/actual × weight
     (<=, <); None when the indicator is not quantitative enough to say."""
-    if None in (i.target_value, i.actual_value, i.weight, i.score) or i.target_op not in (">=", ">", "<=", "<"):
+    t, a, w = i.target_value, i.actual_value, i.weight
+    if t is None or a is None or w is None or i.score is None or i.target_op not in (">=", ">", "<=", "<"):
         return None
     if i.actual_unit is not None and i.target_unit is not None and i.actual_unit != i.target_unit:
         return None
-    t, a = i.target_value, i.actual_value
     if t <= 0 or a <= 0:
         return None
     ratio = a / t if i.target_op in (">=", ">") else t / a
-    return min(ratio, 1.0) * i.weight
+    return min(ratio, 1.0) * w
 
 
 def _score_rule(form: Form) -> list[Finding]:
     out = []
     for j, i in enumerate(form.indicators):
-        exp = expected_score(i)
-        if exp is None or abs(exp - i.score) <= ROUNDING + 0.01 * i.weight:
+        exp = expected_score(i)  # not None: score and weight are then printed
+        if exp is None or i.score is None or i.weight is None or abs(exp - i.score) <= ROUNDING + 0.01 * i.weight:
             continue
         out.append(Finding("score_rule", "warning",
                            f"indicator {j} ({i.name or i.level2 or '?'}): target {i.target_raw}, actual "

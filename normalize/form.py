@@ -478,9 +478,9 @@ class FormReader:
             if label and ind.is_bare_points(label) and state.l1_raw is not None:
                 # （50分） under the spelled label: the group's points, for the rows read so far too
                 pts = points_in_label(label)
-                for i in f.indicators:
-                    if i.level1_raw == state.l1_raw and i.level1_weight is None:
-                        i.level1_raw, i.level1_weight = state.l1_raw + label, pts
+                for done in f.indicators:
+                    if done.level1_raw == state.l1_raw and done.level1_weight is None:
+                        done.level1_raw, done.level1_weight = state.l1_raw + label, pts
                 state.l1_raw, state.l1_weight = state.l1_raw + label, pts
                 label = None
             points = next((points_in_label(t) for _, t in r.texts() if ind.is_bare_points(t)), None)
@@ -489,15 +489,16 @@ class FormReader:
             # rows rebuilt by the reflow, and a family whose labels are no vocabulary
             # words (a scoresheet's 项目立项 …), are read where their cells stand
             positional = r.aligned or families.spec(self.family).get("positional", False)
-            placed = ({roles[i]: t for i, t in r.texts() if i < len(roles) and roles[i]} if positional
-                      else ind.align(r.cells, roles))
+            placed: dict[str, str] = (
+                {role: t for i, t in r.texts() if i < len(roles) and (role := roles[i])} if positional
+                else ind.align(r.cells, roles))
             if label and not ind.is_bare_points(label):
                 placed["level1"] = label
                 # the label is spelled out to its last character: the group's rows read so far take it
-                for i in reversed(f.indicators):
-                    if i.level1 != label or i.level1_raw is not None:
+                for done in reversed(f.indicators):
+                    if done.level1 != label or done.level1_raw is not None:
                         break
-                    i.level1_raw = label
+                    done.level1_raw = label
             l2_points = points_in_label(placed.get("level2"))
             if points is None and l2_points is not None and state.l1_raw is None and not value(placed.get("level1")):
                 # 质量指标（50分）: the points of a level-1 label the flattening lost,
@@ -523,18 +524,18 @@ class FormReader:
             else:
                 labels.append(None)
         ind.backfill_level1(f.indicators, labels)
-        weights = sum(i.weight or 0.0 for i in f.indicators)
+        weights = sum(x.weight or 0.0 for x in f.indicators)
         if initial_weight is not None and (
-                (len({i.level1 for i in f.indicators}) > 1 and abs(initial_weight - weights) < 0.01)
+                (len({x.level1 for x in f.indicators}) > 1 and abs(initial_weight - weights) < 0.01)
                 or initial_weight >= 80):
             # 绩效指标（90分）: the points of the whole block, not of its first group
-            for i in f.indicators:
-                if i.level1_weight == initial_weight and i.level1_raw is not None \
-                        and points_in_label(i.level1_raw) is None:
-                    i.level1_weight = None
-        for i, t in sorted(unread.items()):
+            for x in f.indicators:
+                if x.level1_weight == initial_weight and x.level1_raw is not None \
+                        and points_in_label(x.level1_raw) is None:
+                    x.level1_weight = None
+        for at, t in sorted(unread.items()):
             f.findings.append(Finding("unread_column", "error",
-                                      f"indicator column {clean(header.cells[i])!r} holds values (e.g. "
+                                      f"indicator column {clean(header.cells[at])!r} holds values (e.g. "
                                       f"{clean(t)[:30]!r}) but maps to no field: its values are not stored"))
 
     # -- after the table -------------------------------------------------
@@ -551,7 +552,7 @@ class FormReader:
     def read_tail(self, rows: list[Row]) -> None:
         """problems / rectification / grade where labelled; the rest is remarks
         (the template's footnotes 注：1.… included: the corpus gold keeps them)."""
-        remarks = []
+        remarks: list[str] = []
         for r in rows:
             texts = r.texts()
             for k, (_, t) in enumerate(texts):

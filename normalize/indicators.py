@@ -124,14 +124,15 @@ def align(cells: list[str], roles: list[str | None]) -> dict[str, str]:
     out: dict[str, str] = {}
     j = 0
     for k in range(n):
-        how, c = choice[(k, j)]
+        act, c = choice[(k, j)]
         t = items[k][1]
-        if how == "place":
-            if roles[c] is not None and roles[c] not in out:
-                out[roles[c]] = t
+        role = roles[c] if act in ("place", "join") else None
+        if act == "place":
+            if role is not None and role not in out:
+                out[role] = t
             j = c + 1
-        elif how == "join" and roles[c] in out:
-            out[roles[c]] = f"{out[roles[c]]} {t}"
+        elif act == "join" and role is not None and role in out:
+            out[role] = f"{out[role]} {t}"
     return out
 
 
@@ -163,7 +164,7 @@ class LevelState:
         self.l2_raw: str | None = None
         self.header_weight = header_weight
         self.first_group: str | None = None
-        self.moved: tuple[str, str] | None = None  # (level-2, the level-1 label it was printed under)
+        self.moved: tuple[str | None, str] | None = None  # (level-2, the level-1 label it was printed under)
 
     def update(self, l1_text: str | None, l2_text: str | None) -> None:
         canonical = levels.level1(l1_text) if l1_text else None

@@ -160,7 +160,7 @@ def is_level(text: str) -> bool:
 def _is_tail_key(text: str) -> bool:
     """财务负责人：唐勇 - a tail label with its value in the same cell."""
     m = re.match(r"^([^:：]{2,8})[:：]", compact(text))
-    return bool(m) and m.group(1) in vocabulary()["blocks"]["tail"]
+    return m is not None and m.group(1) in vocabulary()["blocks"]["tail"]
 
 
 def is_form_title(text: str) -> bool:
@@ -577,7 +577,7 @@ def segment(tokens: list[str], roles: list[str], level2_words: tuple | list = ()
     another cut would end elsewhere at a score within AMBIGUOUS."""
     m, n = len(roles), len(tokens)
     if not n or not m:
-        return [], None
+        return [], []
     name_col = roles.index("name") if "name" in roles else max(
         (k for k, r in enumerate(roles) if r in ("level1", "level2")), default=0)
     skip_cost = [SKIP.get(r or "", 0.0) for r in roles]
@@ -593,10 +593,10 @@ def segment(tokens: list[str], roles: list[str], level2_words: tuple | list = ()
         if compact(t) in level2_words:
             fits[k] = [{"level2": 3.0}.get(r or "", -3.0) for r in roles]
     for k in range(1, n):  # 服务对象满意度指标 | 服务对象满意度: a level-2 label repeated is a name, not a new label
-        prev, cur = tokens[k - 1], tokens[k]
-        if (is_level(cur) and is_level(prev) and levels.is_exact(cur) and levels.is_exact(prev)
-                and levels.level1(prev) is None and levels.level2(prev) is not None
-                and levels.level2(cur) == levels.level2(prev)):
+        before, cur = tokens[k - 1], tokens[k]
+        if (is_level(cur) and is_level(before) and levels.is_exact(cur) and levels.is_exact(before)
+                and levels.level1(before) is None and levels.level2(before) is not None
+                and levels.level2(cur) == levels.level2(before)):
             fits[k] = [{"name": 1.0}.get(r or "", -3.0) for r in roles]
     if "nature" in roles:  # 指标性质 | 指标值: a number after the nature is the 指标值, even alone
         at = roles.index("target") if "target" in roles else -1
@@ -655,42 +655,42 @@ def segment(tokens: list[str], roles: list[str], level2_words: tuple | list = ()
                 if act in ("place", "join", "drop"):
                     c = prev
             row_best[(k, e + 1)] = (best_end + ROW_COST, path)
-    best = [NEG] * (n + 1)
+    total = [NEG] * (n + 1)  # the best score of the cells from k on
     runner_up: list[tuple[float, int]] = [(NEG, 0)] * (n + 1)  # (score, end) of the best other first row
     choice: list[int] = [0] * (n + 1)
-    best[n] = 0.0
+    total[n] = 0.0
     for k in range(n - 1, -1, -1):
-        cands = [(DROP + best[k + 1], -(k + 1))]  # a cell that fits no row (a negative end)
+        cands = [(DROP + total[k + 1], -(k + 1))]  # a cell that fits no row (a negative end)
         for e in range(k + 1, min(n, k + max_len) + 1):
-            if (k, e) in row_best and best[e] > NEG:
-                cands.append((row_best[(k, e)][0] + best[e], e))
+            if (k, e) in row_best and total[e] > NEG:
+                cands.append((row_best[(k, e)][0] + total[e], e))
         cands.sort(key=lambda x: -x[0])
-        best[k], choice[k] = cands[0]
+        total[k], choice[k] = cands[0]
         runner_up[k] = cands[1] if len(cands) > 1 else (NEG, 0)
     rows: list[list[str]] = []
     k = 0
     doubts: list[Doubt] = []
     while k < n:
-        e = choice[k]
+        end = choice[k]
         other_score, other_end = runner_up[k]
-        if best[k] - other_score < ROW_DOUBT and other_end > 0 and not any(
-                is_placeholder(t) for t in tokens[min(abs(e), other_end) - 1:max(abs(e), other_end)]):
-            doubts.append(Doubt(len(rows), tokens[k], tokens[abs(e) - 1], tokens[other_end - 1],
-                                best[k] - other_score))
-        if e < 0:  # dropped cell
-            k = -e
+        if total[k] - other_score < ROW_DOUBT and other_end > 0 and not any(
+                is_placeholder(t) for t in tokens[min(abs(end), other_end) - 1:max(abs(end), other_end)]):
+            doubts.append(Doubt(len(rows), tokens[k], tokens[abs(end) - 1], tokens[other_end - 1],
+                                total[k] - other_score))
+        if end < 0:  # dropped cell
+            k = -end
             continue
-        _, path = row_best[(k, e)]
+        _, path = row_best[(k, end)]
         cells = [""] * m
         last = -1
-        for t, c in zip(tokens[k:e], path, strict=True):
+        for t, c in zip(tokens[k:end], path, strict=True):
             if c >= 0:
                 cells[c] = t
                 last = c
             elif c == -2 and last >= 0:
                 cells[last] = f"{cells[last]} {t}"
         rows.append(cells)
-        k = e
+        k = end
     return rows, doubts
 
 

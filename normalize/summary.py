@@ -214,7 +214,7 @@ def split_row(cells: list[str], header: Header, index: int) -> Row | None:
     if k >= len(cells):
         return None
     name, k = cells[k], k + 1
-    amounts = []
+    amounts: list[str] = []
     n_amounts = sum(1 for c in header.columns if c in AMOUNT_KINDS)
     while k < len(cells) and _NUMBER.match(compact(cells[k]) or "x") and len(amounts) < max(n_amounts, 1) + 2:
         amounts.append(cells[k])
@@ -429,7 +429,7 @@ def _form(r: Row, header: Header, slots, categories, placed, unit) -> Form:
         actual = next((t for s, t in zip(slots, placed, strict=True) if s.category == i and s.kind == "actual"), None)
         tv, av = parse_value(value(target)), parse_value(value(actual))
         f.indicators.append(Indicator(
-            level1=grp, level1_raw=header.groups.get(grp), level2=cat, level2_raw=raw,
+            level1=grp, level1_raw=header.groups.get(grp) if grp else None, level2=cat, level2_raw=raw,
             target_raw=value(target), target_op=tv.op, target_value=tv.value, target_unit=tv.unit,
             actual_raw=value(actual), actual_op=av.op, actual_value=av.value, actual_unit=av.unit))
     return f

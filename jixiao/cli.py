@@ -40,9 +40,16 @@ def cmd_convert(args: argparse.Namespace) -> int:
     try:
         summary = run(expand_all(files, members), out, opts, log=(lambda s: None) if args.quiet else
                       (lambda s: print(s, file=sys.stderr, flush=True)))
-    except Busy as exc:
+    except Busy as exc:  # another run holds the folder
         print(f"jixiao: {exc}", file=sys.stderr)
-        return 2
+        return 4
+    except KeyboardInterrupt:
+        print(f"jixiao: interrupted; what was committed stays in {out}, and the next run goes on from there",
+              file=sys.stderr)
+        return 130
+    except OSError as exc:  # the output can't be written: read-only, disk full
+        print(f"jixiao: the run could not complete: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 4
     finally:
         cleanup(members)
     report = write_report(out, summary.header_map, summary.seconds, summary.files)

@@ -141,20 +141,30 @@ class Dataset:
         return batch
 
     # -- reading --------------------------------------------------------------------------------
+    def arrow_dataset(self, table: str) -> ds.Dataset | None:
+        """The table's part files as one Arrow dataset (None when there are
+        none): the whole schema given, so a column that files of an earlier
+        version lack reads as nulls, and the partition column from the path.
+        Files are named one by one, never by a glob or inside SQL, so a folder
+        named with quotes, brackets or stars is read as it is."""
+        files = self.parts(table)
+        if not files:
+            return None
+        schema = arrow_schema(table)
+        part = ds.partitioning(pa.schema([(PARTITION, pa.int16())]), flavor="hive") \
+            if table in FORM_TABLES and PARTITION in schema.names else None
+        full = pa.schema(list(file_schema(table)) + ([pa.field(PARTITION, pa.int16())] if part else []))
+        return ds.dataset([str(f) for f in files], schema=full, format="parquet", partitioning=part,
+                          partition_base_dir=str(self.root / table))
+
     def read(self, table: str, columns: list[str] | None = None) -> pa.Table:
         """A whole table with the contract's columns and types (the partition
         column put back in its place)."""
         schema = arrow_schema(table)
-        files = self.parts(table)
-        if not files:
+        source = self.arrow_dataset(table)
+        if source is None:
             return schema.empty_table()
-        part = ds.partitioning(pa.schema([(PARTITION, pa.int16())]), flavor="hive") \
-            if table in FORM_TABLES and PARTITION in schema.names else None
-        # the whole schema given: a column that files of an earlier version lack reads as nulls
-        full = pa.schema(list(file_schema(table)) + ([pa.field(PARTITION, pa.int16())] if part else []))
-        t = ds.dataset([str(f) for f in files], schema=full, format="parquet", partitioning=part,
-                       partition_base_dir=str(self.root / table)).to_table()
-        t = t.select(schema.names).cast(schema)
+        t = source.to_table().select(schema.names).cast(schema)
         return t.select(columns) if columns else t
 
 
@@ -192,20 +202,12 @@ DUCKDB_TYPES = {"string": "VARCHAR", "int16": "SMALLINT", "int32": "INTEGER", "f
 
 
 def duckdb_views(con, root: Path) -> None:
-    """The tables as DuckDB views over the dataset, with the contract's types."""
+    """The tables as DuckDB views over the dataset, with the contract's
+    columns and types. DuckDB scans the Arrow datasets (Dataset.arrow_dataset):
+    no path is pasted into SQL."""
     data = Dataset(root)
     for table in tables():
-        files = data.parts(table)
-        if not files:
-            con.register(f"_{table}_empty", arrow_schema(table).empty_table())
-            con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM _{table}_empty")
-            continue
-        glob = str(root / table / ("**/*.parquet" if table in FORM_TABLES else "*.parquet"))
-        opts = ", union_by_name = true" + (
-            ", hive_partitioning = true, hive_types = {'fiscal_year': SMALLINT}" if table in FORM_TABLES else "")
-        source = f"read_parquet('{glob}'{opts})"
-        present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
-        # a column that files of an earlier version lack reads as nulls of its type
-        cols = ", ".join(f'"{c.name}"' if c.name in present else f'CAST(NULL AS {DUCKDB_TYPES[c.type]}) AS "{c.name}"'
-                         for c in tables()[table])
-        con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT {cols} FROM {source}")
+        source = data.arrow_dataset(table)
+        con.register(f"_{table}_parts", source if source is not None else arrow_schema(table).empty_table())
+        cols = ", ".join(f'CAST("{c.name}" AS {DUCKDB_TYPES[c.type]}) AS "{c.name}"' for c in tables()[table])
+        con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT {cols} FROM _{table}_parts")

@@ -45,3 +45,29 @@ def test_odd_paths_each_get_a_row_and_the_run_goes_on(tmp_path, monkeypatch, cap
     # a re-run adds nothing: the same ids are found done, and nothing is left to convert
     assert main(args) == 0
     assert len(read_tables(tmp_path / "out")["sources"]) == 6
+
+
+def test_a_run_that_cannot_write_exits_4_in_one_line(tmp_path, monkeypatch, capsys):
+    """A full disk (or a read-only folder): exit 4, one line, no traceback."""
+    from jixiao.dataset import Dataset
+
+    def full(self, parts):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Dataset, "write_batch", full)
+    assert main(["convert", str(GOOD), "--out", str(tmp_path / "out"), "--quiet", "--workers", "1"]) == 4
+    err = capsys.readouterr().err
+    assert err.startswith("jixiao: the run could not complete:") and "No space left" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_odd_output_folders_work_through_convert_report_and_query(tmp_path, capsys):
+    """No path is pasted into SQL or matched as a glob: an --out named with
+    quotes, brackets, stars or question marks converts, reports and queries."""
+    for name in ("we'ird", "[br]ackets", "st*r", "q?uestion", 'do"uble'):
+        out = tmp_path / name
+        assert main(["convert", str(GOOD), "--out", str(out), "--quiet", "--workers", "1"]) == 0
+        assert (out / "report.html").stat().st_size > 1000
+        capsys.readouterr()
+        assert main(["query", str(out), "SELECT count(*) AS n FROM indicators", "--format", "csv"]) == 0
+        assert capsys.readouterr().out == "n\n9\n", name

@@ -149,7 +149,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="jixiao", description=__doc__)
     ap.add_argument("--version", action="version", version=f"jixiao {__version__}")
     sub = ap.add_subparsers(dest="cmd", required=True)
-    c = sub.add_parser("convert", help="convert files and folders into Parquet tables")
+    from jixiao.schemas import formats
+
+    c = sub.add_parser("convert", help="convert files and folders into Parquet tables",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="formats read (told by content, not by name):\n" + "\n".join(
+                           f"  {name:6s} {spec['name']} {' '.join(spec['extensions'])}"
+                           + (f"  [needs {spec['needs']}]" if spec.get("needs") else "")
+                           for name, spec in formats().items()))
     c.add_argument("paths", nargs="+")
     c.add_argument("--out", help="output folder (required)")
     c.add_argument("--quiet", action="store_true", help="only the summary")

@@ -27,37 +27,21 @@ class ArchiveMemberRefused(Exception):
 
 
 def extractor_for(fmt: str | None, pdf_engine: str = "pdfium", ocr: bool = True):
-    """The `read(path) -> Document` of a format (imported lazily: a text-only
-    run never pays for pdfplumber's import)."""
-    if fmt == "pdf":
-        from functools import partial
+    """The `read(path) -> Document` of a format, from the format registry
+    (schemas/formats.toml), imported lazily: a text-only run never pays for
+    pdfplumber's import."""
+    import importlib
+    from functools import partial
 
-        from jixiao.extract import pdf
-        return partial(pdf.read, engine=pdf_engine, ocr=ocr)
-    if fmt == "image":
-        from jixiao.extract import image
-        return image.read
-    if fmt == "txt":
-        from jixiao.extract import text
-        return text.read
-    if fmt in ("doc", "wps", "rtf", "odt", "et", "ods", "xml"):
-        from functools import partial
+    from jixiao.schemas import formats
 
-        from jixiao.extract import office
-        return partial(office.read, fmt=fmt)
-    if fmt in ("html", "mht"):
-        from jixiao.extract import html
-        return html.read
-    if fmt == "xlsx":
-        from jixiao.extract import xlsx
-        return xlsx.read
-    if fmt == "xls":
-        from jixiao.extract import xls
-        return xls.read
-    if fmt == "docx":
-        from jixiao.extract import docx
-        return docx.read
-    raise NoExtractor(f"no extractor for format {fmt or 'unknown'}")
+    spec = formats().get(fmt or "")
+    if not spec or not spec.get("reader"):
+        raise NoExtractor(f"no extractor for format {fmt or 'unknown'}")
+    read = importlib.import_module(f"jixiao.extract.{spec['reader']}").read
+    given = {"engine": pdf_engine, "ocr": ocr, "fmt": fmt}
+    options = {k: given[k] for k in spec.get("options", [])}
+    return partial(read, **options) if options else read
 
 
 @dataclass

@@ -4,14 +4,13 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-DOC_EXTENSIONS = {".txt": "txt", ".tsv": "txt", ".text": "txt", ".csv": "txt", ".md": "txt", ".pdf": "pdf",
-                  ".docx": "docx", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".png": "image", ".jpg": "image",
-                  ".jpeg": "image", ".tif": "image", ".tiff": "image", ".html": "html", ".htm": "html",
-                  ".shtml": "html", ".xhtml": "html", ".mht": "mht", ".mhtml": "mht", ".doc": "doc", ".wps": "wps",
-                  ".rtf": "rtf", ".odt": "odt", ".et": "et", ".ods": "ods", ".zip": "zip"}
-# What LibreOffice reads for us (extract/office.py), and what else a document may be.
-OFFICE = ("doc", "wps", "rtf", "odt", "et", "ods", "xml")
-DOCUMENTS = ("pdf", "docx", "xlsx", "xls", "image", "html", "mht", "zip", *OFFICE)
+from jixiao.schemas import formats
+
+# extension -> format, and the formats a folder's files are kept for, from the
+# format registry (schemas/formats.toml)
+DOC_EXTENSIONS = {ext: name for name, spec in formats().items() for ext in spec["extensions"]}
+DOCUMENTS = tuple(name for name in formats() if name != "txt")
+MAGIC_PREFIXES = [(bytes.fromhex(h), name) for name, spec in formats().items() for h in spec.get("magic", [])]
 _HTML_START = (b"<!doctype html", b"<html", b"<table", b"<head", b"<meta", b"<body", b"<!--", b"<div", b"<p>",
                b"<p ", b"<style", b"<title")
 
@@ -59,12 +58,11 @@ def sniff(path: Path) -> str | None:
         return "zip"  # an archive of documents: jixiao/archives.py takes it apart
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return ole_format(path)
-    if head.startswith(b"{\\rtf"):
-        return "rtf"
     if head.lstrip().startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head:
         return "xml"  # Excel 2003 SpreadsheetML
-    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
-        return "image"
+    named = next((name for prefix, name in MAGIC_PREFIXES if head.startswith(prefix)), None)
+    if named:  # RTF, images: their first bytes say it
+        return named
     if looks_like_html(head):
         low = head.lower()
         return "mht" if b"mime-version:" in low and b"multipart/" in low else "html"

@@ -46,6 +46,11 @@ def check_catalogue() -> dict:
     return _load("checks.toml")
 
 
+def formats() -> dict:
+    """The input formats (formats.toml): extensions, magic bytes, reader, needs."""
+    return _load("formats.toml")
+
+
 def families() -> dict:
     """Form families (families.toml): title words, anchor label, what each prints."""
     return _load("families.toml")

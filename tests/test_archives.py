@@ -53,3 +53,26 @@ def test_zip_bundle_member_by_member(tmp_path):
     assert not (tmp_path.parent / "逃逸").exists() and not list(tmp_path.rglob("逃逸"))  # never written anywhere
     assert "zip bomb" in rows[f"{bundle}/说明/大文件.txt"]["error"]
     assert rows[f"{bundle}/加密/表.txt"]["error"].startswith("encrypted member")
+
+
+def test_7z_bundle_member_by_member(tmp_path):
+    """A 7-Zip bundle (read through libarchive, as RAR is) with a Chinese-named
+    member and a zip inside it: each member a source, the nested one too."""
+    import io
+
+    import libarchive
+
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("内/自评.txt", (SAMPLES / "real" / "18_hubei_ezhou_2021_shiminzhongxin.txt").read_bytes())
+    bundle = tmp_path / "附件.7z"
+    with libarchive.file_writer(str(bundle), "7zip") as a:
+        for name, data in (("2020/项目支出绩效自评表.docx", (SAMPLES / "beijing_n1_s101_000.docx").read_bytes()),
+                           ("嵌套.zip", inner.getvalue())):
+            a.add_file_from_memory(name, len(data), data)
+    out = tmp_path / "out"
+    assert main(["convert", str(bundle), "--out", str(out), "--quiet", "--workers", "1"]) == 0
+    rows = {s["path"]: s for s in read_tables(out)["sources"]}
+    assert set(rows) == {f"{bundle}/2020/项目支出绩效自评表.docx", f"{bundle}/嵌套.zip/内/自评.txt"}
+    assert rows[f"{bundle}/嵌套.zip/内/自评.txt"]["container"] == f"{bundle}/嵌套.zip"
+    assert all(r["status"] == "ok" for r in rows.values())

@@ -145,6 +145,39 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_load(args: argparse.Namespace) -> int:
+    """A converted dataset into a database (sqlite:///FILE, duckdb:///FILE),
+    idempotent per source."""
+    from .sinks import load
+
+    if not (Path(args.dir) / "sources").is_dir():
+        print(f"jixiao: {args.dir} is no jixiao dataset (no sources/ in it): convert into it first", file=sys.stderr)
+        return 2
+    try:
+        counts = load(Path(args.dir), args.target)
+    except ValueError as exc:
+        print(f"jixiao: {exc}", file=sys.stderr)
+        return 2
+    print(f"loaded into {args.target}: " + ", ".join(f"{t} {n}" for t, n in counts.items()))
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """The contract: each table's columns with type and meaning, or as DDL."""
+    from jixiao.schemas import tables
+
+    from .store import ddl
+
+    if args.ddl:
+        print(ddl(args.ddl), end="")
+        return 0
+    for table, cols in tables().items():
+        print(f"{table}:")
+        for c in cols:
+            print(f"  {c.name:22s} {c.type:20s} {'null' if c.nullable else '    '}  {c.doc}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="jixiao", description=__doc__)
     ap.add_argument("--version", action="version", version=f"jixiao {__version__}")
@@ -192,6 +225,14 @@ def main(argv: list[str] | None = None) -> int:
                    help="table (default), csv, json (one object a line) or parquet (needs --output)")
     q.add_argument("--output", help="the file --format parquet writes")
     q.set_defaults(func=cmd_query)
+    ld = sub.add_parser("load", help="load a converted folder into a database (sqlite:///FILE, duckdb:///FILE)")
+    ld.add_argument("dir")
+    ld.add_argument("target", help="sqlite:///path/to.db or duckdb:///path/to.duckdb")
+    ld.set_defaults(func=cmd_load)
+    sc = sub.add_parser("schema", help="the warehouse contract: columns, types and meanings, or DDL")
+    sc.add_argument("--ddl", choices=["postgresql", "duckdb", "sqlite"],
+                    help="print CREATE TABLE statements (with column comments) for this database")
+    sc.set_defaults(func=cmd_schema)
     args, unknown = ap.parse_known_args(argv)
     if unknown:  # before the missing --out: a mistyped --outt should be named as such
         ap.error(f"unrecognized arguments: {' '.join(unknown)}")

@@ -16,8 +16,37 @@ _TYPES = {"string": pa.string(), "int16": pa.int16(), "int32": pa.int32(), "floa
 def arrow_schema(table: str) -> pa.Schema:
     """A table's Arrow schema; every file written with it carries the
     contract's version in its key-value metadata (jixiao.schema_version)."""
-    return pa.schema([pa.field(c.name, _TYPES[c.type], nullable=c.nullable) for c in tables()[table]],
+    return pa.schema([pa.field(c.name, _TYPES[c.type], nullable=c.nullable, metadata={"description": c.doc})
+                      for c in tables()[table]],
                      metadata={"jixiao.table": table, "jixiao.schema_version": str(schema_version())})
+
+
+DDL_TYPES = {
+    "postgresql": {"string": "text", "int16": "smallint", "int32": "integer", "float64": "double precision",
+                   "decimal(18,2)": "numeric(18,2)", "timestamp[us, UTC]": "timestamptz"},
+    "duckdb": {"string": "VARCHAR", "int16": "SMALLINT", "int32": "INTEGER", "float64": "DOUBLE",
+               "decimal(18,2)": "DECIMAL(18,2)", "timestamp[us, UTC]": "TIMESTAMPTZ"},
+    # SQLite has no exact decimal: amounts are kept as text ("1387798.78"), times as ISO text
+    "sqlite": {"string": "TEXT", "int16": "INTEGER", "int32": "INTEGER", "float64": "REAL",
+               "decimal(18,2)": "TEXT", "timestamp[us, UTC]": "TEXT"},
+}
+
+
+def ddl(dialect: str, prefix: str = "") -> str:
+    """CREATE TABLE statements of the contract for a database, each column
+    with its meaning as a comment (identifiers quoted: `check` is a keyword)."""
+    types = DDL_TYPES[dialect]
+    out = [f"-- jixiao warehouse contract, schema version {schema_version()}"]
+    for table, cols in tables().items():
+        lines = [f'  "{c.name}" {types[c.type]}{"" if c.nullable else " NOT NULL"}' for c in cols]
+        if dialect == "sqlite":  # no COMMENT ON: the meaning as an SQL comment on the column's line
+            lines = [f"{line}{',' if k + 1 < len(cols) else ''} -- {c.doc}" for k, (line, c) in
+                     enumerate(zip(lines, cols, strict=True))]
+            out.append(f'CREATE TABLE IF NOT EXISTS "{prefix}{table}" (\n' + "\n".join(lines) + "\n);")
+            continue
+        out.append(f'CREATE TABLE IF NOT EXISTS "{prefix}{table}" (\n' + ",\n".join(lines) + "\n);")
+        out += [f"""COMMENT ON COLUMN "{prefix}{table}"."{c.name}" IS '{c.doc.replace("'", "''")}';""" for c in cols]
+    return "\n".join(out) + "\n"
 
 
 def _coerce(v, typ: str):

@@ -19,6 +19,7 @@ class Column:
     name: str
     type: str
     nullable: bool
+    doc: str = ""  # what it means, in one line (Parquet field metadata, DDL comments)
 
 
 @cache

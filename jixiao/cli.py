@@ -193,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("paths", nargs="+")
     c.add_argument("--out", help="output folder (required)")
     c.add_argument("--quiet", action="store_true", help="only the summary")
+    c.add_argument("--vocabulary", help="a TOML file of synonyms to add to the vocabulary "
+                                        "(the shape of schemas/vocabulary.toml; or set JIXIAO_VOCABULARY)")
     c.add_argument("--fail-on", choices=["error", "warning"],
                    help="exit 3 when a check of this severity (or worse) fired, e.g. unread_column "
                         "(default: checks never change the exit code)")
@@ -240,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
         problem = convert_usage_error(args)
         if problem:
             ap.error(problem)
+        if args.vocabulary:  # before anything reads the vocabulary; the workers inherit it
+            os.environ["JIXIAO_VOCABULARY"] = str(Path(args.vocabulary).resolve())
     return args.func(args)
 
 
@@ -253,6 +257,8 @@ def convert_usage_error(args: argparse.Namespace) -> str | None:
         return "--workers must be 1 or more"
     if args.timeout < 0 or args.max_memory < 0 or args.batch_files < 1:
         return "--timeout and --max-memory must be 0 (no limit) or more, --batch-files 1 or more"
+    if args.vocabulary and not Path(args.vocabulary).is_file():
+        return f"--vocabulary {args.vocabulary}: no such file"
     if not any(os.path.lexists(p) for p in args.paths):
         return f"no such file or folder: {' '.join(args.paths)}"
     return None

@@ -16,7 +16,7 @@ from jixiao.schemas import vocabulary
 
 from . import families, levels
 from . import indicators as ind
-from .headers import ACCEPT, match
+from .headers import ACCEPT, match, nearest_column
 from .records import Finding, Form, Fund
 from .reflow import fund_kind, is_placeholder
 from .summary import read_summaries
@@ -444,8 +444,10 @@ class FormReader:
             roles[i] = m.column
             f.header_map.append((clean(t), m.column, m.score))
             if m.column is None:
+                near = nearest_column(clean(t), "indicator_columns")
                 f.findings.append(Finding("unmapped_header", "warning",
-                                          f"indicator header {clean(t)!r} matched no column (best {m.score})"))
+                                          f"indicator header {clean(t)!r} matched no column (nearest: {near}); "
+                                          f"if it is one, add it under [indicator_columns] in a --vocabulary file"))
             elif m.score < ACCEPT:
                 f.findings.append(Finding("low_confidence_header", "warning",
                                           f"indicator header {clean(t)!r} -> {m.column} at {m.score}"))

@@ -68,6 +68,13 @@ def similarity(a: str, b: str) -> float:
     return max(0.0, min(99.0, base + head))
 
 
+def nearest_column(text: str, family: str) -> str:
+    """The column a header is most like, and how much, below any threshold."""
+    c = core(text)
+    score, column = max((similarity(c, s), col) for col, syns in vocabulary()[family].items() for s in syns)
+    return f"{column} at {score:.0f}"
+
+
 @cache
 def match(text: str, family: str) -> HeaderMatch:
     """Best canonical column of `family` for a header cell."""

@@ -6,6 +6,7 @@ list of printed words the normalizer matches against (vocabulary.toml);
 """
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -38,8 +39,29 @@ def schema_version() -> int:
     return int(_load("tables.toml")["version"])
 
 
+@cache
 def vocabulary() -> dict:
-    return _load("vocabulary.toml")
+    """The package's vocabulary, with the user's own added (a TOML file of the
+    same shape named by JIXIAO_VOCABULARY, or `jixiao convert --vocabulary`):
+    its lists extend the package's, its tables merge into them. New synonyms
+    never mean editing the installed package."""
+    merged = _load("vocabulary.toml")
+    extra = os.environ.get("JIXIAO_VOCABULARY")
+    if extra:
+        with open(extra, "rb") as fh:
+            merged = _merge(merged, tomllib.load(fh))
+    return merged
+
+
+def _merge(base, more):
+    if isinstance(base, dict) and isinstance(more, dict):
+        out = dict(base)
+        for k, v in more.items():
+            out[k] = _merge(base[k], v) if k in base else v
+        return out
+    if isinstance(base, list) and isinstance(more, list):
+        return base + [v for v in more if v not in base]
+    return more
 
 
 def check_catalogue() -> dict:

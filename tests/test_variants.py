@@ -71,3 +71,24 @@ def test_a_level1_label_spelled_a_character_a_cell():
         ("产出指标", "产出指标（50分）", 50.0, "及时率", "100%"),
         ("效益指标", "效益指标", None, "知晓率", "92%")]
 
+
+
+def test_a_user_vocabulary_adds_synonyms(tmp_path):
+    """New header words in a file of the user's own (--vocabulary): the two
+    renamed columns map, and nothing is left unread. In a process of its own,
+    since the vocabulary is read once a process."""
+    import subprocess
+    import sys
+
+    text = (SAMPLES / "real" / "01_chizhou_guichi_2022_weituo.cells.txt").read_text(encoding="utf-8")
+    p = tmp_path / "renamed.txt"
+    p.write_text(text.replace("年度指标值", "计划要求").replace("实际完成值", "执行情况说明"), encoding="utf-8")
+    voc = tmp_path / "mine.toml"
+    voc.write_text('[indicator_columns]\ntarget = ["计划要求"]\nactual = ["执行情况说明"]\n', encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "jixiao.cli", "convert", str(p), "--out", str(tmp_path / "out"),
+                          "--quiet", "--vocabulary", str(voc), "--fail-on", "error", "--workers", "1"],
+                         capture_output=True, text=True)
+    checks = read_tables(tmp_path / "out")["checks"]
+    assert not [c for c in checks if c["check"] in ("unread_column", "unmapped_header")], run.stdout
+    targets = [i["target_raw"] for i in read_tables(tmp_path / "out")["indicators"]]
+    assert targets[:2] == ["≥50个", "≥100百分比"]

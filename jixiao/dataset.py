@@ -1,13 +1,18 @@
-"""The output folder: a hive-partitioned Parquet dataset that grows run by run.
+"""The output folder: a Parquet dataset, in folders by year, that grows run by run.
 
-    DIR/sources/part-<batch>.parquet                       one row per input file
-    DIR/projects/fiscal_year=2020/part-<batch>.parquet     one row per form
-    DIR/funds/fiscal_year=2020/part-<batch>.parquet        (and indicators, checks)
-    DIR/…/fiscal_year=__HIVE_DEFAULT_PARTITION__/…        forms without a year, file-level checks
+    DIR/sources/part-<batch>.parquet                one row per input file
+    DIR/projects/year=2020/part-<batch>.parquet     one row per form (fiscal_year a column of its own)
+    DIR/funds/year=2020/part-<batch>.parquet        (and indicators, checks)
+    DIR/…/year=none/…                              forms without a year, file-level checks
 
-The form tables are partitioned by their form's fiscal year, which lives in
-the path, as hive partitioning has it (read with hive partitioning on;
-DuckDB: `hive_types={'fiscal_year': 'SMALLINT'}` keeps the contract's type).
+The form tables are kept in a folder per fiscal year of their form. The
+year is a typed column of `projects` in every file, and the folder's key is
+`year`, which is no column of the contract: so `pandas.read_parquet(DIR/projects)`
+(or polars, DuckDB, Spark with hive partitioning) reads `fiscal_year` as
+the int16 it is, and a folder of forms without a year (`none`) never gives
+a partition with nulls, which pyarrow could not unify. Datasets written by
+jixiao before schema v2 (`fiscal_year=2020/`, the year only in the path)
+read as well.
 
 Every file is written to a temporary name and renamed into place, so no
 reader ever sees half a file. A batch is committed by its `sources` part,
@@ -35,7 +40,8 @@ from .store import arrow_schema, to_arrow
 
 FORM_TABLES = ("projects", "funds", "indicators", "checks")
 PARTITION = "fiscal_year"
-NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+YEAR_DIR = "year"  # the folder key: no column of the contract
+NO_YEAR = "none"
 YEAR_KEY = "__partition_year"  # carried from the workers to the writer, never written
 
 
@@ -44,9 +50,8 @@ class Busy(RuntimeError):
 
 
 def file_schema(table: str) -> pa.Schema:
-    """The schema of a part file: the contract's, less the partition column."""
-    s = arrow_schema(table)
-    return s.remove(s.get_field_index(PARTITION)) if PARTITION in s.names else s
+    """The schema of a part file: the contract's (fiscal_year stays a column)."""
+    return arrow_schema(table)
 
 
 class Dataset:
@@ -131,7 +136,7 @@ class Dataset:
             years = t.column(YEAR_KEY)
             for year in pc.unique(years).to_pylist():
                 rows = t.filter(pc.is_null(years) if year is None else pc.equal(years, year))
-                d = self.root / table / f"{PARTITION}={NULL_PARTITION if year is None else year}"
+                d = self.root / table / f"{YEAR_DIR}={NO_YEAR if year is None else year}"
                 d.mkdir(parents=True, exist_ok=True)
                 _write(rows.drop_columns([YEAR_KEY]), d / f"part-{batch}.parquet")
         (self.root / "sources").mkdir(parents=True, exist_ok=True)
@@ -143,19 +148,26 @@ class Dataset:
     # -- reading --------------------------------------------------------------------------------
     def arrow_dataset(self, table: str) -> ds.Dataset | None:
         """The table's part files as one Arrow dataset (None when there are
-        none): the whole schema given, so a column that files of an earlier
-        version lack reads as nulls, and the partition column from the path.
+        none), with the whole contract's schema, so a column that files of an
+        earlier version lack reads as nulls. Files of the layout before schema
+        v2 (the year only in a `fiscal_year=` folder) take it from the path.
         Files are named one by one, never by a glob or inside SQL, so a folder
         named with quotes, brackets or stars is read as it is."""
         files = self.parts(table)
         if not files:
             return None
         schema = arrow_schema(table)
-        part = ds.partitioning(pa.schema([(PARTITION, pa.int16())]), flavor="hive") \
-            if table in FORM_TABLES and PARTITION in schema.names else None
-        full = pa.schema(list(file_schema(table)) + ([pa.field(PARTITION, pa.int16())] if part else []))
-        return ds.dataset([str(f) for f in files], schema=full, format="parquet", partitioning=part,
-                          partition_base_dir=str(self.root / table))
+        full = schema if PARTITION in schema.names else pa.schema(list(schema) + [pa.field(PARTITION, pa.int16())])
+        old = [str(f) for f in files if f.parent.name.startswith(f"{PARTITION}=")]
+        new = [str(f) for f in files if not f.parent.name.startswith(f"{PARTITION}=")]
+        parts = []
+        if new:
+            parts.append(ds.dataset(new, schema=full, format="parquet"))
+        if old:
+            hive = ds.partitioning(pa.schema([(PARTITION, pa.int16())]), flavor="hive")
+            parts.append(ds.dataset(old, schema=full, format="parquet", partitioning=hive,
+                                    partition_base_dir=str(self.root / table)))
+        return parts[0] if len(parts) == 1 else ds.dataset(parts)
 
     def read(self, table: str, columns: list[str] | None = None) -> pa.Table:
         """A whole table with the contract's columns and types (the partition
@@ -176,8 +188,6 @@ def to_batch_tables(rows: dict[str, list[dict]]) -> dict[str, pa.Table]:
     for table in FORM_TABLES:
         recs = rows.get(table, [])
         t = to_arrow(table, recs)
-        if PARTITION in t.column_names:
-            t = t.drop_columns([PARTITION])
         years = [r.get(PARTITION) if table == "projects" else year_of.get(r.get("form_id")) for r in recs]
         out[table] = t.cast(file_schema(table)).append_column(YEAR_KEY, pa.array(years, pa.int16()))
     return out

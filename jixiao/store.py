@@ -2,6 +2,7 @@
 Where they are written: `jixiao.dataset`."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
 
@@ -15,10 +16,21 @@ _TYPES = {"string": pa.string(), "int16": pa.int16(), "int32": pa.int32(), "floa
 
 def arrow_schema(table: str) -> pa.Schema:
     """A table's Arrow schema; every file written with it carries the
-    contract's version in its key-value metadata (jixiao.schema_version)."""
+    contract's version in its key-value metadata (jixiao.schema_version), and
+    the pandas dtypes of its integer columns (nullable Int16 / Int32), so a
+    plain `pandas.read_parquet` gives fiscal_year and page_start as the
+    integers they are, not floats."""
     return pa.schema([pa.field(c.name, _TYPES[c.type], nullable=c.nullable, metadata={"description": c.doc})
                       for c in tables()[table]],
-                     metadata={"jixiao.table": table, "jixiao.schema_version": str(schema_version())})
+                     metadata={"jixiao.table": table, "jixiao.schema_version": str(schema_version()),
+                               "pandas": _pandas_metadata(table)})
+
+
+def _pandas_metadata(table: str) -> str:
+    ints = {"int16": "Int16", "int32": "Int32"}
+    cols = [{"name": c.name, "field_name": c.name, "pandas_type": c.type, "numpy_type": ints[c.type],
+             "metadata": None} for c in tables()[table] if c.type in ints]
+    return json.dumps({"index_columns": [], "column_indexes": [], "columns": cols})
 
 
 DDL_TYPES = {

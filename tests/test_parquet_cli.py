@@ -42,13 +42,13 @@ def test_parquet_types_are_exact(tmp_path):
             # The partition column lives in the path (hive); the rest is the contract, in order.
             assert schema.equals(file_schema(name), check_metadata=False), (name, part)
             if name in FORM_TABLES:
-                assert part.parent.name.startswith("fiscal_year="), part
+                assert part.parent.name.startswith("year="), part
         read = Dataset(tmp_path).read(name).schema
         assert read.names == [c.name for c in tables()[name]]
         for c in tables()[name]:
             assert read.field(c.name).type == ARROW[c.type], (name, c.name)
         assert read.equals(arrow_schema(name), check_metadata=False)
-    assert (tmp_path / "projects" / "fiscal_year=2021").is_dir()
+    assert (tmp_path / "projects" / "year=2021").is_dir()
     t = read_tables(tmp_path)
     p = t["projects"][0]
     assert str(p["budget_adjusted_yuan"]) == "1387798.78"
@@ -166,3 +166,27 @@ def test_every_file_carries_the_schema_version(tmp_path):
     convert([SAMPLES / "real" / "13_yunnan_yongde_2022_yingyang.txt"], tmp_path)
     files = list(tmp_path.rglob("*.parquet"))
     assert len(files) == 5 and all(pq.read_schema(f).metadata[b"jixiao.schema_version"] == b"2" for f in files)
+
+
+def test_the_dataset_reads_as_it_is_everywhere(tmp_path):
+    """A form without a year beside one with: plain pandas, pyarrow and DuckDB
+    read every table, fiscal_year and page_start as the integers they are."""
+    import duckdb
+    import pandas as pd
+    import pyarrow.dataset as pads
+
+    noyear = tmp_path / "noyear.txt"
+    noyear.write_text("项目名称\t无年度项目\n一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+                      "产出指标\t数量指标\t场次\t≥1场\t1场\t10\t10\n", encoding="utf-8")
+    out = tmp_path / "out"
+    convert([noyear, SAMPLES / "real" / "13_yunnan_yongde_2022_yingyang.txt"], out)
+    assert sorted(p.name for p in (out / "projects").iterdir()) == ["year=2022", "year=none"]
+    for table in ("sources", "projects", "funds", "indicators", "checks"):
+        pd.read_parquet(out / table)  # no recipe: it just reads
+    p = pd.read_parquet(out / "projects").sort_values("form_id")
+    assert str(p["fiscal_year"].dtype) == "Int16" and str(p["page_start"].dtype) == "Int32"
+    assert {None if pd.isna(v) else int(v) for v in p["fiscal_year"]} == {2022, None}
+    assert pads.dataset(out / "projects", format="parquet").to_table().num_rows == 2
+    rows = duckdb.connect().execute(
+        f"SELECT count(*), count(fiscal_year) FROM read_parquet('{out}/projects/**/*.parquet')").fetchone()
+    assert rows == (2, 1)

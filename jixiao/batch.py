@@ -33,6 +33,7 @@ class Options:
     max_memory_mb: int | None = 4096  # address space per worker
     force: bool = False
     retry_failed: bool = False
+    prune: bool = False  # remove the rows of files that no longer exist
     pdf_engine: str = "pdfium"
     ocr: bool = True  # pages without a text layer and images go to OCR
     engine: str = "local"  # or "ray"
@@ -87,18 +88,34 @@ def limit_memory(max_mb: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
-def plan(files: list, data: Dataset, opts: Options) -> tuple[list[Task], int]:
+def plan(files: list, data: Dataset, opts: Options, log: Callable[[str], None] = lambda s: None
+         ) -> tuple[list[Task], int]:
     """The files still to convert, each content once; and how many were
-    skipped. `files`: (label, path) pairs or archives.Input."""
-    done = data.committed()
-    redo = set()
-    todo, seen, skipped = [], set(), 0
+    skipped. `files`: (label, path) pairs or archives.Input.
+
+    One row per path: a path whose bytes changed since it was converted
+    replaces its earlier rows (sources, forms and all). With `prune`, the rows
+    of every file not among this run's inputs go too, so that the output
+    mirrors the inputs (a file deleted from the folder leaves the dataset)."""
+    inputs = []
     for item in files:
         inp = item if isinstance(item, Input) else Input(*item)
-        label, path = inp.label, inp.path
-        digest = digest_of(label, path) if inp.error is None else digest_of(label, Path("/nonexistent"))
-        sid = digest[:16] if digest else None
-        if sid is not None and sid in seen:
+        digest = digest_of(inp.label, inp.path if inp.error is None else Path("/nonexistent"))
+        inputs.append((inp, digest, digest[:16]))
+    now = {inp.label: sid for inp, _, sid in inputs}
+    present = set(now.values())
+    by_path = data.committed_paths()
+    # rows of content no input holds any more: a path whose bytes changed,
+    # and with `prune` a path not among the inputs (its content not elsewhere)
+    replaced = {old for path_, old in by_path.items()
+                if path_ in now and now[path_] != old and old not in present}
+    pruned = {old for path_, old in by_path.items()
+              if opts.prune and path_ not in now and old not in present}
+    done = {sid: status for sid, status in data.committed().items() if sid not in replaced}
+    redo: set[str] = set()
+    todo, seen, skipped = [], set(), 0
+    for inp, digest, sid in inputs:
+        if sid in seen:
             skipped += 1
             continue
         seen.add(sid)
@@ -107,8 +124,12 @@ def plan(files: list, data: Dataset, opts: Options) -> tuple[list[Task], int]:
             continue
         if sid in done:
             redo.add(sid)
-        todo.append(Task(label, str(path), digest, inp.container, inp.error))
-    data.forget(redo)
+        todo.append(Task(inp.label, str(inp.path), digest, inp.container, inp.error))
+    if replaced:
+        log(f"{len(replaced)} files changed since they were converted: their earlier rows replaced")
+    if pruned:
+        log(f"{len(pruned)} files not among the inputs: their rows pruned (--prune)")
+    data.forget(redo | replaced | pruned)
     return todo, skipped
 
 
@@ -121,7 +142,7 @@ def run(files: list, out: Path, opts: Options,
         removed = data.repair()
         if removed:
             log(f"removed {removed} rows left by an interrupted run")
-        todo, skipped = plan(files, data, opts)
+        todo, skipped = plan(files, data, opts, log)
         summary = Summary(files=len(todo), skipped=skipped)
         progress = Progress(len(todo), opts.progress, log)
         results = _ray(todo, opts) if opts.engine == "ray" else _local(todo, opts)

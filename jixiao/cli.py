@@ -29,6 +29,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     out = Path(args.out)
     opts = Options(workers=args.workers, batch_files=args.batch_files, timeout=args.timeout or None,
                    max_memory_mb=args.max_memory or None, force=args.force, retry_failed=args.retry_failed,
+                   prune=args.prune,
                    pdf_engine=args.pdf_engine, ocr=args.ocr == "auto", engine=args.engine,
                    ray_address=args.ray_address,
                    progress=False if args.quiet else None)
@@ -205,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--max-memory", type=int, default=4096, help="MB of memory per worker (0: no limit)")
     c.add_argument("--force", action="store_true", help="convert files already in the output again")
     c.add_argument("--retry-failed", action="store_true", help="convert files that failed before again")
+    c.add_argument("--prune", action="store_true",
+                   help="remove the rows of files not among this run's inputs (the output mirrors them)")
     c.add_argument("--batch-files", type=int, default=200, help="files per written batch")
     c.add_argument("--engine", choices=["local", "ray"], default="local",
                    help="local worker processes, or Ray tasks (pip install 'jixiao[ray]')")

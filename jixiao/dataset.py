@@ -86,6 +86,14 @@ class Dataset:
             out.update(zip(t.column("source_id").to_pylist(), t.column("status").to_pylist(), strict=True))
         return out
 
+    def committed_paths(self) -> dict[str, str]:
+        """path -> source_id of every committed file (its latest row)."""
+        out: dict[str, str] = {}
+        for p in self.parts("sources"):
+            t = pq.ParquetFile(p).read(columns=["path", "source_id"])
+            out.update(zip(t.column("path").to_pylist(), t.column("source_id").to_pylist(), strict=True))
+        return out
+
     def repair(self) -> int:
         """Remove what no committed `sources` row vouches for: rows of a killed
         run, rows of files being redone. Returns the rows removed."""

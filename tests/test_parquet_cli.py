@@ -84,6 +84,38 @@ def test_rerun_is_idempotent(tmp_path):
     assert len({p["form_id"] for p in grown["projects"]}) == len(grown["projects"]) == len(first["projects"]) + 1
 
 
+def test_a_changed_file_replaces_its_rows_and_prune_mirrors_the_inputs(tmp_path):
+    a, b, c = sorted(SAMPLES.glob("00[134]_*.txt"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    one, two = folder / "one.txt", folder / "two.txt"
+    one.write_bytes(a.read_bytes())
+    two.write_bytes(b.read_bytes())
+    out = tmp_path / "out"
+    assert main(["convert", str(folder), "--out", str(out), "--quiet"]) == 0
+    before = read_tables(out)
+    old_one = next(s["source_id"] for s in before["sources"] if s["path"].endswith("one.txt"))
+    # The file at one.txt is rewritten with other content: one row for the path,
+    # the forms of the old content gone, two.txt untouched.
+    one.write_bytes(c.read_bytes())
+    assert main(["convert", str(folder), "--out", str(out), "--quiet"]) == 0
+    after = read_tables(out)
+    assert sorted(s["path"] for s in after["sources"]) == sorted(str(p) for p in (one, two))
+    assert old_one not in {p["source_id"] for p in after["projects"]}
+    assert {i["form_id"] for i in after["indicators"]} <= {p["form_id"] for p in after["projects"]}
+    convert([one, two], tmp_path / "fresh")
+    assert _rows(out) == _rows(tmp_path / "fresh")  # as if converted once, from scratch
+    # two.txt is deleted: without --prune its rows stay; with it they go.
+    two_id = next(s["source_id"] for s in after["sources"] if s["path"].endswith("two.txt"))
+    two.unlink()
+    assert main(["convert", str(folder), "--out", str(out), "--quiet"]) == 0
+    assert two_id in {s["source_id"] for s in read_tables(out)["sources"]}
+    assert main(["convert", str(folder), "--out", str(out), "--quiet", "--prune"]) == 0
+    pruned = read_tables(out)
+    assert [s["path"] for s in pruned["sources"]] == [str(one)]
+    assert {p["source_id"] for p in pruned["projects"]} == {pruned["sources"][0]["source_id"]}
+
+
 def test_bad_inputs_fail_alone_and_the_batch_goes_on(tmp_path, capsys):
     good = tmp_path / "in" / "good.txt"
     good.parent.mkdir()

@@ -25,7 +25,9 @@ import os
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 MAX_MEMBERS = 10_000
@@ -95,28 +97,20 @@ def expand(label: str, path: Path, workdir: Path, depth: int = 0, budget: list[i
                                              "(a zip bomb?); not expanded")]
         for info in infos:
             name = member_name(info)
-            mlabel = f"{label}/{name}"
-            fd, tmp = tempfile.mkstemp(dir=workdir, suffix=Path(name).suffix.lower()[:8])
-            os.close(fd)
-            dest = Path(tmp)  # a name of our own: the member's is a label, never a path
+            dest = member_file(workdir, name)
             reason = refuse(info, budget[0])
             if reason is None:
                 try:
-                    written = copy_capped(z, info, dest, min(MAX_MEMBER, budget[0]))
-                    budget[0] -= written
+                    with z.open(info) as src:
+                        budget[0] -= write_capped(iter(partial(src.read, 1 << 20), b""), dest,
+                                                  min(MAX_MEMBER, budget[0]))
                 except zipfile.BadZipFile as exc:
                     reason = f"damaged member: {exc}"
                 except (RuntimeError, NotImplementedError) as exc:  # encrypted, unknown compression
                     reason = f"member not readable: {exc}"
                 except OverflowError as exc:
                     reason = str(exc)
-            if reason is not None:
-                dest.unlink(missing_ok=True)
-                out.append(Input(mlabel, dest, label, reason))
-            elif depth < MAX_DEPTH and is_archive(dest):
-                out += expand(mlabel, dest, workdir, depth + 1, budget)
-            else:
-                out.append(Input(mlabel, dest, label))
+            out += place(f"{label}/{name}", dest, label, reason, workdir, depth, budget)
     return out
 
 
@@ -137,61 +131,67 @@ def expand_libarchive(label: str, path: Path, workdir: Path, depth: int, budget:
                                                         "the rest not read"))
                     break
                 name = entry.pathname
-                mlabel = f"{label}/{name}"
-                fd, tmp = tempfile.mkstemp(dir=workdir, suffix=Path(name).suffix.lower()[:8])
-                os.close(fd)
-                dest = Path(tmp)
-                reason = None
-                size = entry.size or 0
-                if size > MAX_MEMBER:
-                    reason = f"member of {size >> 20} MB uncompressed: over the {MAX_MEMBER >> 20} MB limit"
-                elif size > budget[0]:
-                    reason = f"the archive's members pass {MAX_TOTAL >> 30} GB uncompressed together: not read"
-                else:
+                dest = member_file(workdir, name)
+                reason = size_refusal(entry.size or 0, budget[0])
+                if reason is None:
                     try:
-                        written = 0
-                        with open(dest, "wb") as fh:
-                            for block in entry.get_blocks():
-                                written += len(block)
-                                if written > min(MAX_MEMBER, budget[0]):
-                                    raise OverflowError("member grew past its limit while decompressing: not read")
-                                fh.write(block)
-                        budget[0] -= written
+                        budget[0] -= write_capped(entry.get_blocks(), dest, min(MAX_MEMBER, budget[0]))
                     except OverflowError as exc:
                         reason = str(exc)
                     except libarchive.ArchiveError as exc:  # encrypted, damaged
                         reason = f"member not readable: {' '.join(str(exc).split())[:200]}"
-                if reason is not None:
-                    dest.unlink(missing_ok=True)
-                    out.append(Input(mlabel, dest, label, reason))
-                elif depth < MAX_DEPTH and is_archive(dest):
-                    out += expand(mlabel, dest, workdir, depth + 1, budget)
-                else:
-                    out.append(Input(mlabel, dest, label))
+                out += place(f"{label}/{name}", dest, label, reason, workdir, depth, budget)
     except libarchive.ArchiveError as exc:  # a damaged archive keeps the members read so far
         out.append(Input(label, path, None, f"damaged archive: {' '.join(str(exc).split())[:200]}"))
     return out
 
 
+def member_file(workdir: Path, name: str) -> Path:
+    """A temp file of our own for a member: its name is a label, never a path."""
+    fd, tmp = tempfile.mkstemp(dir=workdir, suffix=Path(name).suffix.lower()[:8])
+    os.close(fd)
+    return Path(tmp)
+
+
+def place(mlabel: str, dest: Path, container: str, reason: str | None, workdir: Path, depth: int,
+          budget: list[int]) -> list[Input]:
+    """What an expanded member becomes: a failed source with its reason, the
+    members of a nested archive, or an input."""
+    if reason is not None:
+        dest.unlink(missing_ok=True)
+        return [Input(mlabel, dest, container, reason)]
+    if depth < MAX_DEPTH and is_archive(dest):
+        return expand(mlabel, dest, workdir, depth + 1, budget)
+    return [Input(mlabel, dest, container)]
+
+
+def size_refusal(size: int, budget: int) -> str | None:
+    """Why a member of this declared uncompressed size is not decompressed."""
+    if size > MAX_MEMBER:
+        return f"member of {size >> 20} MB uncompressed: over the {MAX_MEMBER >> 20} MB limit"
+    if size > budget:
+        return f"the archive's members pass {MAX_TOTAL >> 30} GB uncompressed together (a zip bomb?): not read"
+    return None
+
+
 def refuse(info: zipfile.ZipInfo, budget: int) -> str | None:
-    """Why a member is not decompressed at all, from what the archive declares."""
+    """Why a ZIP member is not decompressed at all, from what the archive declares."""
     if info.flag_bits & 0x1:
         return "encrypted member: a password is needed to read it"
-    if info.file_size > MAX_MEMBER:
-        return f"member of {info.file_size >> 20} MB uncompressed: over the {MAX_MEMBER >> 20} MB limit"
-    if info.file_size > budget:
-        return f"the archive's members pass {MAX_TOTAL >> 30} GB uncompressed together (a zip bomb?): not read"
+    if reason := size_refusal(info.file_size, budget):
+        return reason
     if info.file_size > 1 << 20 and info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
         return (f"member compressed {info.file_size // max(info.compress_size, 1)}:1, past {MAX_RATIO}:1 "
                 "(a zip bomb?): not read")
     return None
 
 
-def copy_capped(z: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, cap: int) -> int:
-    """Decompress a member to `dest`, counting the bytes: past `cap` it stops."""
+def write_capped(chunks: Iterable[bytes], dest: Path, cap: int) -> int:
+    """Write a member's decompressed chunks to `dest`, counting the bytes: past
+    `cap` it stops (declared sizes can lie)."""
     n = 0
-    with z.open(info) as src, open(dest, "wb") as out:
-        while chunk := src.read(1 << 20):
+    with open(dest, "wb") as out:
+        for chunk in chunks:
             n += len(chunk)
             if n > cap:
                 raise OverflowError(f"member grew past {cap >> 20} MB while decompressing (its declared size "

@@ -80,18 +80,18 @@ class Dataset:
 
     def committed(self) -> dict[str, str]:
         """source_id -> status of every committed file."""
-        out: dict[str, str] = {}
-        for p in self.parts("sources"):
-            t = pq.ParquetFile(p).read(columns=["source_id", "status"])
-            out.update(zip(t.column("source_id").to_pylist(), t.column("status").to_pylist(), strict=True))
-        return out
+        return self._sources_map("source_id", "status")
 
     def committed_paths(self) -> dict[str, str]:
         """path -> source_id of every committed file (its latest row)."""
+        return self._sources_map("path", "source_id")
+
+    def _sources_map(self, key: str, value: str) -> dict[str, str]:
+        """`key` -> `value` over every committed sources row, later parts winning."""
         out: dict[str, str] = {}
         for p in self.parts("sources"):
-            t = pq.ParquetFile(p).read(columns=["path", "source_id"])
-            out.update(zip(t.column("path").to_pylist(), t.column("source_id").to_pylist(), strict=True))
+            t = pq.ParquetFile(p).read(columns=[key, value])
+            out.update(zip(t.column(key).to_pylist(), t.column(value).to_pylist(), strict=True))
         return out
 
     def repair(self) -> int:

@@ -30,6 +30,10 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from jixiao.schemas import formats
+
+from .sniff import sniff
+
 MAX_MEMBERS = 10_000
 MAX_MEMBER = 512 << 20  # bytes, uncompressed
 MAX_TOTAL = 2 << 30  # bytes, uncompressed, for one archive with all it holds
@@ -47,24 +51,14 @@ class Input:
     error: str | None = None  # why it was not expanded (it is a failed source with this reason)
 
 
-OTHER_ARCHIVES = (b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07")  # 7-Zip, RAR (4 and 5)
+BUNDLES = tuple(name for name, spec in formats().items() if not spec["reader"])  # zip, 7z, rar
+VIA_LIBARCHIVE = ("7z", "rar")
 
 
 def is_archive(path: Path) -> bool:
-    """A 7z or RAR, or a ZIP that is not itself a document (DOCX, XLSX and
-    OpenDocument are ZIPs too)."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-        if head.startswith(OTHER_ARCHIVES):
-            return True
-        if head[:4] != b"PK\x03\x04":
-            return False
-        with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
-    except (OSError, zipfile.BadZipFile):
-        return path.suffix.lower() == ".zip"
-    return not ({"word/document.xml", "xl/workbook.xml", "mimetype", "[Content_Types].xml"} & names)
+    """A bundle of documents: a 7z, RAR, or a ZIP that is not itself a
+    document (DOCX, XLSX and OpenDocument are ZIPs too); as sniff tells it."""
+    return sniff(path) in BUNDLES
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
@@ -82,9 +76,8 @@ def member_name(info: zipfile.ZipInfo) -> str:
 def expand(label: str, path: Path, workdir: Path, depth: int = 0, budget: list[int] | None = None) -> list[Input]:
     """The members of the archive at `path` as Inputs (archives inside expanded too)."""
     budget = budget if budget is not None else [MAX_TOTAL]
-    with open(path, "rb") as fh:
-        if fh.read(8).startswith(OTHER_ARCHIVES):
-            return expand_libarchive(label, path, workdir, depth, budget)
+    if sniff(path) in VIA_LIBARCHIVE:
+        return expand_libarchive(label, path, workdir, depth, budget)
     try:
         z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:

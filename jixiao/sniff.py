@@ -55,6 +55,8 @@ def sniff(path: Path) -> str | None:
             return "odt"
         if mime.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
             return "ods"
+        if names & {"[Content_Types].xml", "mimetype"}:
+            return None  # an office file of a kind not read (slides, drawings): no archive either
         return "zip"  # an archive of documents: jixiao/archives.py takes it apart
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return ole_format(path)

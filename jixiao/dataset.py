@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 
 from jixiao.schemas import tables
 
-from .store import arrow_schema, to_arrow
+from .store import DDL_TYPES, arrow_schema, to_arrow
 
 FORM_TABLES = ("projects", "funds", "indicators", "checks")
 PARTITION = "fiscal_year"
@@ -47,11 +47,6 @@ YEAR_KEY = "__partition_year"  # carried from the workers to the writer, never w
 
 class Busy(RuntimeError):
     pass
-
-
-def file_schema(table: str) -> pa.Schema:
-    """The schema of a part file: the contract's (fiscal_year stays a column)."""
-    return arrow_schema(table)
 
 
 class Dataset:
@@ -178,8 +173,7 @@ class Dataset:
         return parts[0] if len(parts) == 1 else ds.dataset(parts)
 
     def read(self, table: str, columns: list[str] | None = None) -> pa.Table:
-        """A whole table with the contract's columns and types (the partition
-        column put back in its place)."""
+        """A whole table with the contract's columns and types."""
         schema = arrow_schema(table)
         source = self.arrow_dataset(table)
         if source is None:
@@ -197,14 +191,14 @@ def to_batch_tables(rows: dict[str, list[dict]]) -> dict[str, pa.Table]:
         recs = rows.get(table, [])
         t = to_arrow(table, recs)
         years = [r.get(PARTITION) if table == "projects" else year_of.get(r.get("form_id")) for r in recs]
-        out[table] = t.cast(file_schema(table)).append_column(YEAR_KEY, pa.array(years, pa.int16()))
+        out[table] = t.append_column(YEAR_KEY, pa.array(years, pa.int16()))
     return out
 
 
 def _source_ids(part: Path, table: str) -> pa.ChunkedArray:
     """The source of each row of a part file (funds and indicators carry it
     in their form_id: source_id-NNN)."""
-    if "source_id" in file_schema(table).names:
+    if "source_id" in arrow_schema(table).names:
         return pq.ParquetFile(part).read(columns=["source_id"]).column("source_id")
     return pc.utf8_slice_codeunits(pq.ParquetFile(part).read(columns=["form_id"]).column("form_id"), 0, 16)
 
@@ -215,17 +209,13 @@ def _write(table: pa.Table, path: Path) -> None:
     os.replace(tmp, path)
 
 
-DUCKDB_TYPES = {"string": "VARCHAR", "int16": "SMALLINT", "int32": "INTEGER", "float64": "DOUBLE",
-                "decimal(18,2)": "DECIMAL(18,2)", "timestamp[us, UTC]": "TIMESTAMPTZ"}
-
-
 def duckdb_views(con, root: Path) -> None:
     """The tables as DuckDB views over the dataset, with the contract's
     columns and types. DuckDB scans the Arrow datasets (Dataset.arrow_dataset):
     no path is pasted into SQL."""
-    data = Dataset(root)
+    data, types = Dataset(root), DDL_TYPES["duckdb"]
     for table in tables():
         source = data.arrow_dataset(table)
         con.register(f"_{table}_parts", source if source is not None else arrow_schema(table).empty_table())
-        cols = ", ".join(f'CAST("{c.name}" AS {DUCKDB_TYPES[c.type]}) AS "{c.name}"' for c in tables()[table])
+        cols = ", ".join(f'CAST("{c.name}" AS {types[c.type]}) AS "{c.name}"' for c in tables()[table])
         con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT {cols} FROM _{table}_parts")

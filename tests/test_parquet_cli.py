@@ -10,7 +10,7 @@ from jixiao.normalize.records import Form, Fund, Indicator
 from jixiao.schemas import tables
 
 from jixiao.cli import main
-from jixiao.dataset import FORM_TABLES, Dataset, file_schema
+from jixiao.dataset import FORM_TABLES, Dataset
 from jixiao.store import arrow_schema
 
 ARROW = {"string": pa.string(), "int16": pa.int16(), "int32": pa.int32(), "float64": pa.float64(),
@@ -39,8 +39,8 @@ def test_parquet_types_are_exact(tmp_path):
         assert parts, name
         for part in parts:
             schema = pq.read_schema(part)
-            # The partition column lives in the path (hive); the rest is the contract, in order.
-            assert schema.equals(file_schema(name), check_metadata=False), (name, part)
+            # Every part file holds the contract's columns, in order (fiscal_year too).
+            assert schema.equals(arrow_schema(name), check_metadata=False), (name, part)
             if name in FORM_TABLES:
                 assert part.parent.name.startswith("year="), part
         read = Dataset(tmp_path).read(name).schema

@@ -53,7 +53,7 @@ def convert(paths: str | Path | list, out: str | Path | None = None, *, workers:
     With `out`, the dataset is written there (resumable, as the CLI's) and the
     result holds every run's rows; without, it is written to a temporary
     folder that is removed, and the result holds this run's rows."""
-    from .archives import cleanup, expand_all
+    from .archives import expanded
     from .batch import Options, run
     from .sniff import collect
 
@@ -62,19 +62,15 @@ def convert(paths: str | Path | list, out: str | Path | None = None, *, workers:
     if not files:
         raise FileNotFoundError(f"no input files found in {items}")
     opts = Options(workers=workers, timeout=timeout, pdf_engine=pdf_engine, ocr=ocr, force=force, progress=False)
-    members = Path(tempfile.mkdtemp(prefix="jixiao-members-"))
-    try:
-        inputs = expand_all(files, members)
+    with expanded(files) as inputs:
         if out is not None:
             run(inputs, Path(out), opts, log=lambda s: None)
             return read(out)
         with tempfile.TemporaryDirectory(prefix="jixiao-") as tmp:
             run(inputs, Path(tmp), opts, log=lambda s: None)
             result = read(tmp)
-        result.out = None
-        return result
-    finally:
-        cleanup(members)
+    result.out = None
+    return result
 
 
 def read_file(path: str | Path, pdf_engine: str = "pdfium", ocr: bool = True) -> Result:

@@ -25,7 +25,8 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -206,5 +207,12 @@ def expand_all(files: list[tuple[str, Path]], workdir: Path) -> list[Input]:
     return out
 
 
-def cleanup(workdir: Path) -> None:
-    shutil.rmtree(workdir, ignore_errors=True)
+@contextmanager
+def expanded(files: list[tuple[str, Path]]) -> Iterator[list[Input]]:
+    """The inputs with every archive expanded (expand_all), into a temp folder
+    that lives as long as the block: its members are gone after the run."""
+    workdir = Path(tempfile.mkdtemp(prefix="jixiao-members-"))
+    try:
+        yield expand_all(files, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

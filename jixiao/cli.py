@@ -33,14 +33,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
                    pdf_engine=args.pdf_engine, ocr=args.ocr == "auto", engine=args.engine,
                    ray_address=args.ray_address,
                    progress=False if args.quiet else None)
-    import tempfile
+    from .archives import expanded
 
-    from .archives import cleanup, expand_all
-
-    members = Path(tempfile.mkdtemp(prefix="jixiao-members-"))  # archives' members, for this run
     try:
-        summary = run(expand_all(files, members), out, opts, log=(lambda s: None) if args.quiet else
-                      (lambda s: print(s, file=sys.stderr, flush=True)))
+        with expanded(files) as inputs:
+            summary = run(inputs, out, opts, log=(lambda s: None) if args.quiet else
+                          (lambda s: print(s, file=sys.stderr, flush=True)))
     except Busy as exc:  # another run holds the folder
         print(f"jixiao: {exc}", file=sys.stderr)
         return 4
@@ -51,8 +49,6 @@ def cmd_convert(args: argparse.Namespace) -> int:
     except OSError as exc:  # the output can't be written: read-only, disk full
         print(f"jixiao: the run could not complete: {' '.join(str(exc).split())}", file=sys.stderr)
         return 4
-    finally:
-        cleanup(members)
     report = write_report(out, summary.header_map, summary.seconds, summary.files)
     n_failed = sum(s["status"] == "failed" for s in summary.failed)
     rate = summary.pages / summary.seconds if summary.seconds else 0.0
@@ -106,6 +102,14 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def is_dataset(root: Path) -> bool:
+    """Whether `root` is a converted folder; if not, says so in one line."""
+    if (root / "sources").is_dir():
+        return True
+    print(f"jixiao: {root} is no jixiao dataset (no sources/ in it): convert into it first", file=sys.stderr)
+    return False
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     """SQL over a dataset; `--format table` (aligned, no index), csv, json
     (one object a line) or parquet (to --output)."""
@@ -114,8 +118,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     from .dataset import duckdb_views
 
     root = Path(args.dir)
-    if not (root / "sources").is_dir():
-        print(f"jixiao: {args.dir} is no jixiao dataset (no sources/ in it): convert into it first", file=sys.stderr)
+    if not is_dataset(root):
         return 2
     con = duckdb.connect()
     duckdb_views(con, root)
@@ -151,8 +154,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     idempotent per source."""
     from .sinks import load
 
-    if not (Path(args.dir) / "sources").is_dir():
-        print(f"jixiao: {args.dir} is no jixiao dataset (no sources/ in it): convert into it first", file=sys.stderr)
+    if not is_dataset(Path(args.dir)):
         return 2
     try:
         counts = load(Path(args.dir), args.target)

@@ -56,21 +56,30 @@ def profile() -> Path:
     return _profile
 
 
+def ole_kind(path: Path) -> str | None:
+    """What an OLE2 compound file holds, by its streams: `doc` (a Word 97
+    document), `xls` (an Excel 97 workbook) or None. OSError: not OLE2."""
+    import olefile
+
+    with olefile.OleFileIO(str(path)) as ole:
+        if ole.exists("WordDocument"):
+            return "doc"
+        if ole.exists("Workbook") or ole.exists("Book"):
+            return "xls"
+    return None
+
+
 def extension(path: Path, fmt: str) -> str:
     """The extension that makes LibreOffice pick the right import filter: a
     Kingsoft .wps / .et that is a Word 97 / Excel 97 file inside (as most are)
     is given .doc / .xls, else LibreOffice tries Kingsoft's native filter."""
     if fmt in ("wps", "et"):
-        import olefile
-
         try:
-            with olefile.OleFileIO(str(path)) as ole:
-                if ole.exists("WordDocument"):
-                    return "doc"
-                if ole.exists("Workbook") or ole.exists("Book"):
-                    return "xls"
+            inside = ole_kind(path)
         except OSError:
-            pass
+            inside = None
+        if inside:
+            return inside
     return (WRITER | CALC)[fmt]
 
 

@@ -33,8 +33,6 @@ from pathlib import Path
 
 from .grid import Cell, Document, Grid
 
-EXTRACTOR_TSV = "text-tsv"
-EXTRACTOR_CELLS = "text-cells"
 STREAM_SHAPES = ("pipe", "paragraph", "layout", "spaced")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _LAYOUT_GAP = re.compile(r"\S(?: {2,}|\t)\S")

@@ -78,17 +78,16 @@ def ole_format(path: Path) -> str | None:
     """An OLE2 compound file by the streams it holds, whatever its name says:
     a Word document (`doc`, or `wps` when Kingsoft named it so) or a workbook
     (`xls`, or `et`). Kingsoft's own formats go to LibreOffice."""
-    import olefile
+    from jixiao.extract.office import ole_kind
 
     try:
-        with olefile.OleFileIO(str(path)) as ole:
-            streams = {"/".join(s) for s in ole.listdir()}
+        inside = ole_kind(path)
     except OSError:
         return DOC_EXTENSIONS.get(path.suffix.lower()) if path.suffix.lower() in (".xls", ".doc") else None
     ext = path.suffix.lower()
-    if "WordDocument" in streams:
+    if inside == "doc":
         return "wps" if ext == ".wps" else "doc"
-    if "Workbook" in streams or "Book" in streams:
+    if inside == "xls":
         return "et" if ext == ".et" else "xls"
     if ext in (".wps", ".et"):  # Kingsoft's native storage: LibreOffice has filters for it
         return ext[1:]

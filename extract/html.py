@@ -16,8 +16,6 @@ GBK and GB2312, which many pages declare or use without declaring).
 from __future__ import annotations
 
 import codecs
-import email
-import email.policy
 import re
 from pathlib import Path
 from typing import Any
@@ -67,6 +65,9 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
 
 def mht_html(data: bytes) -> tuple[bytes, str | None]:
     """The HTML part of a saved page (MIME multipart/related) and its charset."""
+    import email
+    import email.policy
+
     msg = email.message_from_bytes(data, policy=email.policy.compat32)
     for part in msg.walk():
         if part.get_content_type() == "text/html":

@@ -4,6 +4,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from jixiao.extract.html import is_mht
 from jixiao.schemas import formats
 
 # extension -> format, and the formats a folder's files are kept for, from the
@@ -24,9 +25,7 @@ def looks_like_html(head: bytes) -> bool:
     h = h.lstrip().lower()
     if h.startswith(b"<?xml"):
         return b"<html" in h
-    if b"mime-version:" in h[:512] and b"multipart/" in h:
-        return True
-    return h.startswith(_HTML_START)
+    return is_mht(h) or h.startswith(_HTML_START)
 
 
 def sniff(path: Path) -> str | None:
@@ -66,8 +65,7 @@ def sniff(path: Path) -> str | None:
     if named:  # RTF, images: their first bytes say it
         return named
     if looks_like_html(head):
-        low = head.lower()
-        return "mht" if b"mime-version:" in low and b"multipart/" in low else "html"
+        return "mht" if is_mht(head) else "html"
     # Only text goes by its name alone: a .pdf, .docx or .xls whose bytes are
     # something else (a renamed executable, an HTML page) is not that format.
     ext = DOC_EXTENSIONS.get(path.suffix.lower())

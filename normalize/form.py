@@ -17,6 +17,7 @@ from jixiao.schemas import vocabulary
 from . import families, levels
 from . import indicators as ind
 from .headers import ACCEPT, match, nearest_column
+from .labels import in_block, key_label
 from .records import Finding, Form, Fund
 from .reflow import fund_kind, is_placeholder
 from .summary import read_summaries
@@ -36,38 +37,6 @@ class Row:
 
     def texts(self) -> list[tuple[int, str]]:
         return [(i, t) for i, t in enumerate(self.cells) if value(t) is not None]
-
-
-_ENUMERATOR = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)[.、．]")
-_NOTE = re.compile(r"[（(][^）)]*[）)]")
-
-
-def label_key(text: str) -> str:
-    """A label as matched: whitespace, a leading enumerator (1.), notes in
-    brackets (（盖章）, （10分）) and a trailing colon removed."""
-    return _NOTE.sub("", _ENUMERATOR.sub("", compact(text))).rstrip(":：")
-
-
-def _labels(section: str) -> dict[str, str]:
-    """printed label -> field, for one table of vocabulary.toml."""
-    return {s: f for f, syns in vocabulary()[section].items() for s in syns}
-
-
-def key_label(text: str) -> tuple[str | None, str | None]:
-    """(field, inline value) when a cell is a key label: 项目名称 or 项目名称：X."""
-    k = compact(text)
-    labels = _labels("key_labels")
-    bare = label_key(text)
-    if bare in labels:
-        return labels[bare], None
-    m = re.match(r"^([^:：]{2,8})[:：](.+)$", k)
-    if m and m.group(1) in labels:
-        return labels[m.group(1)], m.group(2)
-    return None, None
-
-
-def is_block_label(text: str, block: str) -> bool:
-    return label_key(text) in vocabulary()["blocks"][block]
 
 
 def is_title(text: str) -> bool:
@@ -100,14 +69,14 @@ def is_budget_lines(row: Row) -> bool:
     """项目资金（万元）| 年度资金总额 | 120: a funds label, a fund line's label and
     one amount, with no amount columns (a target table's budget)."""
     texts = [t for _, t in row.texts()]
-    return (len(texts) >= 3 and (is_block_label(re.sub(r"[（(].*", "", compact(texts[0])), "funds_label")
-                                 or is_block_label(texts[0], "funds_label"))
+    return (len(texts) >= 3 and (in_block(re.sub(r"[（(].*", "", compact(texts[0])), "funds_label")
+                                 or in_block(texts[0], "funds_label"))
             and fund_kind(texts[1]) is not None and parse_amount(value(texts[2]), None) is not None)
 
 
 def is_total_row(row: Row) -> bool:
     texts = row.texts()
-    return bool(texts) and is_block_label(texts[0][1], "total") and any(
+    return bool(texts) and in_block(texts[0][1], "total") and any(
         parse_number(t) is not None for _, t in texts[1:])
 
 
@@ -154,8 +123,8 @@ def labelled_goals(rows: list[Row]) -> bool:
         texts = r.texts()
         for k, (_, t) in enumerate(texts[:-1]):
             nxt = texts[k + 1][1]
-            if (is_block_label(t, "goal_planned") or is_block_label(t, "goal_achieved")) and not (
-                    is_block_label(nxt, "goal_planned") or is_block_label(nxt, "goal_achieved")):
+            if (in_block(t, "goal_planned") or in_block(t, "goal_achieved")) and not (
+                    in_block(nxt, "goal_planned") or in_block(nxt, "goal_achieved")):
                 return True
     return False
 
@@ -170,12 +139,12 @@ def is_tail_row(row: Row) -> bool:
     """A row after the indicator table that is not an indicator: 其他需要说明事项,
     评价结论, 存在问题, 项目负责人：…"""
     texts = row.texts()
-    return bool(texts) and is_block_label(texts[0][1], "tail")
+    return bool(texts) and in_block(texts[0][1], "tail")
 
 
 def is_section_row(row: Row) -> bool:
     texts = row.texts()
-    return bool(texts) and (is_block_label(texts[0][1], "sections") or is_funds_header(row)
+    return bool(texts) and (in_block(texts[0][1], "sections") or is_funds_header(row)
                             or is_indicator_header(row))
 
 
@@ -250,7 +219,7 @@ class FormReader:
             return None
         # (a scoresheet's level-2 绩效目标 inside the indicator table is no goals block)
         goals_h = next((i for i, r in enumerate(self.rows) if (ind_h is None or i < ind_h)
-                        and any(is_block_label(t, "goals") for _, t in r.texts())), None)
+                        and any(in_block(t, "goals") for _, t in r.texts())), None)
         total_i = next((i for i, r in enumerate(self.rows) if (ind_h is None or i > ind_h) and is_total_row(r)),
                        None)
         tail_i = next((i for i, r in enumerate(self.rows) if ind_h is not None and i > ind_h and is_tail_row(r)),
@@ -334,8 +303,8 @@ class FormReader:
         for i, t in header.texts():
             m = match(clean(t), "fund_columns")
             # the block's label (项目资金（万元）, 四川's 年度预算数（万元）) heads the label column
-            if not cols and (is_block_label(re.sub(r"[（(].*", "", compact(t)), "funds_label")
-                             or "资金" in compact(t) or is_block_label(t, "funds_label")):
+            if not cols and (in_block(re.sub(r"[（(].*", "", compact(t)), "funds_label")
+                             or "资金" in compact(t) or in_block(t, "funds_label")):
                 f.amount_unit = "万元" if "万元" in t else ("元" if "元" in t else f.amount_unit)
                 continue
             if m.column:
@@ -381,7 +350,7 @@ class FormReader:
         f = self.form
         f.amount_unit = next((u for u in ("万元", "元") if any(u in t for _, t in self.rows[h].texts())), None)
         for r in self.rows[h:]:
-            texts = [t for _, t in r.texts() if not (is_block_label(t, "funds_label") or "资金（" in t)]
+            texts = [t for _, t in r.texts() if not (in_block(t, "funds_label") or "资金（" in t)]
             kind = fund_kind(texts[0]) if texts else None
             if kind is None or len(texts) < 2 or any(fd.fund_kind == kind for fd in f.funds):
                 break
@@ -400,14 +369,14 @@ class FormReader:
             self.read_labelled_goals(self.rows[h:end])
             return
         header = self.rows[h]
-        achieved_col = next((i for i, t in header.texts() if is_block_label(t, "goal_achieved")), None)
+        achieved_col = next((i for i, t in header.texts() if in_block(t, "goal_achieved")), None)
         planned, achieved = [], []
-        if achieved_col is None and not any(is_block_label(t, "goal_planned") for _, t in header.texts()):
+        if achieved_col is None and not any(in_block(t, "goal_planned") for _, t in header.texts()):
             # 年度总体目标 | text: a target table's one goal, beside its label
-            planned += [t for _, t in header.texts() if not is_block_label(t, "goals")]
+            planned += [t for _, t in header.texts() if not in_block(t, "goals")]
         for r in self.rows[h + 1:end]:
             texts = [(i, t) for i, t in r.texts()
-                     if not (is_block_label(t, "goals") or match(clean(t), "indicator_columns").column
+                     if not (in_block(t, "goals") or match(clean(t), "indicator_columns").column
                              == "category" and len(compact(t)) <= 8)]
             if len(texts) == 2:
                 planned.append(texts[0][1])
@@ -425,10 +394,10 @@ class FormReader:
         current: list[str] | None = None
         for r in rows:
             for _, t in r.texts():
-                block = next((b for b in ("goal_planned", "goal_achieved") if is_block_label(t, b)), None)
+                block = next((b for b in ("goal_planned", "goal_achieved") if in_block(t, b)), None)
                 if block:
                     current = parts[block]
-                elif not is_block_label(t, "goals") and current is not None:
+                elif not in_block(t, "goals") and current is not None:
                     current.append(t)
         self.form.goal_planned = value("\n".join(clean(t) for t in parts["goal_planned"]))
         self.form.goal_achieved = value("\n".join(clean(t) for t in parts["goal_achieved"]))

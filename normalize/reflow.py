@@ -39,6 +39,7 @@ from jixiao.schemas import vocabulary
 from . import indicators as ind
 from . import levels
 from .headers import ACCEPT, match
+from .labels import in_block, key_label, label_key, labels
 from .records import Finding
 from .textclean import clean, compact
 from .values import parse_decimal, strip_points
@@ -76,16 +77,6 @@ def _known_labels() -> frozenset[str]:
     return frozenset(words)
 
 
-_ENUM = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)[.、．]")
-_NOTE = re.compile(r"[（(][^）)]*[）)]")
-
-
-def label_key(text: str) -> str:
-    """A label as matched: whitespace, an enumerator (1.), notes in brackets
-    and a trailing colon removed."""
-    return _NOTE.sub("", _ENUM.sub("", compact(text))).rstrip(":：")
-
-
 def known(text: str) -> bool:
     k = compact(text).rstrip(":：")
     return k in _known_labels() or strip_points(k) in _known_labels()
@@ -106,22 +97,13 @@ def _empty() -> frozenset[str]:
     return frozenset(vocabulary()["empty_values"])
 
 
-def _labels(section: str) -> dict[str, str]:
-    return {s: f for f, syns in vocabulary()[section].items() for s in syns}
-
-
-@lru_cache(maxsize=1 << 16)  # bounded: a long archive run meets endless distinct cells
-def in_block(text: str, block: str) -> bool:
-    return label_key(text) in vocabulary()["blocks"][block]
-
-
 @lru_cache(maxsize=1 << 16)  # bounded: a long archive run meets endless distinct cells
 def fund_kind(text: str) -> str | None:
     """The kind of a funds line label (其中：当年财政拨款 -> fiscal)."""
     k = label_key(text).replace("其中", "").strip(":：")
     if not k or len(k) > 14 or is_value(k):
         return None
-    kinds = _labels("fund_kinds")
+    kinds = labels("fund_kinds")
     if k in kinds:
         return kinds[k]
     for s in sorted(kinds, key=len, reverse=True):
@@ -130,15 +112,8 @@ def fund_kind(text: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1 << 16)  # bounded: a long archive run meets endless distinct cells
 def key_field(text: str) -> str | None:
-    k = compact(text)
-    labels = _labels("key_labels")
-    bare = label_key(text)
-    if bare in labels:
-        return labels[bare]
-    m = re.match(r"^([^:：]{2,8})[:：](.+)$", k)
-    return labels.get(m.group(1)) if m else None
+    return key_label(text)[0]
 
 
 @lru_cache(maxsize=1 << 16)  # bounded: a long archive run meets endless distinct cells

@@ -65,12 +65,16 @@ def is_funds_header(row: Row) -> bool:
     return len(cols & {"budget_initial", "budget_adjusted", "executed"}) >= 2
 
 
+def is_funds_label(text: str) -> bool:
+    """项目资金（万元）, 年度资金总额 (the bracket left open where a cell was cut)."""
+    return in_block(re.sub(r"[（(].*", "", compact(text)), "funds_label") or in_block(text, "funds_label")
+
+
 def is_budget_lines(row: Row) -> bool:
     """项目资金（万元）| 年度资金总额 | 120: a funds label, a fund line's label and
     one amount, with no amount columns (a target table's budget)."""
     texts = [t for _, t in row.texts()]
-    return (len(texts) >= 3 and (in_block(re.sub(r"[（(].*", "", compact(texts[0])), "funds_label")
-                                 or in_block(texts[0], "funds_label"))
+    return (len(texts) >= 3 and is_funds_label(texts[0])
             and fund_kind(texts[1]) is not None and parse_amount(value(texts[2]), None) is not None)
 
 
@@ -303,8 +307,7 @@ class FormReader:
         for i, t in header.texts():
             m = match(clean(t), "fund_columns")
             # the block's label (项目资金（万元）, 四川's 年度预算数（万元）) heads the label column
-            if not cols and (in_block(re.sub(r"[（(].*", "", compact(t)), "funds_label")
-                             or "资金" in compact(t) or in_block(t, "funds_label")):
+            if not cols and (is_funds_label(t) or "资金" in compact(t)):
                 f.amount_unit = "万元" if "万元" in t else ("元" if "元" in t else f.amount_unit)
                 continue
             if m.column:
@@ -333,10 +336,7 @@ class FormReader:
                 else:
                     setattr(fund, col, parse_number(value(raw)))
             f.funds.append(fund)
-        if f.amount_unit is None and f.funds:
-            f.findings.append(Finding(
-                "amount_unit_assumed", "warning", "the funds block prints no unit (万元 or 元): amounts are "
-                "stored as printed, as if in yuan"))
+        self.note_unit_assumed("the funds block prints")
         total = next((fd for fd in f.funds if fd.fund_kind == "total"), None)
         if total:
             f.budget_initial_yuan, f.budget_adjusted_yuan = total.budget_initial_yuan, total.budget_adjusted_yuan
@@ -359,9 +359,13 @@ class FormReader:
         total = next((fd for fd in f.funds if fd.fund_kind == "total"), None)
         if total:
             f.budget_initial_yuan = total.budget_initial_yuan
-        if f.amount_unit is None and f.funds:
-            f.findings.append(Finding("amount_unit_assumed", "warning", "the budget lines print no unit "
-                                      "(万元 or 元): amounts are stored as printed, as if in yuan"))
+        self.note_unit_assumed("the budget lines print")
+
+    def note_unit_assumed(self, where: str) -> None:
+        """Amounts read with no unit printed are kept as printed: a check says so."""
+        if self.form.amount_unit is None and self.form.funds:
+            self.form.findings.append(Finding("amount_unit_assumed", "warning", f"{where} no unit (万元 or 元): "
+                                              "amounts are stored as printed, as if in yuan"))
 
     # -- goals -----------------------------------------------------------
     def read_goals(self, h: int, end: int) -> None:

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from jixiao.schemas import check_catalogue
+
 from .records import Finding, Form, Indicator
 
 ROUNDING = 0.05  # points: a gap this small between sums is rounding, not an error
@@ -44,27 +46,36 @@ SOURCES = ("fiscal", "carryover", "special_account", "unit_own", "other")
 USES = ("basic", "project")
 
 
+SCORESHEET = "evaluation_scoresheet"  # prints no execution line; its level-1 labels carry points
+
+
 def run(form: Form) -> list[Finding]:
-    """The checks of the form's family: target tables print no scores, so
-    none of the score checks apply to them."""
-    family = form.form_type
-    if family in ("project_self_evaluation", "department_self_evaluation"):
-        return (_sums(form, "weights_sum", "weight", form.execution_weight, form.total_weight)
-                + _sums(form, "score_sum", "score", form.execution_score, form.total_score)
-                + _exceeds(form) + _rate(form) + _funds(form, SOURCES) + _funds(form, USES)
-                + _score_rule(form) + _no_indicators(form))
-    if family == "evaluation_scoresheet":
-        return (_sums(form, "weights_sum", "weight", None, form.total_weight)
-                + _sums(form, "score_sum", "score", None, form.total_score)
-                + _exceeds(form) + _level1_points(form) + _no_indicators(form))
-    if family in ("project_target", "department_target"):
-        return _funds(form, SOURCES) + _funds(form, USES) + _no_indicators(form)
-    return _no_indicators(form)
+    """The checks the catalogue (schemas/checks.toml) runs on the form's
+    family: target tables print no scores, so none of the score checks."""
+    catalogue = check_catalogue()
+    return [fd for name, check in FORM_CHECKS
+            if {"*", form.form_type} & set(catalogue[name]["families"]) for fd in check(form)]
+
+
+def _weights(form: Form) -> list[Finding]:
+    execution = None if form.form_type == SCORESHEET else form.execution_weight
+    return _sums(form, "weights_sum", "weight", execution, form.total_weight)
+
+
+def _scores(form: Form) -> list[Finding]:
+    execution = None if form.form_type == SCORESHEET else form.execution_score
+    return _sums(form, "score_sum", "score", execution, form.total_score)
+
+
+def _fund_lines(form: Form) -> list[Finding]:
+    return _funds(form, SOURCES) + _funds(form, USES)
 
 
 def _level1_points(form: Form) -> list[Finding]:
     """A scoresheet's 分值 of each level-1 group against the points in its label
     (项目决策（20分）)."""
+    if form.form_type != SCORESHEET:
+        return []
     groups: dict[tuple[str | None, float], float] = {}
     for i in form.indicators:
         if i.level1_weight is not None and i.weight is not None:
@@ -161,3 +172,10 @@ def _score_rule(form: Form) -> list[Finding]:
 
 def _no_indicators(form: Form) -> list[Finding]:
     return [] if form.indicators else [Finding("no_indicators", "error", "form has no indicator rows")]
+
+
+# The checks computed on a finished form, by their catalogue name, in the
+# order their findings are listed.
+FORM_CHECKS = (("weights_sum", _weights), ("score_sum", _scores), ("score_exceeds_weight", _exceeds),
+               ("execution_rate", _rate), ("funds_sum", _fund_lines), ("score_rule", _score_rule),
+               ("weights_sum", _level1_points), ("no_indicators", _no_indicators))

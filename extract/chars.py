@@ -7,3 +7,9 @@ def is_cjk(ch: str) -> bool:
     o = ord(ch)
     return (0x3000 <= o <= 0x303F or 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
             or 0xFF00 <= o <= 0xFFEF or ch in "“”‘’…—·")
+
+
+def is_ideograph(ch: str) -> bool:
+    """A CJK ideograph (the unified block and extension A), no punctuation:
+    one character of a label spelled a cell at a time (产 | 出)."""
+    return "\u3400" <= ch <= "\u9fff"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from jixiao.extract.chars import is_ideograph
 from jixiao.schemas import vocabulary
 
 from . import families, levels
@@ -107,7 +108,7 @@ def take_spelled_label(row: Row, col: int | None, spelled: str) -> tuple[Row, st
     if col is None or col >= len(row.cells):
         return row, "", None
     k = re.sub(r"\s+", "", row.cells[col])  # as printed (level1_raw keeps （50分） full-width)
-    single = len(k) == 1 and "\u3400" <= k <= "\u9fff"
+    single = len(k) == 1 and is_ideograph(k)
     if not (single and not levels.level1(k)) and not (spelled == "" and ind.is_bare_points(k)):
         return row, "", None
     cells = list(row.cells)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import combinations
 
+from jixiao.extract.chars import is_ideograph
 from jixiao.schemas import vocabulary
 
 from . import indicators as ind
@@ -154,10 +155,6 @@ def is_grade(text: str) -> bool:
 
 # -- fragments -------------------------------------------------------------
 
-def _ideograph(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff"
-
-
 _ELLIPSIS = re.compile(r"^[…⋯.。·]+$")
 _MARK = re.compile(r"^[*＊※]+$")
 _QUANTITY = re.compile(r"^\d+(?:\.\d+)?[^\d]{0,4}$")  # 5亩, 29.5亩, 12万元: a value, however short
@@ -177,10 +174,10 @@ def join_fragments(tokens: list[str]) -> list[str]:
     singles = False  # out[-1] is made of single characters
     for t in tokens:
         k = compact(t)
-        single = len(k) == 1 and _ideograph(k) and k not in vocabulary()["grades"]
+        single = len(k) == 1 and is_ideograph(k) and k not in vocabulary()["grades"]
         if out:
             prev = compact(out[-1])
-            if single and (singles or (len(prev) == 1 and _ideograph(prev))):
+            if single and (singles or (len(prev) == 1 and is_ideograph(prev))):
                 out[-1], singles = prev + k, True
                 continue
             if re.fullmatch(r"[（(][^）)]{1,8}[）)]", k) and not is_value(prev):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from jixiao.extract import pdf_pages
@@ -421,6 +422,7 @@ def _grids(items: list) -> list[Grid]:
     return out
 
 
+@cache
 def _form_openers() -> tuple[str, ...]:
     """The labels that open a form (项目名称, and a department form's 部门名称 …):
     the key labels of the fields the form families are anchored on."""
@@ -438,9 +440,14 @@ def _opens_form(table: Table) -> bool:
     top = table.top
     texts = [re.sub(r"\s+", "", b.text) for b in table.boxes if abs(b.top - top) <= SNAP and b.text.strip()]
     openers = _form_openers()
-    return len(texts) <= 6 and any(t.rstrip(":：") in openers or t.startswith(tuple(f"{w}{c}" for w in openers
-                                                                                   for c in ":："))
+    return len(texts) <= 6 and any(t.rstrip(":：") in openers or t.startswith(_inline_openers())
                                    for t in texts)
+
+
+@cache
+def _inline_openers() -> tuple[str, ...]:
+    """项目名称： and 项目名称: — an opening label with its value in the same cell."""
+    return tuple(f"{w}{c}" for w in _form_openers() for c in ":：")
 
 
 FURNITURE = 0.1  # of the page height: running headers and footers live in its top and bottom tenth

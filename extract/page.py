@@ -31,7 +31,6 @@ class Page:
     image: object = None  # for a page read by OCR: its deskewed grayscale image
 
 
-
 def edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:
     """A ruling line in pdfplumber's edge format (points, top-left origin)."""
     return {"object_type": "line", "orientation": orientation, "x0": x0, "x1": x1, "top": top, "bottom": bottom,
@@ -54,7 +53,7 @@ def close_page_cuts(edges: list[dict]) -> list[dict]:
     if len(vs) < 2:
         return edges
     out = list(edges)
-    for key, y, far in (("bottom", max(e["bottom"] for e in vs), None), ("top", min(e["top"] for e in vs), None)):
+    for key, y in (("bottom", max(e["bottom"] for e in vs)), ("top", min(e["top"] for e in vs))):
         far = y + CUT_REACH if key == "bottom" else y - CUT_REACH
         xs = sorted({round(e["x0"], 1) for e in vs if abs(e[key] - y) <= SNAP_TOLERANCE})
         ruled = [(h["x0"], h["x1"]) for h in hs if abs(h["top"] - y) <= SNAP_TOLERANCE]

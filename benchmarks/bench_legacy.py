@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,7 +22,10 @@ from jixiao.extract.office import soffice
 
 from jixiao.batch import Options, run
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+sys.path.insert(0, str(ROOT / "tests"))
+from sheet_to_pdf_lo import save_as  # noqa: E402
 
 
 def make(dest: Path, copies: int) -> list[Path]:
@@ -30,9 +33,7 @@ def make(dest: Path, copies: int) -> list[Path]:
     out = []
     for src, fmts in sources:
         for fmt in fmts:
-            subprocess.run([soffice(), "--headless", f"-env:UserInstallation=file://{dest}/profile",
-                            "--convert-to", fmt, "--outdir", str(dest), str(src)], check=True, capture_output=True)
-            made = dest / f"{src.stem}.{fmt}"
+            made = save_as(src, fmt, dest)
             for k in range(copies):
                 copy = dest / f"{src.stem}-{k}.{fmt}"
                 # a distinct file for RTF (it tolerates trailing line breaks); the others are

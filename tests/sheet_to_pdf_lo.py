@@ -7,12 +7,12 @@ usage: sheet_to_pdf_lo.py SRC.xlsx OUT_DIR   (needs soffice: libreoffice-calc-no
 """
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from jixiao.extract.office import soffice
 
 
 def ruled_copy(src: Path, dst: Path) -> None:
@@ -60,25 +60,27 @@ def ruled_copy(src: Path, dst: Path) -> None:
     wb.save(dst)
 
 
-def soffice() -> str | None:
-    return os.environ.get("JIXIAO_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
+def save_as(src: Path, fmt: str, out_dir: Path, profile: Path | None = None) -> Path:
+    """`src` saved by LibreOffice as `fmt`, in out_dir (its profile in
+    `profile`, by default out_dir/profile)."""
+    exe = soffice()
+    if exe is None:
+        raise RuntimeError("no soffice: apt install libreoffice-writer-nogui libreoffice-calc-nogui")
+    subprocess.run([exe, "--headless", f"-env:UserInstallation=file://{profile or out_dir / 'profile'}",
+                    "--convert-to", fmt, "--outdir", str(out_dir), str(src)], check=True, capture_output=True,
+                   timeout=180)
+    return out_dir / f"{src.stem}.{fmt}"
 
 
 def print_pdf(src: Path, out_dir: Path) -> Path:
-    exe = soffice()
-    if exe is None:
-        raise RuntimeError("no soffice: apt install libreoffice-calc-nogui")
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
+        profile = Path(tmp) / "profile"
         ruled = Path(tmp) / src.with_suffix(".xlsx").name
         if src.suffix.lower() == ".xls":  # openpyxl reads XLSX only: Calc converts it first
-            subprocess.run([exe, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to",
-                            "xlsx", "--outdir", f"{tmp}/xlsx", str(src)], check=True, capture_output=True, timeout=180)
-            src = Path(tmp) / "xlsx" / ruled.name
+            src = save_as(src, "xlsx", Path(tmp) / "xlsx", profile)
         ruled_copy(src, ruled)
-        subprocess.run([exe, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", "pdf",
-                        "--outdir", str(out_dir), str(ruled)], check=True, capture_output=True, timeout=180)
-    return out_dir / ruled.with_suffix(".pdf").name
+        return save_as(ruled, "pdf", out_dir, profile)
 
 
 if __name__ == "__main__":

@@ -5,12 +5,12 @@ and the ways this can fail, each a one-line reason."""
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 
 import pytest
 from conftest import SAMPLES, compare, gold_of, read_tables
 from jixiao.extract import office
+from sheet_to_pdf_lo import save_as
 
 from jixiao.cli import main
 from jixiao.sniff import sniff
@@ -23,14 +23,6 @@ def _need_soffice():
         if os.environ.get("JIXIAO_REQUIRE_SOFFICE"):
             pytest.fail("no soffice, and JIXIAO_REQUIRE_SOFFICE is set (.ci/run installs LibreOffice)")
         pytest.skip("no soffice here (CI installs libreoffice-writer-nogui and libreoffice-calc-nogui)")
-
-
-def save_as(src, fmt: str, out_dir) -> object:
-    """`src` saved by LibreOffice in `fmt`, in out_dir."""
-    subprocess.run([office.soffice(), "--headless", f"-env:UserInstallation=file://{out_dir}/profile",
-                    "--convert-to", fmt, "--outdir", str(out_dir), str(src)], check=True, capture_output=True,
-                   timeout=180)
-    return out_dir / f"{src.stem}.{fmt}"
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from pathlib import Path
 
@@ -12,6 +13,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 GOLD = Path(__file__).resolve().parent / "gold"
+
+def need(found: str | None, what: str, env: str, install: str) -> str:
+    """A tool a test needs (`found`: its path): without it the test is skipped,
+    or fails where CI set `env` (.ci/run installs the tool and sets it)."""
+    if found is None:
+        if os.environ.get(env):
+            pytest.fail(f"no {what}, and {env} is set (.ci/run installs it)")
+        pytest.skip(f"no {what} here (CI installs {install})")
+    return found
+
 
 _WS = re.compile(r"\s+")
 _FULL = str.maketrans("（）：，；％", "():,;%")

@@ -4,11 +4,10 @@ the spreadsheet samples as .ods and .et, read field by field as their gold;
 and the ways this can fail, each a one-line reason."""
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
-from conftest import SAMPLES, compare, gold_of, read_tables
+from conftest import SAMPLES, compare, gold_of, need, read_tables
 from jixiao.extract import office
 from sheet_to_pdf_lo import save_as
 
@@ -19,10 +18,7 @@ pytestmark = pytest.mark.slow  # `make test-fast` leaves these out; `make test` 
 
 
 def _need_soffice():
-    if office.soffice() is None:
-        if os.environ.get("JIXIAO_REQUIRE_SOFFICE"):
-            pytest.fail("no soffice, and JIXIAO_REQUIRE_SOFFICE is set (.ci/run installs LibreOffice)")
-        pytest.skip("no soffice here (CI installs libreoffice-writer-nogui and libreoffice-calc-nogui)")
+    need(office.soffice(), "soffice", "JIXIAO_REQUIRE_SOFFICE", "libreoffice-writer-nogui and libreoffice-calc-nogui")
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,10 @@
 """Scans: OCR's corrections, deskewing, and a scanned sample (made from a
 corpus PDF by tests/make_scan_samples.py) read end to end against its gold."""
-import os
 import shutil
 
 import numpy as np
 import pytest
-from conftest import SAMPLES, compare, convert, gold_of, read_tables
+from conftest import SAMPLES, compare, convert, gold_of, need, read_tables
 from jixiao.extract.ocr import correct, deskew
 
 from jixiao.cli import main
@@ -16,10 +15,7 @@ SCAN = SAMPLES / "scan_beijing_n1_s101_000.pdf"
 
 
 def needs_tesseract():
-    if shutil.which("tesseract") is None:
-        if os.environ.get("JIXIAO_REQUIRE_OCR"):
-            pytest.fail("no tesseract, and JIXIAO_REQUIRE_OCR is set (.ci/run installs it)")
-        pytest.skip("no tesseract here (CI installs tesseract-ocr and tesseract-ocr-chi-sim)")
+    need(shutil.which("tesseract"), "tesseract", "JIXIAO_REQUIRE_OCR", "tesseract-ocr and tesseract-ocr-chi-sim")
 
 
 @pytest.mark.parametrize("read, fixed", [

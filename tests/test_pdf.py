@@ -242,14 +242,10 @@ def test_spreadsheet_printed_by_libreoffice(tmp_path, book):
     draws its text from the break on, below the table and past the page's
     edge. The cut column is closed beyond the page, so its label is read
     (without it this scores 0.968). Every field as in the gold."""
-    import os
-
+    from conftest import need
     from sheet_to_pdf_lo import print_pdf, soffice
 
-    if soffice() is None:
-        if os.environ.get("JIXIAO_REQUIRE_SOFFICE"):
-            pytest.fail("no soffice, and JIXIAO_REQUIRE_SOFFICE is set (.ci/run installs libreoffice-calc-nogui)")
-        pytest.skip("no soffice here (CI installs libreoffice-calc-nogui)")
+    need(soffice(), "soffice", "JIXIAO_REQUIRE_SOFFICE", "libreoffice-calc-nogui")
     pdf = print_pdf(SAMPLES / book, tmp_path)
     out = tmp_path / "out"
     assert main(["convert", str(pdf), "--out", str(out), "--quiet"]) == 0

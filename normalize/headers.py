@@ -70,21 +70,26 @@ def similarity(a: str, b: str) -> float:
 
 def nearest_column(text: str, family: str) -> str:
     """The column a header is most like, and how much, below any threshold."""
-    c = core(text)
-    score, column = max((similarity(c, s), col) for col, syns in vocabulary()[family].items() for s in syns)
-    return f"{column} at {score:.0f}"
+    column, score = _best(core(text), family)
+    return f"{column or 'nothing'} at {score:.0f}"
 
 
-@cache
-def match(text: str, family: str) -> HeaderMatch:
-    """Best canonical column of `family` for a header cell."""
-    c = core(text)
+def _best(c: str, family: str) -> tuple[str | None, float]:
+    """The column of `family` with the synonym most like `c`, and the score
+    (the first such column where two score alike)."""
     best, best_score = None, 0.0
     for column, synonyms in vocabulary()[family].items():
         for s in synonyms:
             sc = similarity(c, s)
             if sc > best_score:
                 best, best_score = column, sc
+    return best, best_score
+
+
+@cache
+def match(text: str, family: str) -> HeaderMatch:
+    """Best canonical column of `family` for a header cell."""
+    best, best_score = _best(core(text), family)
     if best_score < REVIEW:
         best = None
     return HeaderMatch(text, best, round(best_score, 1))

@@ -42,7 +42,7 @@ from . import levels
 from .headers import ACCEPT, match
 from .labels import in_block, key_label, label_key, labels
 from .records import Finding
-from .textclean import clean, compact
+from .textclean import EMPTY, clean, compact
 from .values import parse_decimal, strip_points
 
 NEG = float("-inf")
@@ -87,15 +87,10 @@ def known(text: str) -> bool:
 def is_value(text: str) -> bool:
     """A number, a rate, an amount with its unit, or a dash."""
     k = compact(text)
-    if k in _empty():
+    if k in EMPTY:
         return True
     k = re.sub(r"(万元|万|元|%|％|分)$", "", k)
     return parse_decimal(k) is not None
-
-
-@cache
-def _empty() -> frozenset[str]:
-    return frozenset(vocabulary()["empty_values"])
 
 
 @lru_cache(maxsize=1 << 16)  # bounded: a long archive run meets endless distinct cells
@@ -434,7 +429,7 @@ def _number(text: str) -> float | None:
 
 def fund_fit(role: str, text: str, total_line: bool) -> float:
     k = compact(text)
-    if k in _empty():
+    if k in EMPTY:
         # lines under the total print a dash where they have no points or rate
         return 0.3 if role in ("weight", "score", "execution_rate") else 0.0
     pct = k.endswith(("%", "％"))
@@ -474,7 +469,7 @@ def place_fund_values(values: list[str], roles: list[str], total_line: bool = Fa
     agrees with the printed rate. Also the runner-up, where it places a value
     elsewhere and scores within AMBIGUOUS (else None)."""
     if len(values) > len(roles):  # more cells than columns: dashes go first
-        values = [v for v in values if compact(v) not in _empty()][:len(roles)]
+        values = [v for v in values if compact(v) not in EMPTY][:len(roles)]
     scored = []
     for cols in combinations(range(len(roles)), len(values)):
         score = sum(fund_fit(roles[c], v, total_line) for c, v in zip(cols, values, strict=True))
@@ -500,14 +495,14 @@ def _cells(cols: tuple[int, ...], values: list[str], width: int) -> list[str]:
 
 
 def _values_of(cells: list[str]) -> list[tuple[int, str]]:
-    return [(c, v) for c, v in enumerate(cells) if v and compact(v) not in _empty()]
+    return [(c, v) for c, v in enumerate(cells) if v and compact(v) not in EMPTY]
 
 
 @lru_cache(maxsize=1 << 16)  # bounded: a long archive run meets endless distinct cells
 def stream_fit(role: str | None, text: str) -> float:
     """How well a cell fits an indicator column, for cells whose row is unknown."""
     k = compact(text)
-    if k in _empty():
+    if k in EMPTY:
         return 0.0
     if role == "name" and is_value(k):
         return -2.5

@@ -68,7 +68,7 @@ def close_page_cuts(edges: list[dict]) -> list[dict]:
 def lattice(edges: list[dict]) -> list[list[BBox]]:
     """pdfplumber's lines strategy, on edges from anywhere (cells a page
     break cut closed first: `close_page_cuts`)."""
-    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, merge_edges
     from pdfplumber.utils import filter_edges
 
     if not edges:
@@ -77,3 +77,33 @@ def lattice(edges: list[dict]) -> list[list[BBox]]:
     edges = filter_edges(edges, min_length=EDGE_MIN_LENGTH)
     points = edges_to_intersections(edges, INTERSECTION_TOLERANCE, INTERSECTION_TOLERANCE)
     return cells_to_tables(intersections_to_cells(points))
+
+
+def intersections_to_cells(intersections: dict) -> list[BBox]:
+    """pdfplumber's `intersections_to_cells`, cell for cell, without its
+    quadratic scans: each point's edges become sets once, and the points
+    below and right of a point are looked up by column and by row."""
+    points = sorted(intersections)
+    v = {p: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in intersections[p]["v"]} for p in points}
+    h = {p: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in intersections[p]["h"]} for p in points}
+    by_x: dict[float, list] = {}
+    by_y: dict[float, list] = {}
+    for p in points:  # sorted, so each list runs down (by_x) or right (by_y)
+        by_x.setdefault(p[0], []).append(p)
+        by_y.setdefault(p[1], []).append(p)
+
+    def down(p: tuple, q: tuple) -> bool:
+        return not v[p].isdisjoint(v[q])
+
+    def across(p: tuple, q: tuple) -> bool:
+        return not h[p].isdisjoint(h[q])
+
+    cells = []
+    for pt in points:
+        right = [q for q in by_y[pt[1]] if q[0] > pt[0] and across(pt, q)]
+        below = (q for q in by_x[pt[0]] if q[1] > pt[1] and down(pt, q)) if right else ()
+        cell = next(((pt[0], pt[1], r[0], b[1]) for b in below for r in right
+                     if (r[0], b[1]) in v and down((r[0], b[1]), r) and across((r[0], b[1]), b)), None)
+        if cell:
+            cells.append(cell)
+    return cells

@@ -165,63 +165,93 @@ def _ocr(page, number: int) -> Page:
 
 
 def _pdfium_chars(page, height: float) -> list[Char]:
+    """The page's characters. Their codes come in one call for the page;
+    PDFium's own characters (the spaces and line ends it generates) are
+    dropped, and each character's box costs three calls, reusing buffers."""
     import pypdfium2.raw as raw
 
     tp = page.get_textpage()
-    ox, oy = ctypes.c_double(), ctypes.c_double()
     try:
+        n = raw.FPDFText_CountChars(tp.raw)
+        buf = (ctypes.c_ushort * (n + 1))()
+        # One UTF-16 unit per character index (PDFium splits a character past
+        # U+FFFF into two indices); where the counts disagree, ask per index.
+        if raw.FPDFText_GetText(tp.raw, 0, n, buf) == n + 1:
+            codes = list(buf[:n])
+        else:
+            codes = [raw.FPDFText_GetUnicode(tp.raw, i) for i in range(n)]
+        box, ox, oy = raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
         out = []
-        for i in range(tp.count_chars()):
-            if raw.FPDFText_IsGenerated(tp.raw, i) == 1:
+        for i, code in enumerate(codes):
+            if code == 0xFFFE:  # GetText's stand-in for U+0002 as well
+                code = raw.FPDFText_GetUnicode(tp.raw, i)
+            if code in _NOT_CHARS or 0xD800 <= code <= 0xDFFF:
                 continue
-            code = raw.FPDFText_GetUnicode(tp.raw, i)
-            if code in (0, 0xFFFE, 0xFFFF) or code in (10, 13) or 0xD800 <= code <= 0xDFFF:
+            if code == 32 and raw.FPDFText_IsGenerated(tp.raw, i) == 1:
                 continue
             # PDFium reports a hyphen it takes for a line-end hyphenation as U+0002.
             text = "-" if code == 2 else chr(code)
             # Vertical extent from the baseline and the font size, the same for
             # every glyph of a line (PDFium's boxes hug a quote mark's ink, which
             # would put “ on a line of its own); horizontal from the loose box.
-            x0, _, x1, _ = tp.get_charbox(i, loose=True)
+            raw.FPDFText_GetLooseCharBox(tp.raw, i, box)
             size = raw.FPDFText_GetFontSize(tp.raw, i)
             raw.FPDFText_GetCharOrigin(tp.raw, i, ox, oy)
             y0, y1 = oy.value - DESCENT * size, oy.value + (1 - DESCENT) * size
-            out.append((x0, height - y1, x1, height - y0, size, text))
+            out.append((box.left, height - y1, box.right, height - y0, size, text))
         return out
     finally:
         tp.close()
 
 
+_NOT_CHARS = frozenset({0, 0xFFFE, 0xFFFF, 10, 13})
+MAX_FORM_DEPTH = 8
+
+
 def _pdfium_edges(page, height: float) -> tuple[list[dict], bool, list]:
     """Horizontal and vertical segments of every stroked or filled path, in
     pdfplumber's edge format; whether the page has an image; and its text
-    objects in fonts the file does not embed (see `_pdfium_lost_text`)."""
+    objects in fonts the file does not embed (see `_pdfium_lost_text`).
+    Objects are walked through PDFium's C API: no Python object per object."""
     import pypdfium2.raw as raw
 
     edges: list[dict] = []
-    images = False
     unsure: list = []
-    # Objects inside a form XObject are placed by the form's matrix too.
-    stack: list[tuple[int, tuple]] = []
-    for obj in page.get_objects(max_depth=8):
-        while stack and stack[-1][0] >= obj.level:
-            stack.pop()
-        m = obj.get_matrix().get()
-        for _, parent in reversed(stack):
-            m = _compose(m, parent)
-        if obj.type == raw.FPDF_PAGEOBJ_FORM:
-            stack.append((obj.level, obj.get_matrix().get()))
-        elif obj.type == raw.FPDF_PAGEOBJ_IMAGE:
-            images = True
-        elif obj.type == raw.FPDF_PAGEOBJ_TEXT:
-            font = raw.FPDFTextObj_GetFont(obj.raw)
-            if font and not raw.FPDFFont_GetIsEmbedded(font):
-                unsure.append(obj.raw)
-        elif obj.type == raw.FPDF_PAGEOBJ_PATH:
-            fill, stroke = ctypes.c_int(), ctypes.c_int()
-            raw.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
-            if fill.value or stroke.value:
-                edges += _path_edges(obj.raw, m, height)
+    images = False
+    fs = raw.FS_MATRIX()
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+
+    def matrix(obj) -> tuple:
+        if not raw.FPDFPageObj_GetMatrix(obj, fs):
+            raise PdfError("damaged PDF: a page object has no transform")
+        return (fs.a, fs.b, fs.c, fs.d, fs.e, fs.f)
+
+    # Objects inside a form XObject are placed by the form's matrix too:
+    # `parents` holds the enclosing forms' matrices, outermost first.
+    def walk(count: int, get, parents: tuple) -> None:
+        nonlocal images
+        for i in range(count):
+            obj = get(i)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_FORM:
+                if len(parents) < MAX_FORM_DEPTH - 1:
+                    walk(raw.FPDFFormObj_CountObjects(obj), lambda k, f=obj: raw.FPDFFormObj_GetObject(f, k),
+                         (*parents, matrix(obj)))
+            elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+                images = True
+            elif kind == raw.FPDF_PAGEOBJ_TEXT:
+                font = raw.FPDFTextObj_GetFont(obj)
+                if font and not raw.FPDFFont_GetIsEmbedded(font):
+                    unsure.append(obj)
+            elif kind == raw.FPDF_PAGEOBJ_PATH:
+                raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+                if fill.value or stroke.value:
+                    m = matrix(obj)
+                    for parent in reversed(parents):
+                        m = _compose(m, parent)
+                    edges.extend(_path_edges(obj, m, height))
+
+    walk(raw.FPDFPage_CountObjects(page.raw), lambda k: raw.FPDFPage_GetObject(page.raw, k), ())
     return edges, images, unsure
 
 

@@ -17,7 +17,7 @@ from jixiao.schemas import vocabulary
 
 from . import families, levels
 from . import indicators as ind
-from .headers import ACCEPT, match, nearest_column
+from .headers import ACCEPT, REVIEW, column, match, nearest_column
 from .labels import in_block, key_label
 from .records import Finding, Form, Fund
 from .reflow import fund_kind, is_placeholder
@@ -45,24 +45,21 @@ def is_title(text: str) -> bool:
     return any(t in k for t in vocabulary()["blocks"]["form_title"]) or bool(_YEAR_ONLY.match(k))
 
 
-def header_roles(row: Row, family: str) -> list[tuple[int, str | None, float]]:
-    out = []
-    for i, t in row.texts():
-        m = match(clean(t), family)
-        out.append((i, m.column, m.score))
-    return out
+def header_columns(row: Row, family: str) -> set[str]:
+    """The columns of `family` a row's cells name with confidence."""
+    return {c for _, t in row.texts() if (c := column(clean(t), family, ACCEPT))}
 
 
 def is_indicator_header(row: Row) -> bool:
     """一级指标 … 分值 | 得分, or a target table's 一级指标 … 指标值 (no points)."""
-    cols = {c for _, c, s in header_roles(row, "indicator_columns") if c and s >= ACCEPT}
+    cols = header_columns(row, "indicator_columns")
     levels = bool(cols & {"level1", "level2", "name"})
     return (len(cols) >= 4 and bool(cols & {"weight", "score"}) and (levels or "target" in cols)) or (
         len(cols) >= 3 and "target" in cols and levels and len(cols & {"level1", "level2", "name"}) >= 2)
 
 
 def is_funds_header(row: Row) -> bool:
-    cols = {c for _, c, s in header_roles(row, "fund_columns") if c and s >= ACCEPT}
+    cols = header_columns(row, "fund_columns")
     return len(cols & {"budget_initial", "budget_adjusted", "executed"}) >= 2
 
 
@@ -93,10 +90,9 @@ def sub_header(row: Row) -> dict[int, str] | None:
         return None
     cols = {}
     for i, t in texts:
-        m = match(clean(t), "indicator_columns")
-        if m.column is None or m.score < ACCEPT:
+        if (c := column(clean(t), "indicator_columns", ACCEPT)) is None:
             return None
-        cols[i] = m.column
+        cols[i] = c
     return cols if "nature" in cols.values() or len(cols) >= 2 else None
 
 
@@ -381,7 +377,7 @@ class FormReader:
             planned += [t for _, t in header.texts() if not in_block(t, "goals")]
         for r in self.rows[h + 1:end]:
             texts = [(i, t) for i, t in r.texts()
-                     if not (in_block(t, "goals") or match(clean(t), "indicator_columns").column
+                     if not (in_block(t, "goals") or column(clean(t), "indicator_columns", REVIEW)
                              == "category" and len(compact(t)) <= 8)]
             if len(texts) == 2:
                 planned.append(texts[0][1])

@@ -8,18 +8,17 @@ dropped first. A header that matches nothing well is reported, not guessed.
 """
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import jieba
+import numpy as np
 from jixiao.schemas import vocabulary
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .textclean import compact
-
-jieba.setLogLevel(logging.WARNING)
+from .tokenizer import tokenizer
 
 ACCEPT = 80.0  # at or above: mapped
 REVIEW = 60.0  # between REVIEW and ACCEPT: mapped, but reported as low confidence
@@ -36,10 +35,7 @@ class HeaderMatch:
 
 @cache
 def _tokenizer() -> jieba.Tokenizer:
-    tok = jieba.Tokenizer()
-    for w in vocabulary()["jieba_words"]:
-        tok.add_word(w, freq=200000)
-    return tok
+    return tokenizer(vocabulary()["jieba_words"], freq=200000)
 
 
 def core(text: str) -> str:
@@ -47,7 +43,7 @@ def core(text: str) -> str:
     return _NOTES.sub("", compact(text))
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def tokens(text: str) -> tuple[str, ...]:
     return tuple(t for t in _tokenizer().lcut(text) if t.strip())
 
@@ -58,14 +54,33 @@ HEAD_BONUS = 10.0
 def similarity(a: str, b: str) -> float:
     """0..100. A Chinese header's head word comes last (执行数 vs 执行率), so
     agreeing on the last token earns a bonus and disagreeing costs as much."""
-    if not a or not b:
-        return 0.0
-    if a == b:
-        return 100.0
-    ta, tb = tokens(a), tokens(b)
-    base = max(fuzz.ratio(a, b), fuzz.token_sort_ratio(" ".join(ta), " ".join(tb)))
-    head = HEAD_BONUS if ta[-1] == tb[-1] else -HEAD_BONUS
-    return max(0.0, min(99.0, base + head))
+    return float(_scores(a, (b,), (_joined(b),), (tokens(b)[-1] if b else "",))[0])
+
+
+def _joined(text: str) -> str:
+    return " ".join(tokens(text))
+
+
+def _scores(a: str, synonyms: tuple[str, ...], joined: tuple[str, ...], heads: tuple[str, ...]) -> np.ndarray:
+    """`similarity(a, s)` for every synonym s at once (rapidfuzz's cdist runs
+    the comparisons in C; the scores are the same as one call at a time)."""
+    if not a:
+        return np.zeros(len(synonyms))
+    ratio = process.cdist([a], synonyms, scorer=fuzz.ratio, dtype=np.float64)[0]
+    by_tokens = process.cdist([_joined(a)], joined, scorer=fuzz.token_sort_ratio, dtype=np.float64)[0]
+    head = np.where(np.array(heads) == tokens(a)[-1], HEAD_BONUS, -HEAD_BONUS)
+    out = np.clip(np.maximum(ratio, by_tokens) + head, 0.0, 99.0)
+    out[np.array(synonyms) == a] = 100.0
+    return out
+
+
+@cache
+def _family(family: str) -> tuple[tuple[str | None, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """A vocabulary family as parallel tuples: column, synonym, its tokens
+    joined by spaces, its last token (an empty synonym matches nothing)."""
+    pairs = [(column, s) for column, synonyms in vocabulary()[family].items() for s in synonyms if s]
+    return (tuple(c for c, _ in pairs), tuple(s for _, s in pairs),
+            tuple(_joined(s) for _, s in pairs), tuple(tokens(s)[-1] for _, s in pairs))
 
 
 def nearest_column(text: str, family: str) -> str:
@@ -77,16 +92,61 @@ def nearest_column(text: str, family: str) -> str:
 def _best(c: str, family: str) -> tuple[str | None, float]:
     """The column of `family` with the synonym most like `c`, and the score
     (the first such column where two score alike)."""
-    best, best_score = None, 0.0
-    for column, synonyms in vocabulary()[family].items():
-        for s in synonyms:
-            sc = similarity(c, s)
-            if sc > best_score:
-                best, best_score = column, sc
-    return best, best_score
+    columns, synonyms, joined, heads = _family(family)
+    scores = _scores(c, synonyms, joined, heads)
+    k = int(np.argmax(scores)) if len(scores) else 0
+    if not len(scores) or scores[k] <= 0.0:
+        return None, 0.0
+    return columns[k], float(scores[k])
 
 
 @cache
+def _alphabet(family: str) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+    """Per synonym of `family`: its characters counted over the family's
+    alphabet, and its length."""
+    synonyms = [s for column_synonyms in vocabulary()[family].values() for s in column_synonyms if s]
+    alphabet = {ch: i for i, ch in enumerate(sorted(set("".join(synonyms))))}
+    counts = np.zeros((len(synonyms), len(alphabet)))
+    for k, s in enumerate(synonyms):
+        for ch in s:
+            counts[k, alphabet[ch]] += 1
+    return alphabet, counts, np.array([len(s) for s in synonyms], dtype=float)
+
+
+def could_reach(c: str, family: str, floor: float) -> bool:
+    """False when no synonym of `family` can score `floor` against the header
+    core `c`, by a bound that needs no tokens. Both ratios are 2·LCS over the
+    summed lengths. The common subsequence holds at most the m characters the
+    two share, plus, in the token-joined forms, x spaces where each side has
+    at least x between its tokens (x < both lengths); x spaces add x to the
+    LCS and at least 2x to the lengths, so the bound is largest at the most
+    spaces: 200·(m + X) / (len(c) + len(s) + 2X), X = min(lengths) - 1, plus
+    the head-word bonus. Most cells of a form (numbers, names, paragraphs)
+    are turned away here, before any tokenizing."""
+    if not c:
+        return False
+    alphabet, counts, lengths = _alphabet(family)
+    mine = np.zeros(counts.shape[1])
+    for ch in c:
+        if (i := alphabet.get(ch)) is not None:
+            mine[i] += 1
+    shared = np.minimum(counts, mine).sum(axis=1)
+    x = np.minimum(lengths, len(c)) - 1
+    bound = 200.0 * (shared + x) / (len(c) + lengths + 2 * x) + HEAD_BONUS
+    return bool((bound >= floor).any())
+
+
+@lru_cache(maxsize=1 << 16)  # bounded: a long archive run meets endless distinct cells
+def column(text: str, family: str, floor: float = ACCEPT) -> str | None:
+    """The column of `family` a header cell names with a score of `floor` or
+    better, else None: `match` for the cells that could be headers."""
+    if not could_reach(core(text), family, floor):
+        return None
+    m = match(text, family)
+    return m.column if m.column is not None and m.score >= floor else None
+
+
+@lru_cache(maxsize=1 << 16)  # bounded: a long archive run meets endless distinct cells
 def match(text: str, family: str) -> HeaderMatch:
     """Best canonical column of `family` for a header cell."""
     best, best_score = _best(core(text), family)

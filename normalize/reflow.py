@@ -39,7 +39,7 @@ from jixiao.schemas import vocabulary
 
 from . import indicators as ind
 from . import levels
-from .headers import ACCEPT, match
+from .headers import ACCEPT, column
 from .labels import in_block, key_label, label_key, labels
 from .records import Finding
 from .textclean import EMPTY, clean, compact
@@ -118,8 +118,7 @@ def column_of(text: str, family: str) -> str | None:
     k = compact(text)
     if not k or len(k) > 16 or is_value(k):
         return None
-    m = match(clean(text), family)
-    return m.column if m.column and m.score >= ACCEPT else None
+    return column(clean(text), family, ACCEPT)
 
 
 @lru_cache(maxsize=1 << 16)  # bounded: a long archive run meets endless distinct cells

@@ -48,3 +48,92 @@ def test_unmapped_header_is_reported_not_guessed():
     assert "奇怪的列头" in form.findings[1].detail
     assert "奇怪的列头" in form.findings[0].detail
     assert ("奇怪的列头", None) in [(t, c) for t, c, _ in form.header_map]
+
+
+# --- the fast paths give jieba's and rapidfuzz's own answers ------------------------------------
+
+def _cell_texts() -> list[str]:
+    """Every cell of the bundled real text forms, and shuffles of them."""
+    import random
+    import re
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    texts = sorted({t.strip() for f in sorted(samples.glob("**/*.txt"))
+                    for t in re.split(r"[\t\n|]+", f.read_text("utf-8", errors="replace")) if t.strip()})
+    rng = random.Random(7)
+    pool = "".join(texts)
+    return texts + ["".join(rng.choice(pool) for _ in range(rng.randint(1, 24))) for _ in range(3000)]
+
+
+def test_lazy_dictionary_cuts_as_jieba_does(tmp_path, monkeypatch):
+    import jieba
+    from jixiao.normalize.tokenizer import tokenizer
+    from jixiao.schemas import vocabulary
+
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path))
+    words = vocabulary()["jieba_words"]
+    full = jieba.Tokenizer()
+    for w in words:
+        full.add_word(w, freq=200000)
+    built, cached = tokenizer(words), tokenizer(words)  # the first builds the cache, the second reads it
+    assert len(list(tmp_path.iterdir())) == 1
+    texts = _cell_texts()
+    assert [full.lcut(t) for t in texts] == [built.lcut(t) for t in texts] == [cached.lcut(t) for t in texts]
+
+
+def test_damaged_or_unwritable_cache_still_cuts(tmp_path, monkeypatch):
+    from jixiao.normalize.tokenizer import tokenizer
+
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path))
+    tokenizer()
+    (cache,) = tmp_path.iterdir()
+    cache.write_bytes(b"\x00garbage")
+    assert tokenizer().lcut("年度指标值") == ["年度", "指标值"]  # as jieba.lcut cuts it
+    assert cache.stat().st_size > 1_000_000  # rebuilt
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "file-not-dir"))
+    (tmp_path / "file-not-dir").write_text("")
+    assert tokenizer().lcut("年度指标值") == ["年度", "指标值"]  # as jieba.lcut cuts it
+
+
+def test_scores_are_rapidfuzz_one_pair_at_a_time():
+    """The vectorised scores against a plain reading of the rule: the better
+    of ratio and token-sort ratio over jieba tokens, ±10 for the head word."""
+    from jixiao.normalize.headers import HEAD_BONUS, _best, core, tokens
+    from jixiao.schemas import vocabulary
+    from rapidfuzz import fuzz
+
+    def reference(a: str, family: str) -> tuple[str | None, float]:
+        best, best_score = None, 0.0
+        for column, synonyms in vocabulary()[family].items():
+            for s in synonyms:
+                if not a or not s:
+                    continue
+                if a == s:
+                    sc = 100.0
+                else:
+                    ta, tb = tokens(a), tokens(s)
+                    base = max(fuzz.ratio(a, s), fuzz.token_sort_ratio(" ".join(ta), " ".join(tb)))
+                    sc = max(0.0, min(99.0, base + (HEAD_BONUS if ta[-1] == tb[-1] else -HEAD_BONUS)))
+                if sc > best_score:
+                    best, best_score = column, sc
+        return best, best_score
+
+    for t in _cell_texts()[::7]:
+        for family in ("indicator_columns", "fund_columns"):
+            assert _best(core(t), family) == reference(core(t), family), t
+
+
+def test_cells_turned_away_unread_could_not_have_matched():
+    """`column` skips tokenizing cells its bound rules out: never one that
+    `match` would have mapped at that floor."""
+    from jixiao.normalize.headers import REVIEW, column, core, could_reach
+
+    turned_away = 0
+    for t in _cell_texts():
+        for family in ("indicator_columns", "fund_columns"):
+            for floor in (REVIEW, ACCEPT):
+                m = match(t, family)
+                assert column(t, family, floor) == (m.column if m.column and m.score >= floor else None), t
+                turned_away += not could_reach(core(t), family, floor)
+    assert turned_away > len(_cell_texts())  # the bound does turn most cells away

@@ -10,7 +10,7 @@ row from the right and its leftover cells by their content.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import lru_cache
 
 from . import levels
 from .records import Indicator
@@ -37,7 +37,7 @@ def is_ignorable(text: str) -> bool:
     return compact(text) in ("绩效指标", "年度绩效指标") or is_bare_points(text)
 
 
-@cache
+@lru_cache(maxsize=1 << 16)  # bounded: a long archive run meets endless distinct cells
 def fit(role: str | None, text: str) -> float:
     """How well a non-empty cell's text fits a canonical column."""
     l1 = levels.level1(text) if len(compact(text)) <= 16 else None
@@ -100,26 +100,23 @@ def align(cells: list[str], roles: list[str | None]) -> dict[str, str]:
     printed in two cells), or is dropped."""
     items = [(i, t) for i, t in enumerate(cells) if value(t) is not None]
     n, m = len(items), len(roles)
-
-    def score(k: int, c: int) -> float:
-        i, t = items[k]
-        return fit(roles[c], t) + (POSITION_BONUS if i == c else 0.0)
-
-    def joinable(k: int, j: int) -> bool:
-        return k > 0 and j > 0 and roles[j - 1] in JOINABLE and parse_number(items[k][1]) is None
+    # Every cell's score in every column, once: the loops below read it m times.
+    score = [[fit(roles[c], t) + (POSITION_BONUS if i == c else 0.0) for c in range(m)] for i, t in items]
+    drop = [0.0 if is_ignorable(t) else DROP_PENALTY for _, t in items]
+    can_join = [k > 0 and parse_number(t) is None for k, (_, t) in enumerate(items)]
 
     f = [[0.0] * (m + 1) for _ in range(n + 1)]
     choice: dict[tuple[int, int], tuple[str, int]] = {}
     for k in range(n - 1, -1, -1):
+        row, nxt = score[k], f[k + 1]
         for j in range(m, -1, -1):
-            drop = 0.0 if is_ignorable(items[k][1]) else DROP_PENALTY
-            best, how = drop + f[k + 1][j], ("drop", j)
+            best, how = drop[k] + nxt[j], ("drop", j)
             for c in range(j, m):
-                v = score(k, c) + f[k + 1][c + 1]
+                v = row[c] + nxt[c + 1]
                 if v > best + 1e-9:
                     best, how = v, ("place", c)
-            if joinable(k, j) and JOIN_FIT + f[k + 1][j] > best + 1e-9:
-                best, how = JOIN_FIT + f[k + 1][j], ("join", j - 1)
+            if can_join[k] and j > 0 and roles[j - 1] in JOINABLE and JOIN_FIT + nxt[j] > best + 1e-9:
+                best, how = JOIN_FIT + nxt[j], ("join", j - 1)
             f[k][j], choice[(k, j)] = best, how
     out: dict[str, str] = {}
     j = 0

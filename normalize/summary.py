@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from jixiao.schemas import vocabulary
 
@@ -49,7 +49,8 @@ def _labels() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 
-def header_words(text: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)  # bounded: a long archive run meets endless distinct cells
+def header_words(text: str) -> tuple[str, ...]:
     """The columns a header cell names, in the order it names them."""
     k = compact(text)
     taken: list[tuple[int, int, str]] = []
@@ -60,7 +61,7 @@ def header_words(text: str) -> list[str]:
             if all(end <= a or start >= b for a, b, _ in taken):
                 taken.append((start, end, col))
             start = k.find(word, end)
-    return [col for _, _, col in sorted(taken)]
+    return tuple(col for _, _, col in sorted(taken))
 
 
 def _pair_count(cells: list[str], kind: str) -> int:

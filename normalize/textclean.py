@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from jixiao.extract.chars import is_cjk
 from jixiao.schemas import vocabulary
@@ -16,6 +17,7 @@ _ARTIFACTS = re.compile(r"\[bookmark: [^\]]*\]")
 EMPTY = frozenset(vocabulary()["empty_values"])
 
 
+@lru_cache(maxsize=1 << 16)  # the same cell text is cleaned again by every block test
 def clean(text: str | None) -> str:
     """Fold runs of spaces, trim, and join the lines of a cell: without a
     break between two CJK characters (a wrapped label), with one otherwise."""
@@ -39,6 +41,7 @@ def value(text: str | None) -> str | None:
     return None if t in EMPTY else t
 
 
+@lru_cache(maxsize=1 << 16)
 def compact(text: str | None) -> str:
     """All whitespace removed and full-width forms folded: for matching."""
     return unicodedata.normalize("NFKC", _WS.sub("", text or ""))

@@ -27,16 +27,18 @@ import fcntl
 import os
 import time
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from jixiao.schemas import tables
 
 from .store import DDL_TYPES, arrow_schema, to_arrow
+
+if TYPE_CHECKING:
+    import pyarrow.dataset as ds
 
 FORM_TABLES = ("projects", "funds", "indicators", "checks")
 PARTITION = "fiscal_year"
@@ -156,6 +158,8 @@ class Dataset:
         v2 (the year only in a `fiscal_year=` folder) take it from the path.
         Files are named one by one, never by a glob or inside SQL, so a folder
         named with quotes, brackets or stars is read as it is."""
+        import pyarrow.dataset as ds  # here, not above: it imports pandas, which a conversion never needs
+
         files = self.parts(table)
         if not files:
             return None

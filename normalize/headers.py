@@ -11,14 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
-import jieba
 import numpy as np
 from jixiao.schemas import vocabulary
 from rapidfuzz import fuzz, process
 
 from .textclean import compact
 from .tokenizer import tokenizer
+
+if TYPE_CHECKING:
+    import jieba
 
 ACCEPT = 80.0  # at or above: mapped
 REVIEW = 60.0  # between REVIEW and ACCEPT: mapped, but reported as low confidence

@@ -17,10 +17,10 @@ import marshal
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jieba
-
-jieba.setLogLevel(logging.WARNING)
+if TYPE_CHECKING:  # jieba is imported on the first cut: its import alone costs 0.1 s (pkg_resources)
+    import jieba
 
 
 class LazyFreq:
@@ -74,6 +74,8 @@ def _dictionary(tok: jieba.Tokenizer) -> tuple[int, dict[str, bytes]]:
     the build."""
     with tok.get_dict_file() as fh:
         key = hashlib.sha256(fh.read()).hexdigest()[:16]
+    import jieba
+
     path = _cache_dir() / f"jieba-{jieba.__version__}-{key}.marshal"
     try:
         return marshal.loads(path.read_bytes())
@@ -94,6 +96,9 @@ def _dictionary(tok: jieba.Tokenizer) -> tuple[int, dict[str, bytes]]:
 def tokenizer(words: list[str] | tuple[str, ...] = (), freq: int = 200000) -> jieba.Tokenizer:
     """A jieba Tokenizer over the default dictionary, loaded lazily, with
     `words` added at `freq` (as `add_word` adds them)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
     total, blocks = _dictionary(tok)
     tok.FREQ, tok.total, tok.initialized = LazyFreq(blocks), total, True

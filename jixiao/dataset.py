@@ -215,11 +215,31 @@ def _write(table: pa.Table, path: Path) -> None:
 
 def duckdb_views(con, root: Path) -> None:
     """The tables as DuckDB views over the dataset, with the contract's
-    columns and types. DuckDB scans the Arrow datasets (Dataset.arrow_dataset):
-    no path is pasted into SQL."""
+    columns and types: DuckDB reads the part files itself, named one by one
+    as values (never pasted into SQL, so a folder named with quotes, brackets
+    or stars reads as it is). A column no file holds yet (written before it
+    joined the contract) reads as nulls; files of the layout before schema v2
+    take the year from their `fiscal_year=` folder."""
     data, types = Dataset(root), DDL_TYPES["duckdb"]
-    for table in tables():
-        source = data.arrow_dataset(table)
-        con.register(f"_{table}_parts", source if source is not None else arrow_schema(table).empty_table())
-        cols = ", ".join(f'CAST("{c.name}" AS {types[c.type]}) AS "{c.name}"' for c in tables()[table])
-        con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT {cols} FROM _{table}_parts")
+
+    def typed(name: str, type_: str, have: set[str], hive: bool) -> str:
+        if name not in have:
+            return f'CAST(NULL AS {types[type_]}) AS "{name}"'
+        cast = "TRY_CAST" if hive and name == PARTITION else "CAST"  # __HIVE_DEFAULT_PARTITION__ reads as null
+        return f'{cast}("{name}" AS {types[type_]}) AS "{name}"'
+
+    for table, columns in tables().items():
+        files = data.parts(table)
+        old = [str(f) for f in files if f.parent.name.startswith(f"{PARTITION}=")]
+        new = [str(f) for f in files if not f.parent.name.startswith(f"{PARTITION}=")]
+        selects = []
+        for k, (group, hive) in enumerate(((new, False), (old, True))):
+            if group:
+                rel = con.read_parquet(group, union_by_name=True, hive_partitioning=hive)
+                rel.create_view(f"_{table}_{k}", replace=True)
+                have = set(rel.columns)
+                selects.append(f"SELECT {', '.join(typed(c.name, c.type, have, hive) for c in columns)} "
+                               f"FROM _{table}_{k}")
+        if not selects:  # no part yet: the columns, no rows
+            selects.append(f"SELECT {', '.join(typed(c.name, c.type, set(), False) for c in columns)} WHERE false")
+        con.execute(f"CREATE OR REPLACE VIEW {table} AS {' UNION ALL '.join(selects)}")

@@ -150,8 +150,8 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    """A converted dataset into a database (sqlite:///FILE, duckdb:///FILE),
-    idempotent per source."""
+    """A converted dataset into a database (sqlite:///FILE, duckdb:///FILE,
+    postgresql://…), idempotent per source."""
     from .sinks import load
 
     if not is_dataset(Path(args.dir)):
@@ -232,9 +232,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="table (default), csv, json (one object a line) or parquet (needs --output)")
     q.add_argument("--output", help="the file --format parquet writes")
     q.set_defaults(func=cmd_query)
-    ld = sub.add_parser("load", help="load a converted folder into a database (sqlite:///FILE, duckdb:///FILE)")
+    ld = sub.add_parser("load", help="load a converted folder into a database (sqlite:///FILE, duckdb:///FILE, "
+                                     "postgresql://USER@HOST/DB)")
     ld.add_argument("dir")
-    ld.add_argument("target", help="sqlite:///path/to.db or duckdb:///path/to.duckdb")
+    ld.add_argument("target", help="sqlite:///path/to.db, duckdb:///path/to.duckdb or postgresql://user@host/db")
     ld.set_defaults(func=cmd_load)
     sc = sub.add_parser("schema", help="the warehouse contract: columns, types and meanings, or DDL")
     sc.add_argument("--ddl", choices=["postgresql", "duckdb", "sqlite"],

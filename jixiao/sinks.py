@@ -8,6 +8,8 @@ and name it in `open_sink`.
 
     sqlite:///path/to.db      amounts as exact text ("1387798.78"), times as ISO text
     duckdb:///path/to.duckdb  the contract's own types
+    postgresql://user@host/db the contract's own types and column comments, rows by COPY
+                              (needs psycopg: pip install 'jixiao[postgresql]')
 """
 from __future__ import annotations
 
@@ -82,15 +84,54 @@ class DuckDbSink:
         self.con.close()
 
 
+class PostgresSink:
+    """Tables created with the contract's types and column comments (when
+    missing); each table's rows replaced per source in one transaction: the
+    sources' old rows deleted, the new ones streamed in by COPY."""
+
+    def __init__(self, url: str):
+        try:
+            import psycopg
+        except ImportError as exc:
+            raise ValueError("loading into PostgreSQL needs psycopg: pip install 'jixiao[postgresql]'") from exc
+        try:
+            self.con = psycopg.connect(url, connect_timeout=10)
+        except psycopg.Error as exc:
+            raise ValueError(f"can't connect to {_redacted(url)}: {str(exc).strip().splitlines()[0]}") from exc
+        with self.con.transaction():
+            self.con.execute(ddl("postgresql"))
+
+    def replace(self, table: str, rows: pa.Table, source_ids: list[str]) -> None:
+        cols = [c.name for c in tables()[table]]
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        with self.con.transaction(), self.con.cursor() as cur:
+            cur.execute(f'DELETE FROM "{table}" WHERE {_source_key(table)} = ANY(%s)', [source_ids])
+            with cur.copy(f'COPY "{table}" ({quoted}) FROM STDIN') as copy:
+                for batch in rows.select(cols).to_batches(max_chunksize=10_000):
+                    for row in zip(*(col.to_pylist() for col in batch.columns), strict=True):
+                        copy.write_row(row)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password."""
+    scheme, sep, rest = url.partition("://")
+    creds, at, host = rest.rpartition("@")
+    return f"{scheme}{sep}{creds.split(':')[0]}{':***' if ':' in creds else ''}{at}{host}" if at else url
+
+
 def open_sink(target: str) -> Sink:
-    """A sink for a target URL: sqlite:///path or duckdb:///path."""
+    """A sink for a target URL: sqlite:///path, duckdb:///path or postgresql://…"""
     scheme, _, rest = target.partition("://")
     if scheme == "sqlite":
         return SqliteSink(Path(rest))
     if scheme == "duckdb":
         return DuckDbSink(Path(rest))
-    raise ValueError(f"no sink for {scheme or target!r}: use sqlite:///FILE or duckdb:///FILE "
-                     "(PostgreSQL: `jixiao schema --ddl postgresql`, then COPY the Parquet tables)")
+    if scheme in ("postgresql", "postgres"):
+        return PostgresSink(target)
+    raise ValueError(f"no sink for {scheme or target!r}: use sqlite:///FILE, duckdb:///FILE or postgresql://…")
 
 
 def load(out: Path, target: str) -> dict[str, int]:

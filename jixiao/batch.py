@@ -80,9 +80,32 @@ def _result(tables: dict[str, list[dict]], headers: list) -> dict:
             "checks": [(c["check"], c["severity"]) for c in tables["checks"]]}
 
 
-def limit_memory(max_mb: int | None) -> None:
-    """Worker initializer: past this much address space an allocation fails
-    with MemoryError, which the pipeline records as the file's reason."""
+def without_pandas() -> None:
+    """Keep pandas out of a process that never uses it. pyarrow imports pandas
+    (0.2 s and 40 MB) the first time it builds an array, only to ask whether
+    the data is a pandas object, and a conversion's data never is: with the
+    module marked absent pyarrow and DuckDB take their no-pandas paths. Not
+    where pandas is loaded already, nor in a process that may want it later
+    (the Python API's: it returns DataFrames). (A finder that refuses it, not
+    a None in sys.modules: pyarrow's compiled import would take the None.)"""
+    if "pandas" not in sys.modules and not any(isinstance(f, _NoPandas) for f in sys.meta_path):
+        sys.meta_path.insert(0, _NoPandas())
+
+
+class _NoPandas:
+    """An import finder that refuses pandas (see `without_pandas`)."""
+
+    def find_spec(self, name: str, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError("pandas is kept out of this jixiao process", name=name)
+        return None
+
+
+def start_worker(max_mb: int | None) -> None:
+    """Worker initializer: no pandas (`without_pandas`), and past `max_mb` of
+    address space an allocation fails with MemoryError, which the pipeline
+    records as the file's reason."""
+    without_pandas()
     if max_mb:
         cap = max_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
@@ -198,7 +221,7 @@ def _local(todo: list[Task], opts: Options) -> Iterator[dict]:
         return
     window = max(2, 4 * opts.workers)
     queue = iter(todo)
-    with ProcessPool(max_workers=max(opts.workers, 1), initializer=limit_memory,
+    with ProcessPool(max_workers=max(opts.workers, 1), initializer=start_worker,
                      initargs=(opts.max_memory_mb,)) as pool:
         running: dict = {}
 

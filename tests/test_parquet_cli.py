@@ -222,3 +222,26 @@ def test_the_dataset_reads_as_it_is_everywhere(tmp_path):
     rows = duckdb.connect().execute(
         f"SELECT count(*), count(fiscal_year) FROM read_parquet('{out}/projects/**/*.parquet')").fetchone()
     assert rows == (2, 1)
+
+
+def test_the_console_command_converts_without_pandas(tmp_path):
+    """`jixiao convert` as typed keeps pandas out of its processes (pyarrow
+    would import it for a type check); the dataset and report are whole, the
+    same as an in-process run's."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.argv = sys.argv[1:]; import jixiao.cli as c; rc = c.main(); "
+            "print('pandas' in sys.modules); sys.exit(rc)")
+    out = subprocess.run([sys.executable, "-c", code, "jixiao", "convert", str(SAMPLES / "beijing_n1_s101_000.pdf"),
+                          str(SAMPLES / "forms_a.xlsx"), "--out", str(tmp_path / "a"), "--quiet"],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"
+    assert main(["convert", str(SAMPLES / "beijing_n1_s101_000.pdf"), str(SAMPLES / "forms_a.xlsx"),
+                 "--out", str(tmp_path / "b"), "--quiet"]) == 0
+    assert (tmp_path / "a" / "report.html").exists()
+    for table in ("sources", "projects", "funds", "indicators", "checks"):
+        a, b = Dataset(tmp_path / "a").read(table), Dataset(tmp_path / "b").read(table)
+        a, b = (t.drop_columns([c for c in ("seconds", "converted_at") if c in t.column_names]) for t in (a, b))
+        order = [(c, "ascending") for c in a.column_names]
+        assert a.sort_by(order).equals(b.sort_by(order)), table

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 
-.PHONY: setup run test test-fast lint bench clean
+.PHONY: setup run test test-fast lint bench bench-all clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -33,7 +33,13 @@ test: setup lint
 test-fast: setup lint
 	$(BIN)/python -m pytest -m "not slow" -x
 
+# The speed figures in one run (benchmarks/bench_speed.py; BENCH_ARGS, e.g.
+# "../shared/corpus --baseline main~5", names other PDFs or a revision to compare).
 bench: setup
+	$(BIN)/python benchmarks/bench_speed.py $(BENCH_ARGS)
+
+# Every benchmark: the above, then text, PDF memory, batch memory, OCR, legacy formats.
+bench-all: bench
 	$(BIN)/python benchmarks/bench_text.py
 	$(BIN)/python benchmarks/bench_pdf.py
 	$(BIN)/python benchmarks/bench_batch.py

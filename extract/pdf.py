@@ -25,6 +25,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 
 from jixiao.extract import pdf_pages
@@ -73,16 +74,19 @@ class Table:
 # --- characters to text ---------------------------------------------------------------------------
 
 def _join_chars(line: list[tuple]) -> str:
-    line.sort(key=lambda c: c[0])
+    line.sort(key=_X0)
     out, prev = "", None
     for c in line:
         if prev is not None and out and out[-1] != " " and c[5] != " ":
             gap = c[0] - prev[2]
-            if gap > 0.3 * max(c[4], 1.0) and not (is_cjk(out[-1]) and is_cjk(c[5][:1] or " ")):
+            if gap > 0.3 * (c[4] if c[4] > 1.0 else 1.0) and not (is_cjk(out[-1]) and is_cjk(c[5][:1] or " ")):
                 out += " "
         out += c[5]
         prev = c
     return out.strip()
+
+
+_X0, _TOP_X0 = itemgetter(0), itemgetter(1, 0)
 
 
 def text_lines(chars: list[tuple]) -> list[tuple[float, str]]:
@@ -90,7 +94,7 @@ def text_lines(chars: list[tuple]) -> list[tuple[float, str]]:
     bottom: [(top, text)]."""
     lines: list[list[tuple]] = []
     spans: list[tuple[float, float]] = []
-    for c in sorted(chars, key=lambda c: (c[1], c[0])):
+    for c in sorted(chars, key=_TOP_X0):
         mid = (c[1] + c[3]) / 2
         if spans and spans[-1][0] <= mid <= spans[-1][1]:
             lines[-1].append(c)
@@ -145,7 +149,9 @@ def fill_boxes(boxes: list[Box], chars: list[tuple], ocr: dict | None = None) ->
     for ch in chars:
         # By the glyph's left edge, not its centre: CJK punctuation may hang
         # past a cell's right rule, and belongs to the cell it starts in.
-        cx, cy = min(ch[0] + 1.0, (ch[0] + ch[2]) / 2), (ch[1] + ch[3]) / 2
+        cx, cy = (ch[0] + ch[2]) / 2, (ch[1] + ch[3]) / 2
+        if ch[0] + 1.0 < cx:
+            cx = ch[0] + 1.0
         if not (x_lo <= cx <= x_hi and y_lo <= cy <= y_hi):
             rest.append(ch)
             continue

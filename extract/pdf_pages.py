@@ -228,15 +228,14 @@ def _pdfium_edges(page, height: float) -> tuple[list[dict], bool, list]:
 
     # Objects inside a form XObject are placed by the form's matrix too:
     # `parents` holds the enclosing forms' matrices, outermost first.
-    def walk(count: int, get, parents: tuple) -> None:
+    def walk(count: int, get, owner, parents: tuple) -> None:
         nonlocal images
         for i in range(count):
-            obj = get(i)
+            obj = get(owner, i)
             kind = raw.FPDFPageObj_GetType(obj)
             if kind == raw.FPDF_PAGEOBJ_FORM:
                 if len(parents) < MAX_FORM_DEPTH - 1:
-                    walk(raw.FPDFFormObj_CountObjects(obj), lambda k, f=obj: raw.FPDFFormObj_GetObject(f, k),
-                         (*parents, matrix(obj)))
+                    walk(raw.FPDFFormObj_CountObjects(obj), raw.FPDFFormObj_GetObject, obj, (*parents, matrix(obj)))
             elif kind == raw.FPDF_PAGEOBJ_IMAGE:
                 images = True
             elif kind == raw.FPDF_PAGEOBJ_TEXT:
@@ -251,7 +250,7 @@ def _pdfium_edges(page, height: float) -> tuple[list[dict], bool, list]:
                         m = _compose(m, parent)
                     edges.extend(_path_edges(obj, m, height))
 
-    walk(raw.FPDFPage_CountObjects(page.raw), lambda k: raw.FPDFPage_GetObject(page.raw, k), ())
+    walk(raw.FPDFPage_CountObjects(page.raw), raw.FPDFPage_GetObject, page.raw, ())
     return edges, images, unsure
 
 

@@ -35,9 +35,15 @@ class Row:
     spanned: list[str] | None = None  # each merged cell once (Grid.spanned_rows); None: same as cells
     notes: list[Finding] = field(default_factory=list)  # how the row was rebuilt, where it was (reflow)
     aligned: bool = False  # cells already stand in their header's columns (rebuilt by normalize/reflow.py)
+    _texts: tuple[tuple[int, str], ...] | None = field(default=None, init=False, repr=False, compare=False)
 
-    def texts(self) -> list[tuple[int, str]]:
-        return [(i, t) for i, t in enumerate(self.cells) if value(t) is not None]
+    def texts(self) -> tuple[tuple[int, str], ...]:
+        """(position, text) of the cells with something in them. Kept: every
+        block test asks again, and a row's cells never change (a changed row
+        is a new Row)."""
+        if self._texts is None:
+            self._texts = tuple((i, t) for i, t in enumerate(self.cells) if value(t) is not None)
+        return self._texts
 
 
 def is_title(text: str) -> bool:

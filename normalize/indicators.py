@@ -109,12 +109,17 @@ def align(cells: list[str], roles: list[str | None]) -> dict[str, str]:
     choice: dict[tuple[int, int], tuple[str, int]] = {}
     for k in range(n - 1, -1, -1):
         row, nxt = score[k], f[k + 1]
+        # best[j]: the best column c >= j for cell k and its value, the leftmost
+        # of equal ones (1e-9: sums of the same fits in another order)
+        best_at: list[tuple[float, int]] = [(float("-inf"), -1)] * (m + 1)
+        for c in range(m - 1, -1, -1):
+            v = row[c] + nxt[c + 1]
+            best_at[c] = (v, c) if v >= best_at[c + 1][0] - 1e-9 else best_at[c + 1]
         for j in range(m, -1, -1):
             best, how = drop[k] + nxt[j], ("drop", j)
-            for c in range(j, m):
-                v = row[c] + nxt[c + 1]
-                if v > best + 1e-9:
-                    best, how = v, ("place", c)
+            v, c = best_at[j]
+            if c >= 0 and v > best + 1e-9:
+                best, how = v, ("place", c)
             if can_join[k] and j > 0 and roles[j - 1] in JOINABLE and JOIN_FIT + nxt[j] > best + 1e-9:
                 best, how = JOIN_FIT + nxt[j], ("join", j - 1)
             f[k][j], choice[(k, j)] = best, how

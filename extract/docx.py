@@ -13,6 +13,7 @@ from pathlib import Path
 import docx
 from docx.oxml.ns import qn
 
+from . import ooxml
 from .grid import Cell, Document, Grid
 
 EXTRACTOR = "python-docx"
@@ -92,6 +93,7 @@ def table_grid(tbl) -> Grid:
 
 
 def read(path: str | Path) -> Document:
+    ooxml.check(Path(path), "docx")
     body = docx.Document(str(path)).element.body
     grids: list[Grid] = []
     lines: list[str] = []

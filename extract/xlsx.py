@@ -6,6 +6,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+from jixiao.extract import ooxml
 from jixiao.extract.cellformat import display
 from jixiao.extract.grid import Document
 from jixiao.extract.sheet import SheetCell, sheet_grid
@@ -15,6 +16,7 @@ def read(path: Path) -> Document:
     import openpyxl
     from openpyxl.utils import column_index_from_string
 
+    ooxml.check(Path(path), "xlsx")
     with warnings.catch_warnings():  # openpyxl warns about every unknown extension it skips
         warnings.simplefilter("ignore")
         # Not read_only: merged ranges and row/column dimensions need the full model.
@@ -35,13 +37,14 @@ def read(path: Path) -> Document:
                 lo = d.min or column_index_from_string(key)
                 hidden_cols |= set(range(lo - 1, (d.max or lo)))
         merges = [(m.min_row - 1, m.max_row, m.min_col - 1, m.max_col) for m in ws.merged_cells.ranges]
-        cells = []
-        for row in ws.iter_rows():
-            for c in row:
-                if c.value is None:
-                    continue  # empty, or a position covered by a merge
-                cells.append(SheetCell(c.row - 1, c.column - 1, display(c.value, c.number_format),
-                                       f"{ws.title}!{c.coordinate}"))
+        # The cells the sheet holds, not every position of its dimensions:
+        # one stray value at XFD1048576 would make iter_rows() walk 17 billion.
+        # (openpyxl keeps them in `_cells`; read-only mode, which iterates them,
+        # has no merged ranges.)
+        held = sorted((c for c in ws._cells.values() if c.value is not None),  # None: empty, or under a merge
+                      key=lambda c: (c.row, c.column))
+        cells = [SheetCell(c.row - 1, c.column - 1, display(c.value, c.number_format), f"{ws.title}!{c.coordinate}")
+                 for c in held]
         grid = sheet_grid(cells, merges, hidden_rows, hidden_cols)
         if grid.cells:
             grids.append(grid)

@@ -3,6 +3,7 @@ exactly one sources row with a one-line reason (issue 21, cases 1, 2, 6, 9)."""
 from __future__ import annotations
 
 import os
+import re
 
 from conftest import SAMPLES, read_tables
 
@@ -71,3 +72,61 @@ def test_odd_output_folders_work_through_convert_report_and_query(tmp_path, caps
         capsys.readouterr()
         assert main(["query", str(out), "SELECT count(*) AS n FROM indicators", "--format", "csv"]) == 0
         assert capsys.readouterr().out == "n\n9\n", name
+
+
+# --- zip bombs inside DOCX and XLSX (issue 21, case 7): refused from what they declare ------------
+
+def _rewrite(src, dst, change):
+    """A copy of the ZIP at `src` with `change(name, data) -> data` applied to its parts."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item, change(item.filename, zin.read(item.filename)))
+
+
+def _declare(path, part, size):
+    """Patch the central directory so that `part` declares `size` bytes
+    uncompressed: a lying header, as a bomb's can be (nothing is inflated)."""
+    import struct
+
+    data = bytearray(path.read_bytes())
+    name = part.encode()
+    at = 0
+    while (at := data.find(b"PK\x01\x02", at)) >= 0:
+        n = struct.unpack_from("<H", data, at + 28)[0]
+        if bytes(data[at + 46:at + 46 + n]) == name:
+            struct.pack_into("<I", data, at + 24, size)
+            break
+        at += 4
+    path.write_bytes(bytes(data))
+
+
+def test_office_zip_bombs_are_refused_before_inflating(tmp_path):
+    import resource
+
+    bombs = tmp_path / "in"
+    bombs.mkdir()
+    big = bombs / "declares_3gb.docx"
+    _rewrite(SAMPLES / "beijing_n1_s101_000.docx", big, lambda n, d: d)
+    _declare(big, "word/document.xml", 3 << 30)
+    packed = bombs / "packed.docx"  # 60 MB of blanks in the body: ~1000:1
+    _rewrite(SAMPLES / "beijing_n1_s101_000.docx", packed,
+             lambda n, d: d.replace(b"<w:body>", b"<w:body>" + b" " * (60 << 20)) if n == "word/document.xml" else d)
+    merged = bombs / "whole_sheet_merge.xlsx"  # one more merged range, over the whole sheet
+    _rewrite(SAMPLES / "forms_a.xlsx", merged, lambda n, d: re.sub(
+        rb"(<mergeCells[^>]*>)", rb'\1<mergeCell ref="A1:XFD1048576"/>', d) if n == "xl/worksheets/sheet1.xml" else d)
+    sparse = bombs / "stray_cell.xlsx"  # legitimate: one value far out; read, not walked cell by cell
+    import openpyxl
+
+    wb = openpyxl.load_workbook(SAMPLES / "forms_a.xlsx")
+    wb.worksheets[0]["XFD1048576"] = "stray"
+    wb.save(sparse)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert main(["convert", str(bombs), "--out", str(tmp_path / "out"), "--workers", "1"]) == 1
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 300 << 10  # KiB: nothing inflated
+    rows = {os.path.basename(p): r for p, r in _rows(tmp_path / "out").items()}
+    assert "declares 3072 MB uncompressed" in rows["declares_3gb.docx"]["error"]
+    assert "compressed" in rows["packed.docx"]["error"] and "zip bomb" in rows["packed.docx"]["error"]
+    assert "merges A1:XFD1048576" in rows["whole_sheet_merge.xlsx"]["error"]
+    assert rows["stray_cell.xlsx"]["status"] == "ok" and rows["stray_cell.xlsx"]["forms"] > 0

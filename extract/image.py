@@ -11,20 +11,22 @@ def read(path: Path) -> Document:
     import numpy as np
     from PIL import Image, ImageSequence
 
-    from .ocr import DPI, ocr_page
+    from .ocr import DPI, check_pixels, ocr_page
     from .pdf import assemble
 
     with Image.open(path) as im:
-        frames = []
-        for frame in ImageSequence.Iterator(im):
-            g = frame.convert("L")
-            dpi = (frame.info.get("dpi") or (DPI, DPI))[0] or DPI
-            if abs(dpi - DPI) > 5:  # the OCR works at DPI: scale the scan to it
-                g = g.resize((round(g.width * DPI / dpi), round(g.height * DPI / dpi)), Image.Resampling.LANCZOS)
-            frames.append(np.asarray(g))
+        n = getattr(im, "n_frames", 1)
 
-    def pages():
-        for k, gray in enumerate(frames, 1):
-            yield ocr_page(gray, k)
+        def pages():
+            # one frame decoded at a time, each checked before it is
+            for k, frame in enumerate(ImageSequence.Iterator(im), 1):
+                check_pixels(frame.width, frame.height, f"image frame {k}")
+                g = frame.convert("L")
+                dpi = (frame.info.get("dpi") or (DPI, DPI))[0] or DPI
+                if abs(dpi - DPI) > 5:  # the OCR works at DPI: scale the scan to it
+                    check_pixels(g.width * DPI / dpi, g.height * DPI / dpi, f"image frame {k} at {DPI} dpi")
+                    g = g.resize((round(g.width * DPI / dpi), round(g.height * DPI / dpi)),
+                                 Image.Resampling.LANCZOS)
+                yield ocr_page(np.asarray(g), k)
 
-    return assemble(pages(), len(frames), "tesseract")
+        return assemble(pages(), n, "tesseract")

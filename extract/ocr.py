@@ -36,6 +36,7 @@ import numpy as np
 from .page import Page, edge, lattice
 
 DPI = 200
+MAX_PIXELS = 120_000_000  # of one page image: an A3 sheet at 600 dpi is 70 million
 LOW_CONFIDENCE = 60.0
 CELL_INSET = 3  # pixels kept off a cell's rules
 MIN_INK = 15  # dark pixels: fewer is a blank cell with a speck, not read
@@ -48,6 +49,14 @@ _CONFUSIONS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "
 
 class OcrUnavailable(RuntimeError):
     pass
+
+
+def check_pixels(width: float, height: float, what: str) -> None:
+    """Refuse, before anything is decoded or rendered, a page image past
+    MAX_PIXELS (a PDF page with a huge MediaBox, a bomb of a TIFF frame)."""
+    if width * height > MAX_PIXELS:
+        raise ValueError(f"{what} of {int(width)}x{int(height)} pixels is over the {MAX_PIXELS // 1_000_000} "
+                         "million a page may have (a decompression bomb?): not read")
 
 
 def tesseract() -> str:

@@ -158,8 +158,9 @@ def _ocr(page, number: int) -> Page:
     """A page without a text layer, rendered and read by OCR (extract/ocr.py)."""
     import numpy as np
 
-    from .ocr import DPI, ocr_page
+    from .ocr import DPI, check_pixels, ocr_page
 
+    check_pixels(page.get_width() * DPI / 72, page.get_height() * DPI / 72, f"page {number} rendered for OCR")
     gray = np.asarray(page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L"))
     return ocr_page(gray, number)
 

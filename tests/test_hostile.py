@@ -130,3 +130,22 @@ def test_office_zip_bombs_are_refused_before_inflating(tmp_path):
     assert "compressed" in rows["packed.docx"]["error"] and "zip bomb" in rows["packed.docx"]["error"]
     assert "merges A1:XFD1048576" in rows["whole_sheet_merge.xlsx"]["error"]
     assert rows["stray_cell.xlsx"]["status"] == "ok" and rows["stray_cell.xlsx"]["forms"] > 0
+
+
+def test_page_images_past_the_pixel_limit_are_refused_before_decoding(tmp_path):
+    """A TIFF frame and a scanned PDF page whose MediaBox is 200 inches wide:
+    refused from their declared sizes, in one line, and quickly."""
+    import time
+
+    from PIL import Image
+
+    d = tmp_path / "in"
+    d.mkdir()
+    Image.new("1", (12000, 12000), 1).save(d / "huge.tif", compression="group4")  # 144 million pixels
+    Image.new("L", (2000, 2000), 255).save(d / "wide.pdf", resolution=10)  # a 14400 pt page, scanned
+    t0 = time.perf_counter()
+    assert main(["convert", str(d), "--out", str(tmp_path / "out"), "--workers", "1"]) == 1
+    assert time.perf_counter() - t0 < 20
+    rows = {os.path.basename(p): r for p, r in _rows(tmp_path / "out").items()}
+    assert "image frame 1 of 12000x12000 pixels is over the 120 million" in rows["huge.tif"]["error"]
+    assert "page 1 rendered for OCR of 40000x40000 pixels" in rows["wide.pdf"]["error"]

@@ -9,8 +9,10 @@ redoes it). `engine="ray"` runs the same per-file function as Ray tasks.
 """
 from __future__ import annotations
 
+import os
 import resource
 import sys
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -30,7 +32,7 @@ class Options:
     workers: int = 1
     batch_files: int = 200  # files per written batch: bounds memory and the work a kill can lose
     timeout: float | None = 300.0  # seconds per file
-    max_memory_mb: int | None = 4096  # address space per worker
+    max_memory_mb: int | None = 4096  # resident memory per worker (`watch_memory`)
     force: bool = False
     retry_failed: bool = False
     prune: bool = False  # remove the rows of files that no longer exist
@@ -65,10 +67,13 @@ class Task(NamedTuple):
     refused: str | None = None  # why it was not taken out of it
 
 
-def work(task: Task, pdf_engine: str, ocr: bool = True) -> dict:
+def work(task: Task, pdf_engine: str, ocr: bool = True, max_mb: int | None = None) -> dict:
     """One file, in a worker: its rows already as Arrow tables (the typing
     work is done here, in parallel, not in the process that writes), its
-    sources row and its header matches."""
+    sources row and its header matches. `max_mb`: the memory limit, where no
+    initializer set it (a Ray worker)."""
+    if max_mb:
+        watch_memory(max_mb)
     res = convert_file(task.label, Path(task.path), pdf_engine, ocr=ocr, sha256=task.sha256,
                        container=task.container, refused=task.refused)
     return _result(res.tables(), [(t, c, s) for f in res.forms for t, c, s in f.header_map])
@@ -102,13 +107,46 @@ class _NoPandas:
 
 
 def start_worker(max_mb: int | None) -> None:
-    """Worker initializer: no pandas (`without_pandas`), and past `max_mb` of
-    address space an allocation fails with MemoryError, which the pipeline
-    records as the file's reason."""
+    """Worker initializer: no pandas (`without_pandas`), and the memory limit
+    (`watch_memory`)."""
     without_pandas()
     if max_mb:
-        cap = max_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        watch_memory(max_mb)
+
+
+MEMORY_EXIT = 86  # the exit status of a worker that went past --max-memory
+AS_BACKSTOP = 4  # the address-space limit, in multiples of --max-memory
+_watching: list[int] = []
+
+
+def watch_memory(max_mb: int) -> None:
+    """Limit this worker process to `max_mb` of resident memory: a thread reads
+    it (/proc/self/statm) every 20 ms and ends the process with MEMORY_EXIT
+    past the limit, which the run records as the file's reason. Resident, not
+    address space: PDFium, OpenCV and tesseract map far more than they use,
+    and an address-space limit of 1.5 GB failed ordinary files. An
+    address-space limit at AS_BACKSTOP times stays, for an allocation faster
+    than the poll. Once per process (a Ray worker runs many tasks)."""
+    if _watching:
+        return
+    _watching.append(max_mb)
+    cap = AS_BACKSTOP * max_mb << 20
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or cap <= hard:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    statm = Path("/proc/self/statm")
+    if not statm.exists():
+        return
+    page = os.sysconf("SC_PAGE_SIZE")
+    limit = max_mb << 20
+
+    def watch() -> None:
+        while True:
+            if int(statm.read_text().split()[1]) * page > limit:
+                os._exit(MEMORY_EXIT)
+            time.sleep(0.02)
+
+    threading.Thread(target=watch, name="jixiao-memory-watch", daemon=True).start()
 
 
 def plan(files: list, data: Dataset, opts: Options, log: Callable[[str], None] = lambda s: None
@@ -243,7 +281,9 @@ def _local(todo: list[Task], opts: Options) -> Iterator[dict]:
                     yield _failure(task, f"timed out after {opts.timeout:g} s (--timeout)",
                                    time.perf_counter() - t_start)
                 except ProcessExpired as exc:
-                    yield _failure(task, f"worker died ({_death(exc.exitcode)}) while reading this file",
+                    yield _failure(task, f"used more than --max-memory ({opts.max_memory_mb} MB resident) while "
+                                         "reading this file" if exc.exitcode == MEMORY_EXIT else
+                                   f"worker died ({_death(exc.exitcode)}) while reading this file",
                                    time.perf_counter() - t_start)
                 except Exception as exc:  # a worker-side error the pipeline did not catch
                     yield _failure(task, f"{type(exc).__name__}: {exc}"[:300], time.perf_counter() - t_start)
@@ -279,7 +319,8 @@ def _ray(todo: list[Task], opts: Options) -> Iterator[dict]:
         def submit() -> None:
             for task in queue:
                 resolved = task._replace(path=str(Path(task.path).resolve()))
-                running[remote.remote(resolved, opts.pdf_engine, opts.ocr)] = (task, time.perf_counter())
+                running[remote.remote(resolved, opts.pdf_engine, opts.ocr, opts.max_memory_mb)] = (
+                    task, time.perf_counter())
                 if len(running) >= window:
                     return
 
@@ -292,7 +333,10 @@ def _ray(todo: list[Task], opts: Options) -> Iterator[dict]:
                 try:
                     yield ray.get(ref)
                 except Exception as exc:
-                    yield _failure(task, f"Ray task failed: {type(exc).__name__}"[:300], now - t_start)
+                    died = "WorkerCrashed" in type(exc).__name__ and opts.max_memory_mb
+                    yield _failure(task, (f"Ray worker died while reading this file (past --max-memory, "
+                                          f"{opts.max_memory_mb} MB resident, or killed)" if died else
+                                          f"Ray task failed: {type(exc).__name__}")[:300], now - t_start)
             for ref, (task, t_start) in list(running.items()):
                 if opts.timeout and now - t_start > opts.timeout:
                     ray.cancel(ref, force=True)

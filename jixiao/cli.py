@@ -205,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="auto: read scanned pages and images by OCR (tesseract); off: report them unread")
     c.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: one per core)")
     c.add_argument("--timeout", type=float, default=300, help="seconds per file before it is failed (0: none)")
-    c.add_argument("--max-memory", type=int, default=4096, help="MB of memory per worker (0: no limit)")
+    c.add_argument("--max-memory", type=int, default=4096,
+                   help="MB of resident memory per worker, past which its file fails (0: no limit)")
     c.add_argument("--force", action="store_true", help="convert files already in the output again")
     c.add_argument("--retry-failed", action="store_true", help="convert files that failed before again")
     c.add_argument("--prune", action="store_true",

@@ -31,6 +31,7 @@ import io
 import re
 from pathlib import Path
 
+from .chars import is_cjk
 from .grid import Cell, Document, Grid
 
 STREAM_SHAPES = ("pipe", "paragraph", "layout", "spaced")
@@ -42,20 +43,63 @@ class TextDecodeError(ValueError):
     pass
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset
-    of GBK and GB2312). Anything else is refused rather than guessed."""
-    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
-        return data.decode("utf-16")
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            break
-        return text
-    raise TextDecodeError("text is not UTF-8, UTF-16 or GB18030/GBK")
+GB_FAMILY = frozenset({"gb18030", "gbk", "gb2312", "cp936", "hz"})
+OTHER_CJK = frozenset({"big5", "big5hkscs", "cp950", "cp932", "shift_jis", "shift_jis_2004", "euc_jp",
+                       "euc_jis_2004", "iso2022_jp", "euc_kr", "cp949", "johab"})
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text and the encoding it was read in. A BOM decides (UTF-32, UTF-16,
+    UTF-8); else UTF-8 if the bytes are UTF-8; else the encoding
+    charset-normalizer finds in the first 64 KB: GB18030 (a superset of GBK
+    and GB2312) where it finds that family or nothing, Big5, Shift-JIS, EUC-KR
+    and kin where it finds those (read so, not as GB18030 mojibake). A text
+    it takes for a single-byte Western encoding is read as GB18030 only when
+    that gives Chinese (short Chinese texts fool the detector); else it is
+    refused with what it looks like, never guessed."""
+    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"), (codecs.BOM_UTF8, "utf-8-sig")):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise TextDecodeError(f"text starts with a {enc} byte-order mark but is not {enc}: {exc.reason}") \
+                    from exc
+    try:
+        return _no_nul(data.decode("utf-8"), "utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:65536]).best()
+    found = best.encoding if best is not None else None
+    if found is None or found in GB_FAMILY:
+        return _strict(data, "gb18030"), "gb18030"
+    if found in OTHER_CJK or found.startswith(("utf_16", "utf_32")):
+        return _strict(data, found), found
+    try:
+        text = _strict(data, "gb18030")
+    except TextDecodeError:
+        text = ""
+    ink = [ch for ch in text if not ch.isspace()]
+    if ink and sum(1 for ch in ink if is_cjk(ch)) >= 0.3 * len(ink):
+        return text, "gb18030"
+    raise TextDecodeError(f"text looks like {found}, not a Chinese encoding (nor UTF-8, UTF-16/32, GB18030): "
+                          "not read")
+
+
+def _strict(data: bytes, enc: str) -> str:
+    try:
+        return _no_nul(data.decode(enc), enc)
+    except UnicodeDecodeError as exc:
+        raise TextDecodeError(f"text is not UTF-8, UTF-16/32 or {enc} ({exc.reason} at byte {exc.start})") from exc
+
+
+def _no_nul(text: str, enc: str) -> str:
+    """NULs in decoded text: the bytes were some other encoding (UTF-16 without a BOM)."""
+    if "\x00" in text:
+        raise TextDecodeError(f"text read as {enc} holds NUL characters: UTF-16 without a byte-order mark? not read")
+    return text
 
 
 def split_lines(text: str) -> list[str]:
@@ -217,8 +261,11 @@ def read(path: str | Path) -> Document:
     if size > MAX_BYTES:
         raise ValueError(f"text file of {size / (1 << 20):.0f} MB: larger than any disclosure "
                          f"(the limit is {MAX_BYTES >> 20} MB); split it")
-    text = decode(Path(path).read_bytes())
-    return read_text(text)
+    text, encoding = decode(Path(path).read_bytes())
+    doc = read_text(text)
+    if encoding not in ("utf-8", "utf-8-sig", "gb18030", "utf-16", "utf-32"):
+        doc.notes.append(f"text read as {encoding} (detected: not UTF-8 or GB18030)")
+    return doc
 
 
 def read_text(text: str) -> Document:

@@ -39,6 +39,7 @@ SAMPLE = "项目名称\t测试\n一级指标\t二级指标\t三级指标\t年度
     lambda s: s.encode("gbk"),
     lambda s: s.replace("\n", "\r\n").encode("utf-8"),
     lambda s: s.encode("utf-16"),
+    lambda s: s.encode("utf-32"),
 ])
 def test_encodings_and_line_endings(tmp_path, encode):
     p = tmp_path / "t.txt"
@@ -50,4 +51,35 @@ def test_undecodable_text_is_refused(tmp_path):
     p = tmp_path / "bad.txt"
     p.write_bytes(bytes(range(128, 256)) * 4 + b"\x00\xff")
     with pytest.raises(text.TextDecodeError):
+        text.read(p)
+
+
+def test_every_real_text_in_gb18030_reads_as_its_utf8(tmp_path):
+    """The detector never takes a real GB18030 form for another encoding."""
+    for src in sorted((SAMPLES / "real").glob("*.txt")) + sorted(SAMPLES.glob("00*.txt")):
+        p = tmp_path / src.name
+        p.write_bytes(src.read_text(encoding="utf-8").encode("gb18030"))
+        doc = text.read(p)
+        assert doc.grids[0].rows() == text.read(src).grids[0].rows() and not doc.notes, src.name
+
+
+TRADITIONAL = "項目名稱\t測試項目\n一級指標\t二級指標\t三級指標\t年度指標值\t實際完成值\t分值\t得分\n"
+
+
+@pytest.mark.parametrize("source,encoding", [(TRADITIONAL, "big5"), (SAMPLE, "utf_16_le")])
+def test_other_encodings_are_read_as_such_and_said(tmp_path, source, encoding):
+    """Big5 bytes decode as GB18030 too, into nonsense, and UTF-16 without a
+    byte-order mark as nothing at all: each is read in its own encoding, and
+    the file says which."""
+    p = tmp_path / "t.txt"
+    p.write_bytes(source.encode(encoding))
+    doc = text.read(p)
+    assert doc.grids[0].rows() == text.read_text(source).grids[0].rows()
+    assert doc.notes == [f"text read as {encoding} (detected: not UTF-8 or GB18030)"]
+
+
+def test_text_in_no_chinese_encoding_is_refused_saying_what_it_looks_like(tmp_path):
+    p = tmp_path / "t.txt"
+    p.write_bytes("Budget report 2022: total 1,234.00; café, naïve, résumé\n".encode("latin-1") * 5)
+    with pytest.raises(text.TextDecodeError, match=r"text looks like \w+, not a Chinese encoding"):
         text.read(p)

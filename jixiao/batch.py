@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from .archives import Input
 from .dataset import Dataset, to_batch_tables
-from .pipeline import convert_file, digest_of, failed_source
+from .pipeline import convert_file, digest_of, duplicate_source, failed_source
 
 
 @dataclass
@@ -126,10 +126,11 @@ def watch_memory(max_mb: int) -> None:
     address space: PDFium, OpenCV and tesseract map far more than they use,
     and an address-space limit of 1.5 GB failed ordinary files. An
     address-space limit at AS_BACKSTOP times stays, for an allocation faster
-    than the poll. Once per process (a Ray worker runs many tasks)."""
-    if _watching:
+    than the poll. Once per process (a Ray worker runs many tasks; a forked
+    child has no thread of its parent's)."""
+    if os.getpid() in _watching:
         return
-    _watching.append(max_mb)
+    _watching.append(os.getpid())
     cap = AS_BACKSTOP * max_mb << 20
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard == resource.RLIM_INFINITY or cap <= hard:
@@ -150,14 +151,18 @@ def watch_memory(max_mb: int) -> None:
 
 
 def plan(files: list, data: Dataset, opts: Options, log: Callable[[str], None] = lambda s: None
-         ) -> tuple[list[Task], int]:
-    """The files still to convert, each content once; and how many were
-    skipped. `files`: (label, path) pairs or archives.Input.
+         ) -> tuple[list[Task], int, list[dict]]:
+    """The files still to convert, each content once; how many were skipped;
+    and the sources rows of the duplicates. `files`: (label, path) pairs or
+    archives.Input.
 
     One row per path: a path whose bytes changed since it was converted
-    replaces its earlier rows (sources, forms and all). With `prune`, the rows
-    of every file not among this run's inputs go too, so that the output
-    mirrors the inputs (a file deleted from the folder leaves the dataset)."""
+    replaces its earlier rows (sources, forms and all); a path holding the
+    same bytes as another gets a row of status `duplicate` naming it (made
+    anew each run, so it follows the other's fate). With `prune`, the rows of
+    every path not among this run's inputs go too, so that the output mirrors
+    the inputs (a file deleted from the folder leaves the dataset; bytes it
+    shared with a file still there are converted again under that one)."""
     inputs = []
     for item in files:
         inp = item if isinstance(item, Input) else Input(*item)
@@ -166,32 +171,36 @@ def plan(files: list, data: Dataset, opts: Options, log: Callable[[str], None] =
     now = {inp.label: sid for inp, _, sid in inputs}
     present = set(now.values())
     by_path = data.committed_paths()
-    # rows of content no input holds any more: a path whose bytes changed,
-    # and with `prune` a path not among the inputs (its content not elsewhere)
+    status = data.committed()
+    # rows no input holds as they are: a path whose bytes changed (and every
+    # duplicate row of an input: made again below), and with `prune` a path
+    # not among the inputs
     replaced = {old for path_, old in by_path.items()
-                if path_ in now and now[path_] != old and old not in present}
-    pruned = {old for path_, old in by_path.items()
-              if opts.prune and path_ not in now and old not in present}
-    done = {sid: status for sid, status in data.committed().items() if sid not in replaced}
+                if path_ in now and now[path_] != old and (old not in present or status.get(old) == "duplicate")}
+    pruned = {old for path_, old in by_path.items() if opts.prune and path_ not in now}
+    gone = replaced | pruned
+    done = {sid: st for sid, st in status.items() if sid not in gone}
+    owner = {sid: path_ for path_, sid in by_path.items() if sid in done and status[sid] != "duplicate"}
     redo: set[str] = set()
-    todo, seen, skipped = [], set(), 0
+    todo, duplicates, skipped = [], [], 0
     for inp, digest, sid in inputs:
-        if sid in seen:
+        if sid in owner and owner[sid] != inp.label:
             skipped += 1
+            duplicates.append(duplicate_source(inp.label, inp.path, digest, owner[sid], inp.container))
             continue
-        seen.add(sid)
-        if sid in done and not (opts.force or (opts.retry_failed and done[sid] != "ok")):
-            skipped += 1
-            continue
-        if sid in done:
+        if sid in owner:  # this path's own row
+            if not (opts.force or (opts.retry_failed and done[sid] != "ok")):
+                skipped += 1
+                continue
             redo.add(sid)
+        owner[sid] = inp.label
         todo.append(Task(inp.label, str(inp.path), digest, inp.container, inp.error))
-    if replaced:
-        log(f"{len(replaced)} files changed since they were converted: their earlier rows replaced")
+    if changed := [old for old in replaced if status.get(old) != "duplicate"]:
+        log(f"{len(changed)} files changed since they were converted: their earlier rows replaced")
     if pruned:
         log(f"{len(pruned)} files not among the inputs: their rows pruned (--prune)")
-    data.forget(redo | replaced | pruned)
-    return todo, skipped
+    data.forget(redo | gone)
+    return todo, skipped, duplicates
 
 
 def run(files: list, out: Path, opts: Options,
@@ -203,11 +212,13 @@ def run(files: list, out: Path, opts: Options,
         removed = data.repair()
         if removed:
             log(f"removed {removed} rows left by an interrupted run")
-        todo, skipped = plan(files, data, opts, log)
+        todo, skipped, duplicates = plan(files, data, opts, log)
         summary = Summary(files=len(todo), skipped=skipped)
         progress = Progress(len(todo), opts.progress, log)
         results = _ray(todo, opts) if opts.engine == "ray" else _local(todo, opts)
         batch: dict[str, list] = defaultdict(list)
+        if duplicates:  # written with the first batch: no conversion to wait for
+            batch["sources"].append(to_batch_tables({"sources": duplicates})["sources"])
         in_batch = 0
         for result in results:
             _add(summary, result)
@@ -219,7 +230,7 @@ def run(files: list, out: Path, opts: Options,
             if in_batch >= opts.batch_files:
                 data.write_batch(batch)
                 batch, in_batch = defaultdict(list), 0
-        if in_batch:
+        if batch:
             data.write_batch(batch)
         progress.close()
     finally:

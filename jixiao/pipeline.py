@@ -122,6 +122,18 @@ def failed_source(label: str, path: Path, error: str | None, seconds: float = 0.
             "converted_at": datetime.now(UTC), "jixiao_version": __version__}
 
 
+def duplicate_source(label: str, path: Path, sha256: str, of: str, container: str | None = None) -> dict:
+    """The sources row of a path whose bytes another path holds (`of`, whose
+    row carries the forms): status `duplicate`, no forms of its own, and an
+    id of its own (of its path), so that joining forms to sources on
+    source_id never counts a form twice; `sha256` is the content's."""
+    row = failed_source(label, path, f"same bytes as {of}", sha256=sha256, container=container)
+    row["source_id"] = hashlib.sha256(b"jixiao-duplicate-path:" + label.encode("utf-8", "backslashreplace")
+                                      ).hexdigest()[:16]
+    row["status"] = "duplicate"
+    return row
+
+
 def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: bool = False,
                  ocr: bool = True, sha256: str | None = None, container: str | None = None,
                  refused: str | None = None) -> FileResult:

@@ -62,6 +62,7 @@ def write_report(out: Path, header_map: dict[tuple[str, str | None], tuple[int, 
              "<div class=cards>",
              _card("files", n_files), _card("ok", status.get("ok", 0)),
              _card("partial", status.get("partial", 0), "warn"), _card("failed", status.get("failed", 0), "bad"),
+             _card("duplicates", status.get("duplicate", 0)),
              _card("forms", n_forms), _card("indicators", n_ind),
              _card("files with unread columns", n_unread, "bad"),
              _card("check errors", severity.get("error", 0), "bad"),
@@ -91,12 +92,12 @@ def _more(total: int, shown: int, table: str) -> list[str]:
 
 
 def _failures(q) -> list[str]:
-    total, = q("SELECT count(*) FROM sources WHERE status <> 'ok'")[0]
+    total, = q("SELECT count(*) FROM sources WHERE status NOT IN ('ok', 'duplicate')")[0]
     out = ["<h2 id=failures>Files not fully read</h2>"]
     if not total:
         return out + ["<p class=muted>None: every file was read.</p>"]
     out.append("<table><tr><th>file</th><th>status</th><th>forms</th><th>reason</th></tr>")
-    for path, status, forms, error in q(f"SELECT path, status, forms, error FROM sources WHERE status <> 'ok' "
+    for path, status, forms, error in q(f"SELECT path, status, forms, error FROM sources WHERE status NOT IN ('ok', 'duplicate') "
                                         f"ORDER BY status, path LIMIT {LIMIT}"):
         out.append(f"<tr><td>{esc(path)}</td><td>{esc(status)}</td><td class=n>{forms}</td><td>{esc(error)}</td></tr>")
     return out + ["</table>"] + _more(total, LIMIT, "sources")

@@ -1,6 +1,7 @@
 """The warehouse contract: exact Arrow types, idempotent re-runs, atomic
 writes, exit codes, and bad inputs that never stop a batch."""
 import shutil
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -245,3 +246,34 @@ def test_the_console_command_converts_without_pandas(tmp_path):
         a, b = (t.drop_columns([c for c in ("seconds", "converted_at") if c in t.column_names]) for t in (a, b))
         order = [(c, "ascending") for c in a.column_names]
         assert a.sort_by(order).equals(b.sort_by(order)), table
+
+
+def test_a_byte_identical_copy_gets_a_duplicate_row_of_its_own(tmp_path):
+    """Schema v2: one row per input path; a copy's row says `duplicate` and
+    names the path holding the forms, which are never counted twice."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    one, copy = folder / "a_one.txt", folder / "b_copy.txt"
+    one.write_bytes(next(SAMPLES.glob("001_*.txt")).read_bytes())
+    copy.write_bytes(one.read_bytes())
+    out = tmp_path / "out"
+    for _ in range(2):  # and a rerun changes nothing
+        assert main(["convert", str(folder), "--out", str(out), "--quiet"]) == 0
+        t = read_tables(out)
+        src = {Path(s["path"]).name: s for s in t["sources"]}
+        assert sorted(src) == ["a_one.txt", "b_copy.txt"]
+        forms = src["a_one.txt"]["forms"]
+        assert src["a_one.txt"]["status"] == "ok" and forms == 2
+        dup = src["b_copy.txt"]
+        assert (dup["status"], dup["forms"], dup["error"]) == ("duplicate", 0, f"same bytes as {one}")
+        assert dup["sha256"] == src["a_one.txt"]["sha256"] and dup["source_id"] != src["a_one.txt"]["source_id"]
+        assert [p["source_id"] for p in t["projects"]] == [src["a_one.txt"]["source_id"]] * forms
+    # the original deleted: without --prune the copy still points at its rows;
+    # with --prune they go and the copy is converted in their place
+    one.unlink()
+    assert main(["convert", str(folder), "--out", str(out), "--quiet"]) == 0
+    assert {s["status"] for s in read_tables(out)["sources"]} == {"ok", "duplicate"}
+    assert main(["convert", str(folder), "--out", str(out), "--quiet", "--prune"]) == 0
+    t = read_tables(out)
+    assert [(Path(s["path"]).name, s["status"], s["forms"]) for s in t["sources"]] == [("b_copy.txt", "ok", 2)]
+    assert [p["source_id"] for p in t["projects"]] == [t["sources"][0]["source_id"]] * 2

@@ -68,6 +68,7 @@ def write_report(out: Path, header_map: dict[tuple[str, str | None], tuple[int, 
              _card("check errors", severity.get("error", 0), "bad"),
              _card("check warnings", severity.get("warning", 0), "warn"), "</div>"]
     parts += _failures(q)
+    parts += _departments(q)
     parts += _charts(q)
     linked: set[str] = set()
     parts += _checks(q, linked)
@@ -79,6 +80,46 @@ def write_report(out: Path, header_map: dict[tuple[str, str | None], tuple[int, 
     tmp.write_text("\n".join(parts), encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+# A department's name printed long in one form and short in another: the long
+# forms' endings and the short ones they are abbreviated to.
+_SHORT = (("委员会", "委"), ("办公室", "办"), ("人民政府", "政府"), ("管理局", "局"), ("有限公司", "公司"))
+SIMILAR = 90  # rapidfuzz ratio at or above which two department names are flagged
+
+
+def _departments(q) -> list[str]:
+    """Department names that are probably one department printed two ways
+    (…委员会 / …委, a character apart): a warehouse grouping by department
+    would split it. Over the 2,000 most frequent names."""
+    from rapidfuzz import fuzz, process
+
+    names = q("SELECT department, count(*) FROM projects WHERE department IS NOT NULL "
+              "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 2000")
+    if len(names) < 2:
+        return []
+    texts = [n for n, _ in names]
+    count = dict(names)
+
+    def short(name: str) -> str:
+        for long_, abbr in _SHORT:
+            name = name.replace(long_, abbr)
+        return name
+
+    pairs = []
+    scores = process.cdist(texts, texts, scorer=fuzz.ratio, processor=short, score_cutoff=SIMILAR)
+    for i, j in zip(*scores.nonzero(), strict=True):
+        if i < j:
+            why = "the same, abbreviated" if short(texts[i]) == short(texts[j]) else f"{scores[i, j]:.0f}% alike"
+            pairs.append((texts[i], texts[j], why))
+    out = ["<h2 id=departments>Department names that may be one department</h2>"]
+    if not pairs:
+        return out + ["<p class=muted>None: no two department names are alike.</p>"]
+    out.append("<table><tr><th>department</th><th>forms</th><th>and</th><th>forms</th><th>why</th></tr>")
+    for a, b, why in pairs[:LIMIT]:
+        out.append(f"<tr><td>{esc(a)}</td><td class=n>{count[a]}</td><td>{esc(b)}</td><td class=n>{count[b]}</td>"
+                   f"<td>{esc(why)}</td></tr>")
+    return out + ["</table>"]
 
 
 def _card(label: str, n: int, kind: str = "") -> str:
@@ -144,17 +185,20 @@ def _headers(header_map: dict[tuple[str, str | None], tuple[int, float]]) -> lis
 
 def _forms(q, linked: set[str], n_forms: int) -> list[str]:
     out = [f"<h2 id=forms>Forms with findings</h2><p class=muted>{len(linked)} of {n_forms} forms are linked "
-           "from the checks above.</p><table><tr><th>form</th><th>file</th><th>year</th><th>department</th>"
-           "<th>project</th><th>score</th><th>indicators</th><th>findings</th></tr>"]
+           "from the checks above.</p><table><tr><th>form</th><th>file</th><th>pages</th><th>year</th>"
+           "<th>department</th><th>project</th><th>score</th><th>indicators</th><th>findings</th></tr>"]
     if not linked:
         return out + ["</table>"]
     ids = ", ".join(f"'{i}'" for i in sorted(linked))
-    rows = q("SELECT p.form_id, s.path, p.fiscal_year, p.department, p.project_name, p.total_score, "
+    rows = q("SELECT p.form_id, s.path, p.page_start, p.page_end, p.fiscal_year, p.department, p.project_name, "
+             "p.total_score, "
              "(SELECT count(*) FROM indicators i WHERE i.form_id = p.form_id), "
              "(SELECT count(*) FROM checks c WHERE c.form_id = p.form_id) "
              f"FROM projects p JOIN sources s USING (source_id) WHERE p.form_id IN ({ids}) ORDER BY p.form_id")
-    for fid, path, year, dept, name, score, n_ind, n_chk in rows:
-        out.append(f"<tr id='form-{esc(fid)}'><td>{esc(fid)}</td><td>{esc(path)}</td><td>{esc(year)}</td>"
+    for fid, path, p0, p1, year, dept, name, score, n_ind, n_chk in rows:
+        pages = "" if p0 is None else (f"{p0}" if p0 == p1 else f"{p0}-{p1}")
+        out.append(f"<tr id='form-{esc(fid)}'><td>{esc(fid)}</td><td>{esc(path)}</td><td class=n>{pages}</td>"
+                   f"<td>{esc(year)}</td>"
                    f"<td>{esc(dept)}</td><td>{esc(name)}</td><td class=n>{'' if score is None else f'{score:g}'}</td>"
                    f"<td class=n>{n_ind}</td><td class=n>{n_chk}</td></tr>")
     return out + ["</table>"]
@@ -166,9 +210,13 @@ W, H, PAD = 520, 240, 36
 
 
 def _charts(q) -> list[str]:
-    bins = dict(q("SELECT least(floor(total_score / 5), 19)::INT, count(*) FROM projects "
-                  "WHERE total_score BETWEEN 0 AND 100 GROUP BY 1"))
-    hist = _bars([(f"{5 * b}", bins.get(b, 0)) for b in range(20)], "total score (bins of 5)")
+    lo, hi = q("SELECT min(total_score), max(total_score) FROM projects WHERE total_score BETWEEN 0 AND 100")[0]
+    # bins over the scores present (most forms score 80-100: bins of 5 from 0 would show two bars)
+    start, width = (0, 5) if lo is None else _score_bins(float(lo), float(hi))
+    bins = dict(q(f"SELECT least(floor((total_score - {start}) / {width}), 19)::INT, count(*) FROM projects "
+                  f"WHERE total_score BETWEEN {start} AND 100 GROUP BY 1"))
+    hist = _bars([(f"{start + width * b:g}", bins.get(b, 0)) for b in range(20)],
+                 f"total score (bins of {width:g} from {start:g})")
     pts = q("SELECT execution_rate, total_score FROM projects WHERE execution_rate IS NOT NULL "
             "AND total_score IS NOT NULL ORDER BY hash(form_id) LIMIT 2000")
     years = [(str(y if y is not None else "?"), n) for y, n in
@@ -180,6 +228,16 @@ def _charts(q) -> list[str]:
                     _scatter(pts)),
             _figure("Forms per year", _bars(years, "fiscal year")),
             _figure("Forms per department (top 12)", _hbars(depts)), "</div>"]
+
+
+def _score_bins(lo: float, hi: float) -> tuple[float, float]:
+    """The start and width of 20 bins that cover [lo, hi]: widths of 1, 2, 5
+    or 10 points (read off an axis at a glance), starting on a multiple."""
+    for width in (1.0, 2.0, 5.0):
+        start = width * (lo // width)
+        if start + 20 * width > hi:
+            return start, width
+    return 0.0, 5.0
 
 
 def _figure(title: str, svg: str) -> str:

@@ -39,6 +39,20 @@ def test_report_content(run_dir):
         "http://www.w3.org/2000/svg", "")
 
 
+def test_report_flags_departments_printed_two_ways_and_shows_pages(run_dir):
+    """The seeds print one department long and short (…委员会 / …委), and
+    another with a typo (妇女联合会 / 妇联联合会): a warehouse grouping by
+    department would split each. The forms table says where each form is."""
+    page = (run_dir / "report.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr><td>([^<]+)</td><td class=n>\d+</td><td>([^<]+)</td><td class=n>\d+</td><td>([^<]+)</td>",
+                      page[page.index("id=departments"):page.index("id=charts")])
+    assert ("中国共产主义青年团北京市委员会", "中国共产主义青年团北京市委", "the same, abbreviated") in rows
+    assert ("深圳市罗湖区妇女联合会(本级)", "深圳市罗湖区妇联联合会(本级)", "93% alike") in rows
+    assert len(rows) == 2  # and no other pair: 北京市妇女联合会 is not 深圳市龙岗区妇女联合会
+    assert "beijing_n3_s103_000.pdf</td><td class=n>1-2</td>" in page  # its first form, pages 1 to 2
+    assert "bins of 2 from 80" in page  # the histogram spans the scores present (80-100)
+
+
 def _browser() -> str | None:
     return need(next((shutil.which(b) for b in BROWSERS if shutil.which(b)), None), "Chromium",
                 "JIXIAO_REQUIRE_BROWSER", "Debian's chromium")

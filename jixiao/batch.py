@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from .archives import Input
 from .dataset import Dataset, to_batch_tables
+from .lines import escaped
 from .pipeline import convert_file, digest_of, duplicate_source, failed_source
 
 
@@ -41,6 +42,7 @@ class Options:
     engine: str = "local"  # or "ray"
     ray_address: str | None = None
     progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
+    verbose: bool = False  # a log line per file as it is done
 
 
 @dataclass
@@ -150,11 +152,12 @@ def watch_memory(max_mb: int) -> None:
     threading.Thread(target=watch, name="jixiao-memory-watch", daemon=True).start()
 
 
-def plan(files: list, data: Dataset, opts: Options, log: Callable[[str], None] = lambda s: None
-         ) -> tuple[list[Task], int, list[dict]]:
-    """The files still to convert, each content once; how many were skipped;
-    and the sources rows of the duplicates. `files`: (label, path) pairs or
-    archives.Input.
+def plan(files: list, data: Dataset, opts: Options, log: Callable[[str], None] = lambda s: None,
+         apply: bool = True) -> tuple[list[Task], int, list[dict]]:
+    """The files still to convert, each content once; how many were skipped
+    (duplicates included); and the sources rows of the duplicates. `files`:
+    (label, path) pairs or archives.Input. `apply`: forget the rows the plan
+    replaces (False: only say what a run would do).
 
     One row per path: a path whose bytes changed since it was converted
     replaces its earlier rows (sources, forms and all); a path holding the
@@ -199,7 +202,8 @@ def plan(files: list, data: Dataset, opts: Options, log: Callable[[str], None] =
         log(f"{len(changed)} files changed since they were converted: their earlier rows replaced")
     if pruned:
         log(f"{len(pruned)} files not among the inputs: their rows pruned (--prune)")
-    data.forget(redo | gone)
+    if apply:
+        data.forget(redo | gone)
     return todo, skipped, duplicates
 
 
@@ -227,6 +231,9 @@ def run(files: list, out: Path, opts: Options,
             in_batch += 1
             src = result["source"]
             progress.step(result["forms"], src["status"] != "ok", src["pages"] or 0)
+            if opts.verbose:
+                log(f"{src['status']}: {escaped(src['path'])}: {result['forms']} forms, {src['seconds']:.1f} s"
+                    + (f"; {escaped(src['error'])}" if src["error"] else ""))
             if in_batch >= opts.batch_files:
                 data.write_batch(batch)
                 batch, in_batch = defaultdict(list), 0
@@ -318,6 +325,8 @@ def _ray(todo: list[Task], opts: Options) -> Iterator[dict]:
 
     started = not ray.is_initialized()
     if started:
+        if opts.ray_address and opts.ray_address != "auto":
+            _reach(opts.ray_address)
         if opts.ray_address:
             ray.init(address=opts.ray_address, include_dashboard=False, log_to_driver=False)
         else:
@@ -357,6 +366,28 @@ def _ray(todo: list[Task], opts: Options) -> Iterator[dict]:
     finally:
         if started:
             ray.shutdown()
+
+
+class RayUnreachable(OSError):
+    """The Ray cluster named does not answer: the run could not start."""
+
+
+def _reach(address: str, seconds: float = 5.0) -> None:
+    """Fail in seconds, with one line, when nothing answers at a Ray address
+    (ray.init would wait on, printing Ray's own warnings): host:port of the
+    cluster's head (6379 by default) or ray://host:port of its client server
+    (10001)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    client = address.startswith("ray://")
+    u = urlsplit(address if "://" in address else f"tcp://{address}")
+    host, port = u.hostname or "127.0.0.1", u.port or (10001 if client else 6379)
+    try:
+        socket.create_connection((host, port), timeout=seconds).close()
+    except OSError as exc:
+        raise RayUnreachable(f"the Ray cluster at {address} can't be reached ({exc.strerror or exc}); "
+                             "nothing was converted") from exc
 
 
 class Progress:

@@ -7,13 +7,10 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .lines import escaped
 
 EXAMPLE_QUERY = ("SELECT p.department, p.fiscal_year, p.project_name, p.total_score, count(i.*) AS indicators "
                  "FROM projects p LEFT JOIN indicators i USING (form_id) GROUP BY ALL ORDER BY 1, 2, 3")
-
-
-def escaped(text: str) -> str:
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
@@ -31,10 +28,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
                    max_memory_mb=args.max_memory or None, force=args.force, retry_failed=args.retry_failed,
                    prune=args.prune,
                    pdf_engine=args.pdf_engine, ocr=args.ocr == "auto", engine=args.engine,
-                   ray_address=args.ray_address,
-                   progress=False if args.quiet else None)
+                   ray_address=args.ray_address, verbose=args.verbose,
+                   progress=False if args.quiet or args.verbose else None)
     from .archives import expanded
 
+    if args.dry_run:
+        return dry_run(files, out, opts)
     try:
         with expanded(files) as inputs:
             summary = run(inputs, out, opts, log=(lambda s: None) if args.quiet else
@@ -71,9 +70,34 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return 3 if any(sev in levels for (_, sev) in summary.checks) else 0
 
 
+def dry_run(files: list, out: Path, opts) -> int:
+    """What a convert would do, doing nothing: nothing written, no folder made."""
+    from .archives import expanded
+    from .batch import plan
+    from .dataset import Dataset
+
+    with expanded(files) as inputs:
+        todo, skipped, duplicates = plan(inputs, Dataset(out), opts, apply=False)
+        for task in todo:
+            print(f"convert: {escaped(task.label)}")
+        for d in duplicates:
+            print(f"duplicate: {escaped(d['path'])} ({escaped(d['error'])})")
+    print(f"dry run: {len(todo)} files would be converted, {skipped - len(duplicates)} are already in {out} "
+          f"(skipped), {len(duplicates)} duplicates; nothing was written")
+    return 0
+
+
 def cmd_inspect(args: argparse.Namespace) -> int:
     """Each form as `convert` reads it (the same readers, summaries included),
     with its header mappings and checks; --grid prints the rows read."""
+    if Path(args.file).is_dir():  # each file of a folder, as convert would find them
+        from .sniff import collect
+
+        codes = []
+        for label, _ in collect([args.file]):
+            codes.append(cmd_inspect(argparse.Namespace(**{**vars(args), "file": label})))
+            print()
+        return max(codes, default=0)
     from .pipeline import convert_file
 
     path = Path(args.file)
@@ -181,21 +205,28 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+class Help(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Help with each option's default, and the epilog as written."""
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="jixiao", description=__doc__)
     ap.add_argument("--version", action="version", version=f"jixiao {__version__}")
     sub = ap.add_subparsers(dest="cmd", required=True)
     from jixiao.schemas import formats
 
-    c = sub.add_parser("convert", help="convert files and folders into Parquet tables",
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
+    c = sub.add_parser("convert", help="convert files and folders into Parquet tables", formatter_class=Help,
                        epilog="formats read (told by content, not by name):\n" + "\n".join(
                            f"  {name:6s} {spec['name']} {' '.join(spec['extensions'])}"
                            + (f"  [needs {spec['needs']}]" if spec.get("needs") else "")
                            for name, spec in formats().items()))
     c.add_argument("paths", nargs="+")
     c.add_argument("--out", help="output folder (required)")
-    c.add_argument("--quiet", action="store_true", help="only the summary")
+    talk = c.add_mutually_exclusive_group()
+    talk.add_argument("--quiet", action="store_true", help="only the summary")
+    talk.add_argument("-v", "--verbose", action="store_true", help="a line per file as it is done")
+    c.add_argument("--dry-run", action="store_true",
+                   help="list what would be converted, skipped and recorded as duplicates; write nothing")
     c.add_argument("--vocabulary", help="a TOML file of synonyms to add to the vocabulary "
                                         "(the shape of schemas/vocabulary.toml; or set JIXIAO_VOCABULARY)")
     c.add_argument("--fail-on", choices=["error", "warning"],
@@ -203,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
                         "(default: checks never change the exit code)")
     c.add_argument("--ocr", choices=["auto", "off"], default="auto",
                    help="auto: read scanned pages and images by OCR (tesseract); off: report them unread")
-    c.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: one per core)")
+    c.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (one per core)")
     c.add_argument("--timeout", type=float, default=300, help="seconds per file before it is failed (0: none)")
     c.add_argument("--max-memory", type=int, default=4096,
                    help="MB of resident memory per worker, past which its file fails (0: no limit)")
@@ -216,21 +247,22 @@ def main(argv: list[str] | None = None) -> int:
                    help="local worker processes, or Ray tasks (pip install 'jixiao[ray]')")
     c.add_argument("--ray-address", help="Ray cluster to run on (default: a local Ray for the run)")
     c.add_argument("--pdf-engine", choices=["pdfium", "pdfplumber", "camelot"], default="pdfium",
-                   help="what reads a PDF's characters and ruled tables (default: pdfium, the fastest)")
+                   help="what reads a PDF's characters and ruled tables (pdfium: the fastest)")
     c.set_defaults(func=cmd_convert)
-    i = sub.add_parser("inspect", help="show how a file's forms were read")
-    i.add_argument("file")
+    i = sub.add_parser("inspect", help="show how a file's forms were read (each file of a folder)",
+                       formatter_class=Help)
+    i.add_argument("file", help="a file, or a folder: each file in it")
     i.add_argument("--pdf-engine", choices=["pdfium", "pdfplumber", "camelot"], default="pdfium")
     i.add_argument("--ocr", choices=["auto", "off"], default="auto")
     i.add_argument("--grid", action="store_true", help="print the grid rows of each form")
     i.add_argument("--width", type=int, default=14, help="characters shown per cell")
     i.set_defaults(func=cmd_inspect)
-    q = sub.add_parser("query", help="run SQL (DuckDB) over a converted folder")
+    q = sub.add_parser("query", help="run SQL (DuckDB) over a converted folder", formatter_class=Help)
     q.add_argument("dir")
     q.add_argument("sql")
-    q.add_argument("--width", type=int, default=40, help="characters shown per column in a table (default: 40)")
+    q.add_argument("--width", type=int, default=40, help="characters shown per column in a table")
     q.add_argument("--format", choices=["table", "csv", "json", "parquet"], default="table",
-                   help="table (default), csv, json (one object a line) or parquet (needs --output)")
+                   help="table, csv, json (one object a line) or parquet (needs --output)")
     q.add_argument("--output", help="the file --format parquet writes")
     q.set_defaults(func=cmd_query)
     ld = sub.add_parser("load", help="load a converted folder into a database (sqlite:///FILE, duckdb:///FILE, "

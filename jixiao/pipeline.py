@@ -15,6 +15,7 @@ from jixiao.normalize.records import Form
 from jixiao.normalize.reflow import reflow
 
 from . import __version__
+from .lines import one_line
 from .sniff import not_a_document, sniff
 
 
@@ -66,11 +67,6 @@ class FileResult:
                    for c, s, d in self.file_findings]
         return {"sources": [self.source], "projects": projects, "funds": funds,
                 "indicators": inds, "checks": checks}
-
-
-def one_line(exc: BaseException) -> str:
-    msg = " ".join(str(exc).split()) or exc.__class__.__name__
-    return f"{exc.__class__.__name__}: {msg}"[:300]
 
 
 def rows_of(grids: list[Grid]) -> list[Row]:

@@ -124,3 +124,60 @@ def test_ordinary_files_convert_under_a_tight_memory_limit(tmp_path):
                         Options(workers=2, timeout=120, max_memory_mb=1024, progress=False), log=lambda s: None)
     assert not summary.failed, summary.failed
     assert summary.forms >= 11
+
+
+def test_an_unreachable_ray_cluster_fails_in_seconds_and_frees_the_folder(tmp_path, capsys):
+    pytest.importorskip("ray")
+    out = tmp_path / "out"
+    src = str(next(SAMPLES.glob("000_*.txt")))
+    t0 = time.perf_counter()
+    assert main(["convert", src, "--out", str(out), "--engine", "ray", "--ray-address", "127.0.0.1:1"]) == 4
+    assert time.perf_counter() - t0 < 30
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["jixiao: the run could not complete: the Ray cluster at 127.0.0.1:1 can't be reached "
+                   "(Connection refused); nothing was converted"]
+    assert main(["convert", src, "--out", str(out), "--quiet"]) == 0  # the lock was released
+
+
+def test_dry_run_says_what_a_run_would_do_and_writes_nothing(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    a, b = sorted(SAMPLES.glob("00[12]_*.txt"))
+    (folder / "a.txt").write_bytes(a.read_bytes())
+    (folder / "a_copy.txt").write_bytes(a.read_bytes())
+    out = tmp_path / "out"
+    assert main(["convert", str(folder), "--out", str(out), "--dry-run"]) == 0
+    assert not out.exists()
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [f"convert: {folder / 'a.txt'}", f"duplicate: {folder / 'a_copy.txt'} (same bytes as "
+                       f"{folder / 'a.txt'})", f"dry run: 1 files would be converted, 0 are already in {out} "
+                       "(skipped), 1 duplicates; nothing was written"]
+    assert main(["convert", str(folder), "--out", str(out), "--quiet"]) == 0
+    (folder / "b.txt").write_bytes(b.read_bytes())
+    before = sorted(p.name for p in out.rglob("*"))
+    capsys.readouterr()
+    assert main(["convert", str(folder), "--out", str(out), "--dry-run"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == f"convert: {folder / 'b.txt'}"
+    assert sorted(p.name for p in out.rglob("*")) == before
+
+
+def test_verbose_says_each_file_and_help_gives_defaults(tmp_path, capsys):
+    src = next(SAMPLES.glob("000_*.txt"))
+    assert main(["convert", str(src), "--out", str(tmp_path / "out"), "-v", "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    assert f"ok: {src}: 1 forms, " in err
+    with pytest.raises(SystemExit):
+        main(["convert", "--help"])
+    assert "(default: 300)" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["convert", str(src), "--out", str(tmp_path / "x"), "-v", "--quiet"])
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_inspect_reads_each_file_of_a_folder(tmp_path, capsys):
+    for p in sorted(SAMPLES.glob("00[01]_*.txt")):
+        (tmp_path / p.name).write_bytes(p.read_bytes())
+    assert main(["inspect", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert [ln.split(":")[0] for ln in out.splitlines() if ln.startswith(str(tmp_path))] == [
+        str(tmp_path / p.name) for p in sorted(SAMPLES.glob("00[01]_*.txt"))]

@@ -117,7 +117,7 @@ def start_worker(max_mb: int | None) -> None:
 
 
 MEMORY_EXIT = 86  # the exit status of a worker that went past --max-memory
-AS_BACKSTOP = 4  # the address-space limit, in multiples of --max-memory
+AS_BACKSTOP = 4  # how far the address space may grow, in multiples of --max-memory
 _watching: list[int] = []
 
 
@@ -126,21 +126,23 @@ def watch_memory(max_mb: int) -> None:
     it (/proc/self/statm) every 20 ms and ends the process with MEMORY_EXIT
     past the limit, which the run records as the file's reason. Resident, not
     address space: PDFium, OpenCV and tesseract map far more than they use,
-    and an address-space limit of 1.5 GB failed ordinary files. An
-    address-space limit at AS_BACKSTOP times stays, for an allocation faster
-    than the poll. Once per process (a Ray worker runs many tasks; a forked
-    child has no thread of its parent's)."""
+    and an address-space limit of 1.5 GB failed ordinary files. As a backstop
+    for an allocation faster than the poll, the address space may grow by
+    AS_BACKSTOP times the limit past what the process maps when it starts.
+    Once per process (a Ray worker runs many tasks; a forked child has no
+    thread of its parent's)."""
     if os.getpid() in _watching:
         return
     _watching.append(os.getpid())
-    cap = AS_BACKSTOP * max_mb << 20
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard == resource.RLIM_INFINITY or cap <= hard:
-        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     statm = Path("/proc/self/statm")
     if not statm.exists():
         return
     page = os.sysconf("SC_PAGE_SIZE")
+    mapped = int(statm.read_text().split()[0]) * page
+    cap = mapped + (AS_BACKSTOP * max_mb << 20)
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or cap <= hard:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     limit = max_mb << 20
 
     def watch() -> None:

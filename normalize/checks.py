@@ -85,7 +85,7 @@ def _level1_points(form: Form) -> list[Finding]:
             for (raw, want), got in groups.items() if abs(got - want) > ROUNDING]
 
 
-def _g(x) -> str:
+def _g(x: float | Decimal) -> str:
     return f"{float(x):g}"
 
 

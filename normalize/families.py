@@ -3,6 +3,7 @@ that family prints: the registry is data (schemas/families.toml)."""
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from jixiao.schemas import families
 
@@ -24,13 +25,13 @@ def of_title(text: str) -> str | None:
 
 @cache
 def default() -> str:
-    return next(name for name, spec in families().items() if spec.get("default"))
+    return str(next(name for name, spec in families().items() if spec.get("default")))
 
 
-def spec(name: str) -> dict:
-    return families()[name]
+def spec(name: str) -> dict[str, Any]:
+    return dict(families()[name])
 
 
 def opened_by(name: str) -> str:
     """The key field whose label opens a form of this family."""
-    return spec(name)["anchor"]
+    return str(spec(name)["anchor"])

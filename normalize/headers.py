@@ -72,7 +72,7 @@ def _scores(a: str, synonyms: tuple[str, ...], joined: tuple[str, ...], heads: t
     ratio = process.cdist([a], synonyms, scorer=fuzz.ratio, dtype=np.float64)[0]
     by_tokens = process.cdist([_joined(a)], joined, scorer=fuzz.token_sort_ratio, dtype=np.float64)[0]
     head = np.where(np.array(heads) == tokens(a)[-1], HEAD_BONUS, -HEAD_BONUS)
-    out = np.clip(np.maximum(ratio, by_tokens) + head, 0.0, 99.0)
+    out: np.ndarray = np.clip(np.maximum(ratio, by_tokens) + head, 0.0, 99.0)
     out[np.array(synonyms) == a] = 100.0
     return out
 

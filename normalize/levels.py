@@ -1,7 +1,7 @@
 """Level-1 / level-2 indicator labels onto the controlled vocabulary."""
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 
 from jixiao.schemas import vocabulary
 from rapidfuzz import fuzz
@@ -16,18 +16,18 @@ def _key(text: str | None) -> str:
     return strip_points(compact(text or "")).strip("：:")
 
 
-@cache
+@lru_cache(maxsize=1 << 16)  # bounded: a long archive run meets endless distinct cells
 def level1(text: str | None) -> str | None:
     """Canonical level-1 of a printed label (产\\n出\\n指\\n标（50分） -> 产出指标).
     A level-2 word (社会效益指标) is not a level-1, though it contains one."""
     k = _key(text)
     if not k:
         return None
-    names = vocabulary()["level1"]
+    names: list[str] = vocabulary()["level1"]
     for n in names:
         if k == n or k == n * (len(k) // len(n)):  # 产出指标产出指标: a merged cell printed twice
             return n
-    variants = vocabulary()["level1_variants"]
+    variants: dict[str, str] = vocabulary()["level1_variants"]
     if k in variants:
         return variants[k]
     if level2(k):
@@ -36,18 +36,19 @@ def level1(text: str | None) -> str | None:
     return best if fuzz.ratio(k, best) >= LEVEL_ACCEPT else None
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def level2(text: str | None) -> str | None:
     """Canonical level-2 of a printed label, through the known variants first."""
     k = _key(text)
     if not k:
         return None
     voc = vocabulary()
+    variants: dict[str, str] = voc["level2_variants"]
     if k in voc["level2"]:
         return k
-    if k in voc["level2_variants"]:
-        return voc["level2_variants"][k]
-    names = list(voc["level2"])
+    if k in variants:
+        return variants[k]
+    names: list[str] = list(voc["level2"])
     for n in sorted(names, key=len, reverse=True):
         if n in k and len(k) <= len(n) + 2:
             return n
@@ -69,4 +70,5 @@ def is_exact(text: str | None) -> bool:
 
 def group_of(level2_name: str | None) -> str | None:
     """The level-1 group a canonical level-2 belongs to."""
-    return vocabulary()["level2"].get(level2_name or "")
+    groups: dict[str, str] = vocabulary()["level2"]
+    return groups.get(level2_name or "")

@@ -30,6 +30,7 @@ warning says so.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import combinations
@@ -533,7 +534,7 @@ class Doubt:
     margin: float
 
 
-def segment(tokens: list[str], roles: list[str], level2_words: tuple | list = ()
+def segment(tokens: list[str], roles: list[str], level2_words: Sequence[str] = ()
             ) -> tuple[list[list[str]], list[Doubt]]:
     """Cut the cells of an indicator table into rows and place each row's
     cells into `roles`, maximising the summed fit. A row starts at a level
@@ -663,7 +664,7 @@ def segment(tokens: list[str], roles: list[str], level2_words: tuple | list = ()
 WINDOW = 1500  # cells segmented at once: the work grows with the window, not with the file
 
 
-def segment_windows(tokens: list[str], roles: list[str], level2_words: tuple | list = ()
+def segment_windows(tokens: list[str], roles: list[str], level2_words: Sequence[str] = ()
                     ) -> tuple[list[list[str]], list[Doubt]]:
     """`segment` over windows of at most WINDOW cells, each cut before an
     exactly printed level label (where a row surely starts), so a huge

@@ -261,11 +261,14 @@ def plan(header: Header, rows: list[Row]) -> tuple[list[Slot], list[tuple[str, s
     return slots, categories, notes
 
 
+Categories = list[tuple[str, str | None]]  # (canonical level-2, as printed)
+
+
 def _printed(column: str) -> str:
-    return vocabulary()["summary_columns"][column][0]
+    return str(vocabulary()["summary_columns"][column][0])
 
 
-def _insert_missing(categories, extra, rows, g, notes):
+def _insert_missing(categories: Categories, extra: int, rows: list[Row], g: int, notes: list[str]) -> Categories:
     """Categories the data has and the header lacks, one at a time: of the
     level-2s missing from each group, the one whose cells' content fits."""
     order = list(vocabulary()["level2"])
@@ -279,7 +282,7 @@ def _insert_missing(categories, extra, rows, g, notes):
             members = [i for i, (c, _) in enumerate(categories) if group_of(c) == grp]
             before = [i for i in members if order.index(categories[i][0]) < order.index(cand)]
             pos = before[-1] + 1 if before else members[0]
-            trial = categories[:pos] + [(cand, None)] + categories[pos:]
+            trial: Categories = [*categories[:pos], (cand, None), *categories[pos:]]
             names = [c for c, _ in trial]
             fit = sum(_cue(r.rest[g + 2 * i + k], c, names) for r in rows for i, c in enumerate(names)
                       for k in (0, 1) if g + 2 * i + k < len(r.rest))
@@ -292,7 +295,8 @@ def _insert_missing(categories, extra, rows, g, notes):
     return categories
 
 
-def place(row: Row, slots: list[Slot], categories, pools: list[set[str]]) -> tuple[list[str | None], str | None]:
+def place(row: Row, slots: list[Slot], categories: Categories, pools: list[set[str]]
+          ) -> tuple[list[str | None], str | None]:
     """The row's cells in their slots (None for a gap), and a note when gaps
     had to be chosen."""
     cells, n, m = row.rest, len(row.rest), len(slots)
@@ -302,7 +306,7 @@ def place(row: Row, slots: list[Slot], categories, pools: list[set[str]]) -> tup
     gaps = m - n
     names = [c for c, _ in categories]
 
-    def fit(i, j):
+    def fit(i: int, j: int) -> float:
         t = cells[i]
         if not value(t) or value(t) in ("不适用",):
             return 0.0
@@ -310,7 +314,7 @@ def place(row: Row, slots: list[Slot], categories, pools: list[set[str]]) -> tup
         cue = _cue(t, categories[s.category][0] if s.category is not None else None, names)
         return _likeness(t, pools, j) + cue
 
-    def gap_cost(j):
+    def gap_cost(j: int) -> float:
         # Flattening drops empty cells: a missing 完成情况 is likelier than a
         # missing 年度指标内容, and either than a missing goal.
         return {"actual": 0.0, "target": 0.05, "problems": 0.02, "rectification": 0.0}.get(slots[j].kind, 0.1)
@@ -338,7 +342,7 @@ def place(row: Row, slots: list[Slot], categories, pools: list[set[str]]) -> tup
     return out, f"row has {gaps} cell(s) fewer than the table: read as empty, by content: {'、'.join(names)}"
 
 
-def _slot_name(slot: Slot, categories) -> str:
+def _slot_name(slot: Slot, categories: Categories) -> str:
     if slot.category is None:
         return _printed(slot.kind)
     return f"{categories[slot.category][0]} {'年度指标内容' if slot.kind == 'target' else '完成情况'}"
@@ -403,7 +407,8 @@ def _department(rows: list[list[str]]) -> str | None:
     return None
 
 
-def _form(r: Row, header: Header, slots, categories, placed, unit) -> Form:
+def _form(r: Row, header: Header, slots: list[Slot], categories: Categories, placed: list[str | None],
+          unit: str | None) -> Form:
     f = Form(form_type="summary_disclosure", project_name=value(r.name), amount_unit=unit)
     kinds = [k for k in AMOUNT_KINDS if k in header.columns]
     if len(kinds) < len(r.amounts):

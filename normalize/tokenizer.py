@@ -78,7 +78,7 @@ def _dictionary(tok: jieba.Tokenizer) -> tuple[int, dict[str, bytes]]:
 
     path = _cache_dir() / f"jieba-{jieba.__version__}-{key}.marshal"
     try:
-        return marshal.loads(path.read_bytes())
+        return _unpack(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         pass
     data = _build(tok)
@@ -90,7 +90,15 @@ def _dictionary(tok: jieba.Tokenizer) -> tuple[int, dict[str, bytes]]:
         os.replace(tmp, path)
     except OSError:
         pass
-    return marshal.loads(data)
+    return _unpack(data)
+
+
+def _unpack(data: bytes) -> tuple[int, dict[str, bytes]]:
+    """(total, blocks) from a cache file's bytes; ValueError for anything else."""
+    got = marshal.loads(data)
+    if not (isinstance(got, tuple) and len(got) == 2 and isinstance(got[0], int) and isinstance(got[1], dict)):
+        raise ValueError("not a jixiao jieba cache")
+    return got[0], got[1]
 
 
 def tokenizer(words: list[str] | tuple[str, ...] = (), freq: int = 200000) -> jieba.Tokenizer:

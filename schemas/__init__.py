@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).parent
 
@@ -24,7 +25,7 @@ class Column:
 
 
 @cache
-def _load(name: str) -> dict:
+def _load(name: str) -> dict[str, Any]:
     with open(HERE / name, "rb") as fh:
         return tomllib.load(fh)
 
@@ -40,7 +41,7 @@ def schema_version() -> int:
 
 
 @cache
-def vocabulary() -> dict:
+def vocabulary() -> dict[str, Any]:
     """The package's vocabulary, with the user's own added (a TOML file of the
     same shape named by JIXIAO_VOCABULARY, or `jixiao convert --vocabulary`):
     its lists extend the package's, its tables merge into them. New synonyms
@@ -53,7 +54,7 @@ def vocabulary() -> dict:
     return merged
 
 
-def _merge(base, more):
+def _merge(base: Any, more: Any) -> Any:
     if isinstance(base, dict) and isinstance(more, dict):
         out = dict(base)
         for k, v in more.items():
@@ -64,16 +65,16 @@ def _merge(base, more):
     return more
 
 
-def check_catalogue() -> dict:
+def check_catalogue() -> dict[str, Any]:
     """Every check name with its severity, families and meaning (checks.toml)."""
     return _load("checks.toml")
 
 
-def formats() -> dict:
+def formats() -> dict[str, Any]:
     """The input formats (formats.toml): extensions, magic bytes, reader, needs."""
     return _load("formats.toml")
 
 
-def families() -> dict:
+def families() -> dict[str, Any]:
     """Form families (families.toml): title words, anchor label, what each prints."""
     return _load("families.toml")

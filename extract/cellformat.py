@@ -13,6 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from typing import Any
+
+CellValue = Any  # as a spreadsheet reader gives it: int, float, str, bool, date, time, datetime
 
 # Excel's built-in short date (id 14) as a Chinese-locale Excel prints it.
 LOCALE_FORMATS = {"mm-dd-yy": "yyyy/m/d", "m/d/yy": "yyyy/m/d", "m/d/yy h:mm": "yyyy/m/d h:mm"}
@@ -21,7 +24,7 @@ _QUOTED = re.compile(r'"([^"]*)"|\\(.)')
 _DATE_TOKENS = re.compile(r'"[^"]*"|\\.|yyyy|yy|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|am/pm|.', re.I)
 
 
-def display(value, fmt: str | None) -> str:
+def display(value: CellValue, fmt: str | None) -> str:
     """`value` (str, bool, int, float, datetime, date, time or None) as shown."""
     if value is None:
         return ""
@@ -40,7 +43,7 @@ def is_date_format(fmt: str) -> bool:
     return code not in ("general", "@") and bool(re.search(r"[ymdhs]", code))
 
 
-def _section(value, fmt: str) -> tuple[str, bool]:
+def _section(value: CellValue, fmt: str) -> tuple[str, bool]:
     """The format section for `value`, and whether the sign is still to print."""
     parts = fmt.split(";")
     if value < 0 and len(parts) > 1 and parts[1]:
@@ -50,7 +53,7 @@ def _section(value, fmt: str) -> tuple[str, bool]:
     return parts[0], True
 
 
-def plain(value) -> str:
+def plain(value: CellValue) -> str:
     """A number in full positional notation, without trailing zeros."""
     if isinstance(value, int):
         return str(value)
@@ -59,7 +62,7 @@ def plain(value) -> str:
     return s.rstrip("0").rstrip(".") if "." in s else s
 
 
-def render_number(value, fmt: str) -> str:
+def render_number(value: CellValue, fmt: str) -> str:
     section, signed = _section(value, fmt)
     section = _BRACKETS.sub("", section)
     if section.strip().lower() in ("general", "", "@"):
@@ -67,7 +70,7 @@ def render_number(value, fmt: str) -> str:
     # Literal text stays as printed; the digit pattern is what is left.
     literals: list[str] = []
 
-    def hold(m: re.Match) -> str:
+    def hold(m: re.Match[str]) -> str:
         literals.append(m.group(1) if m.group(1) is not None else m.group(2))
         return "\0"
 
@@ -96,7 +99,7 @@ def render_number(value, fmt: str) -> str:
         next(it, "") if ch == "\0" else ch for ch in after)
 
 
-def render_date(value, fmt: str) -> str:
+def render_date(value: CellValue, fmt: str) -> str:
     if isinstance(value, dt.time):
         value = dt.datetime.combine(dt.date(1899, 12, 31), value)
     elif not isinstance(value, dt.datetime):

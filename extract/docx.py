@@ -8,13 +8,17 @@ gridBefore/gridAfter for rows that start or end early.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.oxml.ns import qn
 
 from . import ooxml
 from .grid import Cell, Document, Grid
+
+Element = Any  # an lxml element of the document's XML (lxml ships no type information)
 
 EXTRACTOR = "python-docx"
 W_P, W_TBL, W_SDT, W_TR, W_TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("w:tc")
@@ -23,7 +27,7 @@ W_T, W_BR, W_CR, W_TAB, W_VAL = qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab"), 
 W_TYPE = qn("w:type")
 
 
-def unwrap(parent, *wanted: str):
+def unwrap(parent: Element, *wanted: str) -> Iterator[Element]:
     """Children of `parent` with one of the `wanted` tags, in document order,
     looking through content controls and custom XML wrappers, which
     python-docx skips."""
@@ -36,7 +40,7 @@ def unwrap(parent, *wanted: str):
                 yield from unwrap(inner, *wanted)
 
 
-def paragraph_text(p) -> str:
+def paragraph_text(p: Element) -> str:
     out = []
     for el in p.iter():
         if el.tag == W_T and el.text:
@@ -48,7 +52,7 @@ def paragraph_text(p) -> str:
     return "".join(out)
 
 
-def cell_text(tc) -> str:
+def cell_text(tc: Element) -> str:
     """Paragraphs joined by line breaks; a nested table's rows follow as lines."""
     parts = []
     for el in unwrap(tc, W_P, W_TBL):
@@ -59,7 +63,7 @@ def cell_text(tc) -> str:
     return "\n".join(parts).strip("\n")
 
 
-def _int(el, path: str, default: int) -> int:
+def _int(el: Element, path: str, default: int) -> int:
     found = el.find(path)
     if found is None:
         return default
@@ -69,9 +73,9 @@ def _int(el, path: str, default: int) -> int:
         return default
 
 
-def table_grid(tbl) -> Grid:
-    cells: list[dict] = []
-    open_merge: dict[int, dict] = {}  # grid column -> cell a vMerge continues
+def table_grid(tbl: Element) -> Grid:
+    cells: list[dict[str, Any]] = []
+    open_merge: dict[int, dict[str, Any]] = {}  # grid column -> cell a vMerge continues
     for r, tr in enumerate(unwrap(tbl, W_TR)):
         col = _int(tr, f"{qn('w:trPr')}/{qn('w:gridBefore')}", 0)
         for tc in unwrap(tr, W_TC):

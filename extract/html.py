@@ -22,6 +22,8 @@ from typing import Any
 
 from .grid import Cell, Document, Grid
 
+Element = Any  # an lxml element (lxml ships no type information)
+
 EXTRACTOR = "lxml-html"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -96,12 +98,12 @@ def _space(text: str | None) -> str:
     return _WS.sub(" ", text) if text else ""
 
 
-def cell_text(td) -> str:
+def cell_text(td: Element) -> str:
     """A cell's text as a browser shows it: whitespace folded, a line break
     for <br> and between block elements."""
     parts: list[str] = []
 
-    def walk(el, top: bool) -> None:
+    def walk(el: Element, top: bool) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in SKIP:
             if not top and el.tail:
@@ -123,14 +125,14 @@ def cell_text(td) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
-def _span(el, attr: str) -> int:
+def _span(el: Element, attr: str) -> int:
     try:
         return max(1, min(MAX_SPAN, int(str(el.get(attr, "1")).strip().rstrip(";") or 1)))
     except ValueError:
         return 1
 
 
-def table_grid(table) -> Grid:
+def table_grid(table: Element) -> Grid:
     rows = [tr for tr in table.iter("tr") if _owner(tr) is table]
     taken: set[tuple[int, int]] = set()
     cells: list[Cell] = []
@@ -153,7 +155,7 @@ def table_grid(table) -> Grid:
     return Grid(cells=cells)
 
 
-def _owner(tr):
+def _owner(tr: Element) -> Element | None:
     """The table a row belongs to (the nearest <table> above it)."""
     el = tr.getparent()
     while el is not None and el.tag != "table":
@@ -184,7 +186,7 @@ def read_html(text: str) -> Document:
             grids.append(Grid(cells=[Cell(row=k, col=0, text=t) for k, t in enumerate(lines)], kind="text"))
             lines.clear()
 
-    def walk(el: Any) -> None:
+    def walk(el: Element) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in SKIP:
             buf.append(_space(el.tail))

@@ -2,9 +2,11 @@
 by OCR (extract/ocr.py), through the same assembly as a PDF's pages."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from jixiao.extract.grid import Document
+from jixiao.extract.page import Page
 
 
 def read(path: Path) -> Document:
@@ -17,7 +19,7 @@ def read(path: Path) -> Document:
     with Image.open(path) as im:
         n = getattr(im, "n_frames", 1)
 
-        def pages():
+        def pages() -> Iterator[Page]:
             # one frame decoded at a time, each checked before it is
             for k, frame in enumerate(ImageSequence.Iterator(im), 1):
                 check_pixels(frame.width, frame.height, f"image frame {k}")

@@ -28,12 +28,16 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from .page import Page, edge, lattice
+from .page import CellBox, Edge, Page, edge, lattice
+
+OcrChar = tuple[int, int, int, int, float, str]  # x, y, w, h (pixels of its image), confidence, text
 
 DPI = 200
 MAX_PIXELS = 120_000_000  # of one page image: an A3 sheet at 600 dpi is 70 million
@@ -140,7 +144,7 @@ def is_ink(gray: np.ndarray) -> np.ndarray:
     return gray < min(cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[0], INK)
 
 
-def _pixels(box, inset: int = 0) -> tuple[int, int, int, int]:
+def _pixels(box: tuple[float, float, float, float], inset: int = 0) -> tuple[int, int, int, int]:
     """A box in points to pixel bounds, `inset` pixels inside it."""
     x0, y0, x1, y1 = (int(round(v / PT)) for v in box)
     return max(x0 + inset, 0), max(y0 + inset, 0), max(x1 - inset, 0), max(y1 - inset, 0)
@@ -222,7 +226,7 @@ def binarize(gray: np.ndarray) -> np.ndarray:
     return cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]
 
 
-def reread_numbers(gray: np.ndarray, boxes: list) -> list[tuple[str, float] | None]:
+def reread_numbers(gray: np.ndarray, boxes: Sequence[CellBox]) -> list[tuple[str, float] | None]:
     """Cells read again, digits only, each on its own: (text, lowest character
     confidence) per box; None where the cell is blank or nothing was read."""
 
@@ -242,11 +246,11 @@ def reread_numbers(gray: np.ndarray, boxes: list) -> list[tuple[str, float] | No
     return out
 
 
-def _reading_order(chars: list[tuple]) -> str:
+def _reading_order(chars: list[OcrChar]) -> str:
     """Characters (x, y, w, h, conf, text) line by line, left to right: a
     character joins the line its box overlaps vertically (a full stop sits
     low, but inside the line's digits)."""
-    lines: list[list] = []  # [top, bottom, chars]
+    lines: list[list[Any]] = []  # [top, bottom, chars]
     for c in sorted(chars, key=lambda c: (c[1] + c[3] / 2, c[0])):
         top, bottom = c[1], c[1] + c[3]
         line = next((ln for ln in lines if min(bottom, ln[1]) - max(top, ln[0]) > 0.3 * min(c[3], ln[1] - ln[0])),
@@ -284,7 +288,7 @@ def rules(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return strokes((1, 1), max(w // 40, 40)), strokes((1, 7), max(h // 60, 40))
 
 
-def _edges(mask: np.ndarray, orientation: str) -> list[dict]:
+def _edges(mask: np.ndarray, orientation: str) -> list[Edge]:
     """Each stroke of a mask as one edge in pdfplumber's format (points)."""
     import cv2
 
@@ -361,10 +365,10 @@ def is_label(text: str) -> bool:
 LEVELS = ("一级指标", "二级指标", "三级指标")
 
 
-def number_levels(boxes: list) -> None:
+def number_levels(boxes: Sequence[CellBox]) -> None:
     """A header row with three …级指标 cells names them 一, 二, 三 from the left:
     OCR drops 一's single stroke and reads 三 as : or S, but the order is fixed."""
-    rows: dict[int, list] = {}
+    rows: dict[int, list[CellBox]] = {}
     for b in boxes:
         if re.fullmatch(r"\W?.{0,2}级指标\W?", b.text or ""):
             rows.setdefault(round(b.top), []).append(b)

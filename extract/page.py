@@ -7,9 +7,12 @@ internals."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 Char = tuple[float, float, float, float, float, str]
 BBox = tuple[float, float, float, float]
+Edge = dict[str, Any]  # a ruling line in pdfplumber's edge format (`edge`)
+Point = tuple[float, float]
 
 # pdfplumber's own defaults for the lines strategy.
 SNAP_TOLERANCE = JOIN_TOLERANCE = 3
@@ -17,6 +20,16 @@ EDGE_MIN_LENGTH = 3
 INTERSECTION_TOLERANCE = 3
 DESCENT = 0.12  # of the font size, below the baseline
 STRAIGHT = 0.5
+
+
+class CellBox(Protocol):
+    """One drawn cell as the readers fill it (extract/pdf.py's Box)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
 
 
 @dataclass
@@ -27,11 +40,11 @@ class Page:
     chars: list[Char]
     tables: list[list[BBox]]  # cell boxes of each ruled table
     has_images: bool
-    ocr: dict | None = None  # for a page read by OCR: each char tuple's confidence (0-100)
+    ocr: dict[Char, float] | None = None  # for a page read by OCR: each char tuple's confidence (0-100)
     image: object = None  # for a page read by OCR: its deskewed grayscale image
 
 
-def edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:
+def edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> Edge:
     """A ruling line in pdfplumber's edge format (points, top-left origin)."""
     return {"object_type": "line", "orientation": orientation, "x0": x0, "x1": x1, "top": top, "bottom": bottom,
             "doctop": top, "width": x1 - x0, "height": bottom - top}
@@ -40,7 +53,7 @@ def edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> d
 CUT_REACH = 400.0  # points past a page's foot (or head) that a cut cell's label may be drawn at
 
 
-def close_page_cuts(edges: list[dict]) -> list[dict]:
+def close_page_cuts(edges: list[Edge]) -> list[Edge]:
     """A merged cell that a page break cuts has no rule where the page ends:
     its vertical rules stop at the page's last (or first) row rule with no
     horizontal rule between them there, so no cell forms and the column
@@ -65,37 +78,38 @@ def close_page_cuts(edges: list[dict]) -> list[dict]:
     return out
 
 
-def lattice(edges: list[dict]) -> list[list[BBox]]:
+def lattice(edges: list[Edge]) -> list[list[BBox]]:
     """pdfplumber's lines strategy, on edges from anywhere (cells a page
     break cut closed first: `close_page_cuts`)."""
     from pdfplumber.table import cells_to_tables, edges_to_intersections, merge_edges
-    from pdfplumber.utils import filter_edges
+    from pdfplumber.utils.geometry import filter_edges
 
     if not edges:
         return []
     edges = merge_edges(close_page_cuts(edges), SNAP_TOLERANCE, SNAP_TOLERANCE, JOIN_TOLERANCE, JOIN_TOLERANCE)
     edges = filter_edges(edges, min_length=EDGE_MIN_LENGTH)
     points = edges_to_intersections(edges, INTERSECTION_TOLERANCE, INTERSECTION_TOLERANCE)
-    return cells_to_tables(intersections_to_cells(points))
+    tables: list[list[BBox]] = cells_to_tables(intersections_to_cells(points))
+    return tables
 
 
-def intersections_to_cells(intersections: dict) -> list[BBox]:
+def intersections_to_cells(intersections: dict[Point, dict[str, list[Edge]]]) -> list[BBox]:
     """pdfplumber's `intersections_to_cells`, cell for cell, without its
     quadratic scans: each point's edges become sets once, and the points
     below and right of a point are looked up by column and by row."""
     points = sorted(intersections)
     v = {p: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in intersections[p]["v"]} for p in points}
     h = {p: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in intersections[p]["h"]} for p in points}
-    by_x: dict[float, list] = {}
-    by_y: dict[float, list] = {}
+    by_x: dict[float, list[Point]] = {}
+    by_y: dict[float, list[Point]] = {}
     for p in points:  # sorted, so each list runs down (by_x) or right (by_y)
         by_x.setdefault(p[0], []).append(p)
         by_y.setdefault(p[1], []).append(p)
 
-    def down(p: tuple, q: tuple) -> bool:
+    def down(p: Point, q: Point) -> bool:
         return not v[p].isdisjoint(v[q])
 
-    def across(p: tuple, q: tuple) -> bool:
+    def across(p: Point, q: Point) -> bool:
         return not h[p].isdisjoint(h[q])
 
     cells = []

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
@@ -31,6 +32,7 @@ from pathlib import Path
 from jixiao.extract import pdf_pages
 from jixiao.extract.chars import is_cjk
 from jixiao.extract.grid import Cell, Document, Grid
+from jixiao.extract.page import Char, Page
 
 SNAP = 2.0  # points: rules closer than this are the same rule
 BARE_NUMBER = re.compile(r"^[\d.,%]+$")
@@ -73,7 +75,7 @@ class Table:
 
 # --- characters to text ---------------------------------------------------------------------------
 
-def _join_chars(line: list[tuple]) -> str:
+def _join_chars(line: list[Char]) -> str:
     line.sort(key=_X0)
     out, prev = "", None
     for c in line:
@@ -89,10 +91,10 @@ def _join_chars(line: list[tuple]) -> str:
 _X0, _TOP_X0 = itemgetter(0), itemgetter(1, 0)
 
 
-def text_lines(chars: list[tuple]) -> list[tuple[float, str]]:
+def text_lines(chars: list[Char]) -> list[tuple[float, str]]:
     """Characters grouped into lines (by overlapping vertical extent), top to
     bottom: [(top, text)]."""
-    lines: list[list[tuple]] = []
+    lines: list[list[Char]] = []
     spans: list[tuple[float, float]] = []
     for c in sorted(chars, key=_TOP_X0):
         mid = (c[1] + c[3]) / 2
@@ -130,7 +132,7 @@ def _index(edges: list[float], v: float) -> int:
     return min(i, len(edges) - 1)
 
 
-def fill_boxes(boxes: list[Box], chars: list[tuple], ocr: dict | None = None) -> list[tuple]:
+def fill_boxes(boxes: list[Box], chars: list[Char], ocr: dict[Char, float] | None = None) -> list[Char]:
     """Put each character into the box holding its centre; return the rest.
     `ocr`: the characters are OCR'd words with these confidences; each box
     keeps its lowest and has its text post-corrected."""
@@ -143,7 +145,7 @@ def fill_boxes(boxes: list[Box], chars: list[tuple], ocr: dict | None = None) ->
         for r in range(_index(ys, b.top), _index(ys, b.bottom)):
             for c in range(_index(xs, b.x0), _index(xs, b.x1)):
                 owner[r, c] = k
-    inside: list[list[tuple]] = [[] for _ in boxes]
+    inside: list[list[Char]] = [[] for _ in boxes]
     rest = []
     x_lo, x_hi, y_lo, y_hi = xs[0], xs[-1], ys[0], ys[-1]
     for ch in chars:
@@ -170,7 +172,7 @@ def fill_boxes(boxes: list[Box], chars: list[tuple], ocr: dict | None = None) ->
     return rest
 
 
-def on_page(chars: list[tuple], height: float) -> list[tuple]:
+def on_page(chars: list[Char], height: float) -> list[Char]:
     """The characters a reader sees: not those drawn past the page's top or
     foot (a cut cell's label drawn there is in the cell: pdf_pages.close_page_cuts)."""
     return [ch for ch in chars if ch[1] < height and ch[3] > 0]
@@ -284,7 +286,7 @@ def to_grid(table: Table) -> Grid:
 EXTRACTOR = {"pdfium": "pdfium", "pdfplumber": "pdfplumber", "camelot": "camelot-lattice"}
 
 
-def read(path: Path, engine: str = "pdfium", ocr: bool = True, on_segment=None) -> Document:
+def read(path: Path, engine: str = "pdfium", ocr: bool = True, on_segment: OnSegment | None = None) -> Document:
     """Every page's tables and text in reading order; tables that cross a page
     break stitched into one grid. Pages without a text layer are read by OCR
     (`ocr`), or listed as unread.
@@ -296,9 +298,10 @@ def read(path: Path, engine: str = "pdfium", ocr: bool = True, on_segment=None) 
     engine, n_pages, pages = pdf_pages.pages(path, engine, ocr=ocr)
     segments = [0]
 
-    def counted(grids):
+    def counted(grids: list[Grid]) -> None:
         segments[0] += len(grids)
-        on_segment(grids)
+        if on_segment is not None:
+            on_segment(grids)
 
     doc = assemble(pages, n_pages, EXTRACTOR[engine], counted if on_segment else None)
     if doc.unread_pages and not doc.grids and not segments[0]:
@@ -306,13 +309,14 @@ def read(path: Path, engine: str = "pdfium", ocr: bool = True, on_segment=None) 
     return doc
 
 
-def assemble(pages, n_pages: int | None, extractor: str, on_segment=None) -> Document:
+def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segment: OnSegment | None = None
+             ) -> Document:
     """Pages (from a PDF's text layer or from OCR) to a Document (see `read`
     for `on_segment`)."""
     from .ocr import LOW_CONFIDENCE, number_levels
 
     # tables, runs of text lines, and a page's furniture held back (Held)
-    items: list[Table | Held | list[tuple[int, str]]] = []
+    items: list[Item] = []
     scanned: list[int] = []
     findings: list[tuple[str, str, str]] = []
     low: list[str] = []
@@ -366,7 +370,7 @@ SURE_DIGITS = 90.0  # confidence of a digits-only reading that overrides a short
 OP_NUMBER = re.compile(r"^([≥≤])\s*[\d.]+%?$")
 
 
-def _reread_numbers(page, boxes: list[Box]) -> None:
+def _reread_numbers(page: Page, boxes: list[Box]) -> None:
     """OCR: cells that read as a number (or ≥ a number), and short or blank
     cells (chi_sim's guess at a lone digit is often a character: 二 for 3, 号
     for 5, or nothing), are read again digits-only. The digits replace a
@@ -418,12 +422,12 @@ def _columns(boxes: list[Box]) -> dict[tuple[float, float], list[Box]]:
     return columns
 
 
-def _grids(items: list) -> list[Grid]:
+def _grids(items: list[Item]) -> list[Grid]:
     out = []
     for it in items:
         if isinstance(it, Table):
             out.append(to_grid(it))
-        elif it:
+        elif isinstance(it, list) and it:  # (a Held is flushed into lines before this)
             out.append(Grid([Cell(i, 0, t, page=p) for i, (p, t) in enumerate(it)], kind="text"))
     return out
 
@@ -459,7 +463,7 @@ def _inline_openers() -> tuple[str, ...]:
 FURNITURE = 0.1  # of the page height: running headers and footers live in its top and bottom tenth
 
 
-def _place(items: list, tables: list[Table], lines: list[tuple[float, str]], pno: int, height: float) -> None:
+def _place(items: list[Item], tables: list[Table], lines: list[tuple[float, str]], pno: int, height: float) -> None:
     """Add one page's tables and text lines to the reading order, stitching a
     table that opens the page onto one that closed the page before. Short
     lines in the page's top or bottom tenth between the two (a running header,
@@ -467,21 +471,24 @@ def _place(items: list, tables: list[Table], lines: list[tuple[float, str]], pno
     join."""
     lines = [(top, t) for top, t in lines if not PAGE_NUMBER.match(t)
              and not (FILE_NAME.match(t) and (top < FURNITURE * height or top > (1 - FURNITURE) * height))]
-    events: list[tuple[float, int, object]] = [(t.top, 0, t) for t in tables]
+    events: list[tuple[float, int, Table | str]] = [(t.top, 0, t) for t in tables]
     events += [(top, 1, t) for top, t in lines]
     events.sort(key=lambda e: (e[0], e[1]))
 
-    def furniture(e, top_area: bool) -> bool:
-        return e[1] == 1 and len(e[2]) <= 40 and (e[0] < FURNITURE * height if top_area
+    def furniture(e: tuple[float, int, Table | str], top_area: bool) -> bool:
+        return isinstance(e[2], str) and len(e[2]) <= 40 and (e[0] < FURNITURE * height if top_area
                                                   else e[0] > (1 - FURNITURE) * height)
 
-    held = items.pop() if items and isinstance(items[-1], Held) else None
+    last = items[-1] if items else None
+    held = last if isinstance(last, Held) else None
+    if held is not None:
+        items.pop()
     lead = 0
     while lead < len(events) and furniture(events[lead], True):
         lead += 1
-    for k, (_, kind, obj) in enumerate(events):
-        if kind == 0:
-            tab: Table = obj  # type: ignore[assignment]
+    for k, (_, _, obj) in enumerate(events):
+        if isinstance(obj, Table):
+            tab = obj
             rest = events[k + 1:]
             tab.ends_page = all(furniture(e, False) for e in rest)
             prev = items[-1] if items else None
@@ -518,12 +525,16 @@ class Held:
     lines: list[tuple[int, str]]
 
 
-def _flush(items: list, held: Held | None) -> None:
+Item = Table | Held | list[tuple[int, str]]  # the reading order: tables, runs of text lines, held furniture
+OnSegment = Callable[[list[Grid]], None]
+
+
+def _flush(items: list[Item], held: Held | None) -> None:
     if held is not None:
         _add_lines(items, held.lines)
 
 
-def _add_lines(items: list, lines: list[tuple[int, str]]) -> None:
+def _add_lines(items: list[Item], lines: list[tuple[int, str]]) -> None:
     """Text lines onto the run of lines that ends the reading order, or a new run."""
     if not lines:
         return

@@ -17,10 +17,16 @@ the rest the same way for all of them.
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .page import DESCENT, STRAIGHT, BBox, Char, Page, edge, lattice
+from .page import DESCENT, STRAIGHT, BBox, Char, Edge, Page, edge, lattice
+
+if TYPE_CHECKING:  # pypdfium2 is imported where a PDF is opened
+    from pypdfium2 import PdfDocument, PdfPage
+
+Matrix = tuple[float, float, float, float, float, float]  # a PDF transform: a b c d e f
 
 REOPEN_EVERY = 50  # pages
 
@@ -51,7 +57,7 @@ def pages(path: Path, engine: str, ocr: bool = False) -> tuple[str, int, Iterato
 
 # --- pdfium ------------------------------------------------------------------------------------------
 
-def _open_pdfium(path: Path):
+def _open_pdfium(path: Path) -> PdfDocument:
     import pypdfium2 as pdfium
 
     try:
@@ -70,7 +76,7 @@ def _open_pdfium(path: Path):
 def _pdfium_pages(path: Path, camelot: bool, ocr: bool = False) -> tuple[int, Iterator[Page]]:
     first = _open_pdfium(path)
     n = len(first)
-    miner: list = []  # pdfplumber's view of the file, opened only if a page needs it
+    miner: list[Any] = []  # pdfplumber's view of the file (a pdfplumber.PDF), opened only if a page needs it
 
     def miner_chars(i: int) -> list[Char]:
         import pdfplumber
@@ -133,7 +139,7 @@ def add_missing(chars: list[Char], other: list[Char]) -> list[Char]:
     return out
 
 
-def _pdfium_lost_text(page, objects: list) -> bool:
+def _pdfium_lost_text(page: PdfPage, objects: list[Any]) -> bool:
     """Whether PDFium's text page lost text of these objects (text in fonts
     the file does not embed). PDFium gives such a font's glyphs no size, and
     a text object of one glyph in it then vanishes from the text page (a
@@ -154,7 +160,7 @@ def _pdfium_lost_text(page, objects: list) -> bool:
         tp.close()
 
 
-def _ocr(page, number: int) -> Page:
+def _ocr(page: PdfPage, number: int) -> Page:
     """A page without a text layer, rendered and read by OCR (extract/ocr.py)."""
     import numpy as np
 
@@ -165,7 +171,7 @@ def _ocr(page, number: int) -> Page:
     return ocr_page(gray, number)
 
 
-def _pdfium_chars(page, height: float) -> list[Char]:
+def _pdfium_chars(page: PdfPage, height: float) -> list[Char]:
     """The page's characters. Their codes come in one call for the page;
     PDFium's own characters (the spaces and line ends it generates) are
     dropped, and each character's box costs three calls, reusing buffers."""
@@ -209,27 +215,27 @@ _NOT_CHARS = frozenset({0, 0xFFFE, 0xFFFF, 10, 13})
 MAX_FORM_DEPTH = 8
 
 
-def _pdfium_edges(page, height: float) -> tuple[list[dict], bool, list]:
+def _pdfium_edges(page: PdfPage, height: float) -> tuple[list[Edge], bool, list[Any]]:
     """Horizontal and vertical segments of every stroked or filled path, in
     pdfplumber's edge format; whether the page has an image; and its text
     objects in fonts the file does not embed (see `_pdfium_lost_text`).
     Objects are walked through PDFium's C API: no Python object per object."""
     import pypdfium2.raw as raw
 
-    edges: list[dict] = []
-    unsure: list = []
+    edges: list[Edge] = []
+    unsure: list[Any] = []  # PDFium text objects (ctypes pointers)
     images = False
     fs = raw.FS_MATRIX()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
 
-    def matrix(obj) -> tuple:
+    def matrix(obj: Any) -> Matrix:
         if not raw.FPDFPageObj_GetMatrix(obj, fs):
             raise PdfError("damaged PDF: a page object has no transform")
         return (fs.a, fs.b, fs.c, fs.d, fs.e, fs.f)
 
     # Objects inside a form XObject are placed by the form's matrix too:
     # `parents` holds the enclosing forms' matrices, outermost first.
-    def walk(count: int, get, owner, parents: tuple) -> None:
+    def walk(count: int, get: Callable[[Any, int], Any], owner: Any, parents: tuple[Matrix, ...]) -> None:
         nonlocal images
         for i in range(count):
             obj = get(owner, i)
@@ -255,18 +261,18 @@ def _pdfium_edges(page, height: float) -> tuple[list[dict], bool, list]:
     return edges, images, unsure
 
 
-def _compose(m: tuple, parent: tuple) -> tuple:
+def _compose(m: Matrix, parent: Matrix) -> Matrix:
     a, b, c, d, e, f = m
     A, B, C, D, E, F = parent
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _path_edges(path, m: tuple, height: float) -> list[dict]:
+def _path_edges(path: Any, m: Matrix, height: float) -> list[Edge]:
     import pypdfium2.raw as raw
 
     a, b, c, d, e, f = m
     x, y = ctypes.c_float(), ctypes.c_float()
-    out: list[dict] = []
+    out: list[Edge] = []
     start = prev = None
     for i in range(raw.FPDFPath_CountSegments(path)):
         seg = raw.FPDFPath_GetPathSegment(path, i)
@@ -283,7 +289,7 @@ def _path_edges(path, m: tuple, height: float) -> list[dict]:
     return out
 
 
-def _edge(out: list[dict], p: tuple[float, float], q: tuple[float, float]) -> None:
+def _edge(out: list[Edge], p: tuple[float, float], q: tuple[float, float]) -> None:
     (x0, y0), (x1, y1) = sorted([p, q])
     if abs(y1 - y0) <= STRAIGHT and x1 - x0 > STRAIGHT:
         out.append(edge("h", x0, x1, (y0 + y1) / 2, (y0 + y1) / 2))
@@ -332,14 +338,14 @@ def _camelot_tables(path: Path, pno: int, height: float) -> list[list[BBox]]:
     """camelot's lattice cells, merged back into the drawn cells they belong
     to: camelot splits a merged cell into its grid positions and only marks
     the rules missing between them."""
-    import camelot
+    from camelot.io import read_pdf
 
     out = []
-    for t in camelot.read_pdf(str(path), pages=str(pno), flavor="lattice", suppress_stdout=True):
+    for t in read_pdf(str(path), pages=str(pno), flavor="lattice", suppress_stdout=True):
         grid = t.cells
         parent = {(r, c): (r, c) for r in range(len(grid)) for c in range(len(grid[r]))}
 
-        def find(k, parent=parent):
+        def find(k: tuple[int, int], parent: dict[tuple[int, int], tuple[int, int]] = parent) -> tuple[int, int]:
             while parent[k] != k:
                 parent[k] = parent[parent[k]]
                 k = parent[k]
@@ -351,7 +357,7 @@ def _camelot_tables(path: Path, pno: int, height: float) -> list[list[BBox]]:
                     parent[find((r, c + 1))] = find((r, c))
                 if r + 1 < len(grid) and not cell.bottom:
                     parent[find((r + 1, c))] = find((r, c))
-        groups: dict[tuple[int, int], list] = {}
+        groups: dict[tuple[int, int], list[Any]] = {}  # camelot Cells
         for k in parent:
             groups.setdefault(find(k), []).append(grid[k[0]][k[1]])
         out.append([(min(x.x1 for x in g), height - max(x.y2 for x in g), max(x.x2 for x in g),

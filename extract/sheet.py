@@ -35,7 +35,7 @@ def sheet_grid(cells: list[SheetCell], merges: list[tuple[int, int, int, int]],
     return Grid(out)
 
 
-def _span_cols(c: SheetCell, merge_at: dict, hidden_cols: set[int]) -> list[int]:
+def _span_cols(c: SheetCell, merge_at: dict[tuple[int, int], tuple[int, int]], hidden_cols: set[int]) -> list[int]:
     """Visible columns a merged cell covers: they stay in the grid, so that a
     cell below that starts in one of them keeps its own column."""
     r1c1 = merge_at.get((c.row, c.col))

@@ -8,7 +8,7 @@ __version__ = "0.1.0"
 __all__ = ["Result", "__version__", "convert", "read", "read_file"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     # the API is imported on first use, so `jixiao --help` pays nothing for pandas
     if name in ("convert", "read", "read_file", "Result"):
         from . import api

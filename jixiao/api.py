@@ -11,6 +11,7 @@ Every table comes with the contract's columns and types (schemas/tables.toml).
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ class Result:
         """Every file converted."""
         return bool((self.sources["status"] == "ok").all())
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
         return iter((name, getattr(self, name)) for name in TABLES)
 
 
@@ -46,7 +47,7 @@ def read(out: str | Path) -> Result:
     return Result(**{t: data.read(t).to_pandas() for t in TABLES}, out=Path(out))
 
 
-def convert(paths: str | Path | list, out: str | Path | None = None, *, workers: int = 1,
+def convert(paths: str | Path | list[str | Path], out: str | Path | None = None, *, workers: int = 1,
             timeout: float | None = 300, pdf_engine: str = "pdfium", ocr: bool = True,
             force: bool = False) -> Result:
     """Convert files and folders (read recursively) as `jixiao convert` does.

@@ -15,17 +15,23 @@ import sys
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .archives import Input
 from .dataset import Dataset, to_batch_tables
 from .lines import escaped
 from .pipeline import convert_file, digest_of, duplicate_source, failed_source
+from .store import Record
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+WorkResult = dict[str, Any]  # a file's tables as Arrow, its sources row, counts and header matches (`_result`)
 
 
 @dataclass
@@ -52,7 +58,7 @@ class Summary:
     forms: int = 0
     indicators: int = 0
     pages: int = 0
-    failed: list[dict] = field(default_factory=list)  # sources rows not ok
+    failed: list[Record] = field(default_factory=list)  # sources rows not ok
     header_map: dict[tuple[str, str | None], tuple[int, float]] = field(default_factory=dict)  # (forms, lowest score)
     checks: dict[tuple[str, str], int] = field(default_factory=dict)  # (check, severity) -> findings
     unread_files: int = 0  # files with a column whose values went nowhere (unread_column)
@@ -69,7 +75,7 @@ class Task(NamedTuple):
     refused: str | None = None  # why it was not taken out of it
 
 
-def work(task: Task, pdf_engine: str, ocr: bool = True, max_mb: int | None = None) -> dict:
+def work(task: Task, pdf_engine: str, ocr: bool = True, max_mb: int | None = None) -> WorkResult:
     """One file, in a worker: its rows already as Arrow tables (the typing
     work is done here, in parallel, not in the process that writes), its
     sources row and its header matches. `max_mb`: the memory limit, where no
@@ -81,7 +87,7 @@ def work(task: Task, pdf_engine: str, ocr: bool = True, max_mb: int | None = Non
     return _result(res.tables(), [(t, c, s) for f in res.forms for t, c, s in f.header_map])
 
 
-def _result(tables: dict[str, list[dict]], headers: list) -> dict:
+def _result(tables: dict[str, list[Record]], headers: list[tuple[str, str | None, float]]) -> WorkResult:
     return {"arrow": to_batch_tables(tables), "source": tables["sources"][0], "forms": len(tables["projects"]),
             "indicators": len(tables["indicators"]), "headers": headers,
             "checks": [(c["check"], c["severity"]) for c in tables["checks"]]}
@@ -102,7 +108,7 @@ def without_pandas() -> None:
 class _NoPandas:
     """An import finder that refuses pandas (see `without_pandas`)."""
 
-    def find_spec(self, name: str, path=None, target=None):
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
         if name == "pandas" or name.startswith("pandas."):
             raise ModuleNotFoundError("pandas is kept out of this jixiao process", name=name)
         return None
@@ -154,8 +160,8 @@ def watch_memory(max_mb: int) -> None:
     threading.Thread(target=watch, name="jixiao-memory-watch", daemon=True).start()
 
 
-def plan(files: list, data: Dataset, opts: Options, log: Callable[[str], None] = lambda s: None,
-         apply: bool = True) -> tuple[list[Task], int, list[dict]]:
+def plan(files: Sequence[Input | tuple[str, Path]], data: Dataset, opts: Options, log: Callable[[str], None] = lambda s: None,
+         apply: bool = True) -> tuple[list[Task], int, list[Record]]:
     """The files still to convert, each content once; how many were skipped
     (duplicates included); and the sources rows of the duplicates. `files`:
     (label, path) pairs or archives.Input. `apply`: forget the rows the plan
@@ -209,7 +215,7 @@ def plan(files: list, data: Dataset, opts: Options, log: Callable[[str], None] =
     return todo, skipped, duplicates
 
 
-def run(files: list, out: Path, opts: Options,
+def run(files: Sequence[Input | tuple[str, Path]], out: Path, opts: Options,
         log: Callable[[str], None] = lambda s: print(s, file=sys.stderr)) -> Summary:
     t0 = time.perf_counter()
     data = Dataset(out)
@@ -222,7 +228,7 @@ def run(files: list, out: Path, opts: Options,
         summary = Summary(files=len(todo), skipped=skipped)
         progress = Progress(len(todo), opts.progress, log)
         results = _ray(todo, opts) if opts.engine == "ray" else _local(todo, opts)
-        batch: dict[str, list] = defaultdict(list)
+        batch: dict[str, list[pa.Table]] = defaultdict(list)
         if duplicates:  # written with the first batch: no conversion to wait for
             batch["sources"].append(to_batch_tables({"sources": duplicates})["sources"])
         in_batch = 0
@@ -248,7 +254,7 @@ def run(files: list, out: Path, opts: Options,
     return summary
 
 
-def _add(summary: Summary, result: dict) -> None:
+def _add(summary: Summary, result: WorkResult) -> None:
     src = result["source"]
     summary.forms += result["forms"]
     summary.indicators += result["indicators"]
@@ -263,12 +269,12 @@ def _add(summary: Summary, result: dict) -> None:
         summary.header_map[text, col] = (n + 1, min(low, score))
 
 
-def _failure(task: Task, reason: str, seconds: float) -> dict:
+def _failure(task: Task, reason: str, seconds: float) -> WorkResult:
     src = failed_source(task.label, Path(task.path), reason, seconds, sha256=task.sha256, container=task.container)
     return _result({"sources": [src], "projects": [], "funds": [], "indicators": [], "checks": []}, [])
 
 
-def _local(todo: list[Task], opts: Options) -> Iterator[dict]:
+def _local(todo: list[Task], opts: Options) -> Iterator[WorkResult]:
     """A pool of worker processes, at most a few files in flight per worker
     (so finished results never pile up in memory)."""
     from pebble import ProcessExpired, ProcessPool
@@ -281,7 +287,7 @@ def _local(todo: list[Task], opts: Options) -> Iterator[dict]:
     queue = iter(todo)
     with ProcessPool(max_workers=max(opts.workers, 1), initializer=start_worker,
                      initargs=(opts.max_memory_mb,)) as pool:
-        running: dict = {}
+        running: dict[Any, tuple[Task, float]] = {}  # a pebble future -> its task, when it was sent
 
         def submit() -> None:
             for task in queue:
@@ -316,7 +322,7 @@ def _death(code: int | None) -> str:
     return f"exit code {code}"
 
 
-def _ray(todo: list[Task], opts: Options) -> Iterator[dict]:
+def _ray(todo: list[Task], opts: Options) -> Iterator[WorkResult]:
     """The same per-file function as Ray tasks, on a cluster at `ray_address`
     or a local Ray started for the run. Input paths must be readable on every
     node (shared storage)."""
@@ -334,14 +340,16 @@ def _ray(todo: list[Task], opts: Options) -> Iterator[dict]:
         else:
             ray.init(include_dashboard=False, log_to_driver=False, num_cpus=max(opts.workers, 1))
     remote = ray.remote(max_retries=0)(work)
-    window = max(2, int(ray.cluster_resources().get("CPU", 1)))
+    window = max(2, int(ray.cluster_resources().get("CPU", 1)))  # type: ignore[no-untyped-call]
     queue = iter(todo)
-    running: dict = {}
+    running: dict[Any, tuple[Task, float]] = {}  # a Ray object ref -> its task, when it was sent
     try:
         def submit() -> None:
             for task in queue:
                 resolved = task._replace(path=str(Path(task.path).resolve()))
-                running[remote.remote(resolved, opts.pdf_engine, opts.ocr, opts.max_memory_mb)] = (
+                # (Ray's typing counts `work`'s parameters without their defaults)
+                running[remote.remote(resolved, opts.pdf_engine, opts.ocr,  # type: ignore[call-arg]
+                                      opts.max_memory_mb)] = (
                     task, time.perf_counter())
                 if len(running) >= window:
                     return

@@ -5,9 +5,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .lines import escaped
+
+if TYPE_CHECKING:
+    from .batch import Options
 
 EXAMPLE_QUERY = ("SELECT p.department, p.fiscal_year, p.project_name, p.total_score, count(i.*) AS indicators "
                  "FROM projects p LEFT JOIN indicators i USING (form_id) GROUP BY ALL ORDER BY 1, 2, 3")
@@ -70,7 +74,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return 3 if any(sev in levels for (_, sev) in summary.checks) else 0
 
 
-def dry_run(files: list, out: Path, opts) -> int:
+def dry_run(files: list[tuple[str, Path]], out: Path, opts: Options) -> int:
     """What a convert would do, doing nothing: nothing written, no folder made."""
     from .archives import expanded
     from .batch import plan
@@ -287,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
             from .batch import without_pandas
 
             without_pandas()
-    return args.func(args)
+    code: int = args.func(args)
+    return code
 
 
 def convert_usage_error(args: argparse.Namespace) -> str | None:

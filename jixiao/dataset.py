@@ -35,9 +35,10 @@ import pyarrow.parquet as pq
 
 from jixiao.schemas import tables
 
-from .store import DDL_TYPES, arrow_schema, to_arrow
+from .store import DDL_TYPES, Record, arrow_schema, to_arrow
 
 if TYPE_CHECKING:
+    import duckdb
     import pyarrow.dataset as ds
 
 FORM_TABLES = ("projects", "funds", "indicators", "checks")
@@ -186,7 +187,7 @@ class Dataset:
         return t.select(columns) if columns else t
 
 
-def to_batch_tables(rows: dict[str, list[dict]]) -> dict[str, pa.Table]:
+def to_batch_tables(rows: dict[str, list[Record]]) -> dict[str, pa.Table]:
     """One file's (or a batch's) rows as Arrow tables of the part files' schema,
     the form tables with the partition key in a last column `YEAR_KEY`."""
     year_of = {p["form_id"]: p.get(PARTITION) for p in rows.get("projects", [])}
@@ -213,7 +214,7 @@ def _write(table: pa.Table, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def duckdb_views(con, root: Path) -> None:
+def duckdb_views(con: duckdb.DuckDBPyConnection, root: Path) -> None:
     """The tables as DuckDB views over the dataset, with the contract's
     columns and types: DuckDB reads the part files itself, named one by one
     as values (never pasted into SQL, so a folder named with quotes, brackets

@@ -4,11 +4,13 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jixiao.extract.grid import Grid
+from jixiao.extract.grid import Document, Grid
 from jixiao.normalize import checks
 from jixiao.normalize.form import Row, read_forms
 from jixiao.normalize.records import Form
@@ -17,6 +19,9 @@ from jixiao.normalize.reflow import reflow
 from . import __version__
 from .lines import one_line
 from .sniff import not_a_document, sniff
+
+if TYPE_CHECKING:
+    from .store import Record
 
 
 class NoExtractor(Exception):
@@ -27,7 +32,8 @@ class ArchiveMemberRefused(Exception):
     pass
 
 
-def extractor_for(fmt: str | None, pdf_engine: str = "pdfium", ocr: bool = True):
+def extractor_for(fmt: str | None, pdf_engine: str = "pdfium", ocr: bool = True
+                  ) -> Callable[..., Document]:
     """The `read(path) -> Document` of a format, from the format registry
     (schemas/formats.toml), imported lazily: a text-only run never pays for
     pdfplumber's import."""
@@ -47,12 +53,12 @@ def extractor_for(fmt: str | None, pdf_engine: str = "pdfium", ocr: bool = True)
 
 @dataclass
 class FileResult:
-    source: dict
+    source: Record
     forms: list[Form] = field(default_factory=list)
     file_findings: list[tuple[str, str, str]] = field(default_factory=list)  # check, severity, detail
     rows: list[Row] = field(default_factory=list)  # the grid rows, only when asked for
 
-    def tables(self) -> dict[str, list[dict]]:
+    def tables(self) -> dict[str, list[Record]]:
         sid = self.source["source_id"]
         projects, funds, inds, checks = [], [], [], []
         for k, f in enumerate(self.forms):
@@ -107,7 +113,7 @@ def digest_of(label: str, path: Path) -> str:
 
 
 def failed_source(label: str, path: Path, error: str | None, seconds: float = 0.0,
-                  sha256: str | None = None, container: str | None = None) -> dict:
+                  sha256: str | None = None, container: str | None = None) -> Record:
     """The sources row of a file, as failed with `error` until it succeeds.
     `sha256`: the file's digest when the caller has already taken it."""
     digest = sha256 or digest_of(label, path)
@@ -118,7 +124,7 @@ def failed_source(label: str, path: Path, error: str | None, seconds: float = 0.
             "converted_at": datetime.now(UTC), "jixiao_version": __version__}
 
 
-def duplicate_source(label: str, path: Path, sha256: str, of: str, container: str | None = None) -> dict:
+def duplicate_source(label: str, path: Path, sha256: str, of: str, container: str | None = None) -> Record:
     """The sources row of a path whose bytes another path holds (`of`, whose
     row carries the forms): status `duplicate`, no forms of its own, and an
     id of its own (of its path), so that joining forms to sources on
@@ -155,7 +161,7 @@ def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: 
         if fmt is None:
             raise NoExtractor(not_a_document(path))
 
-        def take(grids) -> None:
+        def take(grids: list[Grid]) -> None:
             """Normalize a run of grids at once and let them go (a long PDF
             comes in segments, one form or more each)."""
             rows = rows_of(grids)

@@ -8,7 +8,11 @@ and per department). No script, no network: it opens from a file:// URL.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+Query = Callable[[str], list[tuple[Any, ...]]]  # SQL in, rows out (DuckDB over the dataset)
 
 CSS = """
 body{font:14px/1.45 system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px auto;max-width:1180px;
@@ -25,7 +29,7 @@ a{color:#175cd3;text-decoration:none}a:hover{text-decoration:underline}
 """
 
 
-def esc(x) -> str:
+def esc(x: object) -> str:
     return html.escape("" if x is None else str(x))
 
 
@@ -44,7 +48,7 @@ def write_report(out: Path, header_map: dict[tuple[str, str | None], tuple[int, 
     con = duckdb.connect()
     duckdb_views(con, out)
 
-    def q(sql: str) -> list[tuple]:
+    def q(sql: str) -> list[tuple[Any, ...]]:
         return con.execute(sql).fetchall()
 
     status = dict(q("SELECT status, count(*) FROM sources GROUP BY 1"))
@@ -88,7 +92,7 @@ _SHORT = (("委员会", "委"), ("办公室", "办"), ("人民政府", "政府")
 SIMILAR = 90  # rapidfuzz ratio at or above which two department names are flagged
 
 
-def _departments(q) -> list[str]:
+def _departments(q: Query) -> list[str]:
     """Department names that are probably one department printed two ways
     (…委员会 / …委, a character apart): a warehouse grouping by department
     would split it. Over the 2,000 most frequent names."""
@@ -99,7 +103,7 @@ def _departments(q) -> list[str]:
     if len(names) < 2:
         return []
     texts = [n for n, _ in names]
-    count = dict(names)
+    count: dict[str, int] = dict(names)
 
     def short(name: str) -> str:
         for long_, abbr in _SHORT:
@@ -132,7 +136,7 @@ def _more(total: int, shown: int, table: str) -> list[str]:
     return [f"<p class=muted>… and {total - shown} more: <code>jixiao query DIR \"SELECT * FROM {table} …\"</code></p>"]
 
 
-def _failures(q) -> list[str]:
+def _failures(q: Query) -> list[str]:
     total, = q("SELECT count(*) FROM sources WHERE status NOT IN ('ok', 'duplicate')")[0]
     out = ["<h2 id=failures>Files not fully read</h2>"]
     if not total:
@@ -144,7 +148,7 @@ def _failures(q) -> list[str]:
     return out + ["</table>"] + _more(total, LIMIT, "sources")
 
 
-def _checks(q, linked: set[str]) -> list[str]:
+def _checks(q: Query, linked: set[str]) -> list[str]:
     kinds = q('SELECT "check", bool_or(severity = \'error\'), count(*) FROM checks GROUP BY 1 ORDER BY 3 DESC, 1')
     out = ["<h2 id=checks>Checks</h2>"]
     if not kinds:
@@ -183,7 +187,7 @@ def _headers(header_map: dict[tuple[str, str | None], tuple[int, float]]) -> lis
     return out + ["</table>"]
 
 
-def _forms(q, linked: set[str], n_forms: int) -> list[str]:
+def _forms(q: Query, linked: set[str], n_forms: int) -> list[str]:
     out = [f"<h2 id=forms>Forms with findings</h2><p class=muted>{len(linked)} of {n_forms} forms are linked "
            "from the checks above.</p><table><tr><th>form</th><th>file</th><th>pages</th><th>year</th>"
            "<th>department</th><th>project</th><th>score</th><th>indicators</th><th>findings</th></tr>"]
@@ -209,11 +213,11 @@ def _forms(q, linked: set[str], n_forms: int) -> list[str]:
 W, H, PAD = 520, 240, 36
 
 
-def _charts(q) -> list[str]:
+def _charts(q: Query) -> list[str]:
     lo, hi = q("SELECT min(total_score), max(total_score) FROM projects WHERE total_score BETWEEN 0 AND 100")[0]
     # bins over the scores present (most forms score 80-100: bins of 5 from 0 would show two bars)
     start, width = (0, 5) if lo is None else _score_bins(float(lo), float(hi))
-    bins = dict(q(f"SELECT least(floor((total_score - {start}) / {width}), 19)::INT, count(*) FROM projects "
+    bins: dict[int, int] = dict(q(f"SELECT least(floor((total_score - {start}) / {width}), 19)::INT, count(*) FROM projects "
                   f"WHERE total_score BETWEEN {start} AND 100 GROUP BY 1"))
     hist = _bars([(f"{start + width * b:g}", bins.get(b, 0)) for b in range(20)],
                  f"total score (bins of {width:g} from {start:g})")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 from decimal import Decimal
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyarrow as pa
 
@@ -58,7 +58,7 @@ class SqliteSink:
         self.con.close()
 
 
-def _sqlite(v):
+def _sqlite(v: Any) -> Any:
     if isinstance(v, Decimal):
         return str(v)  # exact: SQLite's REAL would round an amount
     if hasattr(v, "isoformat"):

@@ -11,7 +11,7 @@ from jixiao.schemas import formats
 # format registry (schemas/formats.toml)
 DOC_EXTENSIONS = {ext: name for name, spec in formats().items() for ext in spec["extensions"]}
 DOCUMENTS = tuple(name for name in formats() if name != "txt")
-MAGIC_PREFIXES = [(bytes.fromhex(h), name) for name, spec in formats().items() for h in spec.get("magic", [])]
+MAGIC_PREFIXES: list[tuple[bytes, str]] = [(bytes.fromhex(h), name) for name, spec in formats().items() for h in spec.get("magic", [])]
 _HTML_START = (b"<!doctype html", b"<html", b"<table", b"<head", b"<meta", b"<body", b"<!--", b"<div", b"<p>",
                b"<p ", b"<style", b"<title")
 

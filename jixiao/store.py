@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import pyarrow as pa
 
 from jixiao.schemas import schema_version, tables
+
+Record = dict[str, Any]  # one row of a table, by column name
 
 _TYPES = {"string": pa.string(), "int16": pa.int16(), "int32": pa.int32(), "float64": pa.float64(),
           "decimal(18,2)": pa.decimal128(18, 2), "timestamp[us, UTC]": pa.timestamp("us", tz="UTC")}
@@ -61,7 +64,7 @@ def ddl(dialect: str, prefix: str = "") -> str:
     return "\n".join(out) + "\n"
 
 
-def _coerce(v, typ: str):
+def _coerce(v: Any, typ: str) -> Any:
     if v is None:
         return None
     if typ == "decimal(18,2)":
@@ -75,7 +78,7 @@ def _coerce(v, typ: str):
     return str(v)
 
 
-def to_arrow(table: str, rows: list[dict]) -> pa.Table:
+def to_arrow(table: str, rows: list[Record]) -> pa.Table:
     cols = tables()[table]
     data = {c.name: [_coerce(r.get(c.name), c.type) for r in rows] for c in cols}
     return pa.Table.from_pydict(data, schema=arrow_schema(table))

@@ -85,6 +85,17 @@ class Grid:
 
 
 @dataclass
+class Finding:
+    """A `checks` row: a stable check name (schemas/checks.toml), a severity
+    and one line of detail. The one shape of every finding, from a reader's
+    (an OCR page's confidence) to a form's checks."""
+
+    check: str
+    severity: str
+    detail: str
+
+
+@dataclass
 class Document:
     """What an extractor hands back for one file."""
 
@@ -93,4 +104,4 @@ class Document:
     pages: int | None = None
     notes: list[str] = field(default_factory=list)  # file-level findings, one line each
     unread_pages: list[int] = field(default_factory=list)  # pages it could not read (scans without OCR)
-    findings: list[tuple[str, str, str]] = field(default_factory=list)  # file-level checks: name, severity, detail
+    findings: list[Finding] = field(default_factory=list)  # file-level checks

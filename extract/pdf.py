@@ -31,7 +31,7 @@ from pathlib import Path
 
 from jixiao.extract import pdf_pages
 from jixiao.extract.chars import is_cjk
-from jixiao.extract.grid import Cell, Document, Grid
+from jixiao.extract.grid import Cell, Document, Finding, Grid
 from jixiao.extract.page import Char, Page
 
 SNAP = 2.0  # points: rules closer than this are the same rule
@@ -318,14 +318,14 @@ def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segm
     # tables, runs of text lines, and a page's furniture held back (Held)
     items: list[Item] = []
     scanned: list[int] = []
-    findings: list[tuple[str, str, str]] = []
+    findings: list[Finding] = []
     low: list[str] = []
     for page in pages:
         if page.ocr is not None:
             confs = list(page.ocr.values())
             mean = sum(confs) / len(confs) if confs else 0.0
-            findings.append(("ocr_confidence", "warning", f"page {page.number} read by OCR: mean word confidence "
-                                                          f"{mean:.1f} of 100 over {len(confs)} words"))
+            findings.append(Finding("ocr_confidence", "warning", f"page {page.number} read by OCR: mean word "
+                                                                 f"confidence {mean:.1f} of 100 over {len(confs)} words"))
         if not page.chars:
             if page.has_images and page.ocr is None:
                 scanned.append(page.number)
@@ -352,13 +352,13 @@ def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segm
     if items and isinstance(last := items[-1], Held):
         items.pop()
         _flush(items, last)
-    findings += [("ocr_low_confidence", "warning", f"OCR cell {x}") for x in low[:100]]
+    findings += [Finding("ocr_low_confidence", "warning", f"OCR cell {x}") for x in low[:100]]
     if len(low) > 100:
-        findings.append(("ocr_low_confidence", "warning", f"and {len(low) - 100} more OCR cells below "
+        findings.append(Finding("ocr_low_confidence", "warning", f"and {len(low) - 100} more OCR cells below "
                                                            f"confidence {LOW_CONFIDENCE:g}"))
     grids = _grids(items)
     notes = [f"pages without a text layer (scans, not read): {_ranges(scanned)}"] if scanned else []
-    if any(f[0] == "ocr_confidence" for f in findings):
+    if any(f.check == "ocr_confidence" for f in findings):
         extractor = f"{extractor}+tesseract" if extractor != "tesseract" else extractor
     return Document(grids, extractor, n_pages, notes, unread_pages=scanned, findings=findings)
 

@@ -125,8 +125,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             print(f"    {text.replace(chr(10), '')!r:24s} -> {col or 'UNMAPPED'} ({score})")
         for fd in form.findings:
             print(f"  check {fd.check} [{fd.severity}]: {fd.detail}")
-    for check, severity, detail in res.file_findings:
-        print(f"  file check {check} [{severity}]: {detail}")
+    for fd in res.file_findings:
+        print(f"  file check {fd.check} [{fd.severity}]: {fd.detail}")
     return 0
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jixiao.extract.grid import Document, Grid
+from jixiao.extract.grid import Document, Finding, Grid
 from jixiao.normalize import checks
 from jixiao.normalize.form import Row, read_forms
 from jixiao.normalize.records import Form
@@ -55,7 +55,7 @@ def extractor_for(fmt: str | None, pdf_engine: str = "pdfium", ocr: bool = True
 class FileResult:
     source: Record
     forms: list[Form] = field(default_factory=list)
-    file_findings: list[tuple[str, str, str]] = field(default_factory=list)  # check, severity, detail
+    file_findings: list[Finding] = field(default_factory=list)  # of the file, not of one form
     rows: list[Row] = field(default_factory=list)  # the grid rows, only when asked for
 
     def tables(self) -> dict[str, list[Record]]:
@@ -69,8 +69,7 @@ class FileResult:
             funds += [{"form_id": fid, **asdict(x)} for x in f.funds]
             inds += [{"form_id": fid, "indicator_index": j, **asdict(x)} for j, x in enumerate(f.indicators)]
             checks += [{"form_id": fid, "source_id": sid, **asdict(x)} for x in f.findings]
-        checks += [{"form_id": None, "source_id": sid, "check": c, "severity": s, "detail": d}
-                   for c, s, d in self.file_findings]
+        checks += [{"form_id": None, "source_id": sid, **asdict(x)} for x in self.file_findings]
         return {"sources": [self.source], "projects": projects, "funds": funds,
                 "indicators": inds, "checks": checks}
 
@@ -178,7 +177,7 @@ def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: 
         source["extractor"], source["pages"] = doc.extractor, doc.pages
         # schema v2 names the text formats whose rows are kept apart: csv, md
         source["format"] = {"text-csv": "csv", "text-markdown": "md"}.get(doc.extractor, source["format"])
-        result.file_findings += [("extraction", "warning", n) for n in doc.notes] + doc.findings
+        result.file_findings += [Finding("extraction", "warning", n) for n in doc.notes] + doc.findings
         source["forms"] = len(result.forms)
         unread = f"{len(doc.unread_pages)} of {doc.pages} pages not read (no text layer; OCR is off)"
         if result.forms and doc.unread_pages:
@@ -186,7 +185,7 @@ def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: 
         elif result.forms:
             source["status"] = "ok"
         else:
-            ocr_pages = sum(1 for f in doc.findings if f[0] == "ocr_confidence")
+            ocr_pages = sum(1 for f in doc.findings if f.check == "ocr_confidence")
             source["error"] = unread if doc.unread_pages else (
                 "no form found (no funds block or indicator table"
                 + (f"; {ocr_pages} page(s) read by OCR)" if ocr_pages else ")"))

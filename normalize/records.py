@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from jixiao.extract.grid import Finding  # the one findings type, re-exported for the normalizer
+
+__all__ = ["Finding", "Form", "Fund", "Indicator"]
+
 
 @dataclass
 class Indicator:
@@ -40,14 +44,6 @@ class Fund:
     execution_rate: float | None = None
     score: float | None = None
     fund_label: str | None = None  # v2: the line's label as printed, whitespace removed
-
-
-@dataclass
-class Finding:
-    """A `checks` row: a stable check name, a severity and one line of detail."""
-    check: str
-    severity: str
-    detail: str
 
 
 @dataclass

@@ -14,7 +14,10 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .batch import PdfEngine
 
 TABLES = ("sources", "projects", "funds", "indicators", "checks")
 
@@ -48,7 +51,7 @@ def read(out: str | Path) -> Result:
 
 
 def convert(paths: str | Path | list[str | Path], out: str | Path | None = None, *, workers: int = 1,
-            timeout: float | None = 300, pdf_engine: str = "pdfium", ocr: bool = True,
+            timeout: float | None = 300, pdf_engine: PdfEngine = "pdfium", ocr: bool = True,
             force: bool = False) -> Result:
     """Convert files and folders (read recursively) as `jixiao convert` does.
     With `out`, the dataset is written there (resumable, as the CLI's) and the

@@ -20,7 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
 
 from .archives import Input
 from .dataset import Dataset, to_batch_tables
@@ -34,21 +34,44 @@ if TYPE_CHECKING:
 WorkResult = dict[str, Any]  # a file's tables as Arrow, its sources row, counts and header matches (`_result`)
 
 
-@dataclass
+PdfEngine = Literal["pdfium", "pdfplumber", "camelot"]
+Engine = Literal["local", "ray"]
+
+
+@dataclass(frozen=True)
 class Options:
+    """How a run converts: settled before it starts, checked when made (a
+    ValueError names the bad one), never changed during the run."""
+
     workers: int = 1
     batch_files: int = 200  # files per written batch: bounds memory and the work a kill can lose
-    timeout: float | None = 300.0  # seconds per file
-    max_memory_mb: int | None = 4096  # resident memory per worker (`watch_memory`)
+    timeout: float | None = 300.0  # seconds per file (None: no limit)
+    max_memory_mb: int | None = 4096  # resident memory per worker (`watch_memory`; None: no limit)
     force: bool = False
     retry_failed: bool = False
     prune: bool = False  # remove the rows of files that no longer exist
-    pdf_engine: str = "pdfium"
+    pdf_engine: PdfEngine = "pdfium"
     ocr: bool = True  # pages without a text layer and images go to OCR
-    engine: str = "local"  # or "ray"
+    engine: Engine = "local"
     ray_address: str | None = None
     progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
     verbose: bool = False  # a log line per file as it is done
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise ValueError(f"workers must be 1 or more, not {self.workers}")
+        if self.batch_files < 1:
+            raise ValueError(f"batch_files must be 1 or more, not {self.batch_files}")
+        if self.timeout is not None and self.timeout <= 0:
+            raise ValueError(f"timeout must be more than 0 seconds (or None: no limit), not {self.timeout}")
+        if self.max_memory_mb is not None and self.max_memory_mb <= 0:
+            raise ValueError(f"max_memory_mb must be more than 0 (or None: no limit), not {self.max_memory_mb}")
+        if self.pdf_engine not in get_args(PdfEngine):
+            raise ValueError(f"pdf_engine must be one of {', '.join(get_args(PdfEngine))}, not {self.pdf_engine!r}")
+        if self.engine not in get_args(Engine):
+            raise ValueError(f"engine must be one of {', '.join(get_args(Engine))}, not {self.engine!r}")
+        if self.ray_address and self.engine != "ray":
+            raise ValueError("ray_address is for engine='ray'")
 
 
 @dataclass

@@ -181,3 +181,20 @@ def test_inspect_reads_each_file_of_a_folder(tmp_path, capsys):
     out = capsys.readouterr().out
     assert [ln.split(":")[0] for ln in out.splitlines() if ln.startswith(str(tmp_path))] == [
         str(tmp_path / p.name) for p in sorted(SAMPLES.glob("00[01]_*.txt"))]
+
+
+@pytest.mark.parametrize("bad,says", [
+    ({"workers": 0}, "workers must be 1 or more"),
+    ({"timeout": -1}, "timeout must be more than 0"),
+    ({"max_memory_mb": 0}, "max_memory_mb must be more than 0"),
+    ({"pdf_engine": "tesseract"}, "pdf_engine must be one of pdfium, pdfplumber, camelot"),
+    ({"engine": "spark"}, "engine must be one of local, ray"),
+    ({"ray_address": "10.0.0.1:6379"}, "ray_address is for engine='ray'"),
+])
+def test_options_are_checked_when_made_and_frozen(bad, says):
+    import dataclasses
+
+    with pytest.raises(ValueError, match=says):
+        Options(**bad)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Options().workers = 4  # type: ignore[misc]

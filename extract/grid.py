@@ -24,6 +24,18 @@ class Cell:
         if self.row < 0 or self.col < 0 or self.row_span < 1 or self.col_span < 1:
             raise ValueError(f"bad cell geometry: {self}")
 
+    def where(self, table: str = "") -> str:
+        """Where the cell was printed, as precisely as its format says: page
+        and box in points, a sheet's A1 address, a text line, else its grid
+        row and column (in `table`, e.g. "table 2 ")."""
+        page = f"p{self.page} " if self.page is not None else ""
+        if self.address:
+            return f"{page}{self.address}"
+        if self.bbox:
+            x0, top, x1, bottom = self.bbox
+            return f"{page}({x0:.0f},{top:.0f})-({x1:.0f},{bottom:.0f})pt"
+        return f"{page}{table}r{self.row + 1}c{self.col + 1}"
+
 
 @dataclass
 class Grid:
@@ -53,6 +65,14 @@ class Grid:
         out = [[""] * width.get(r, 0) for r in range(self.n_rows)]
         for c in self.cells:
             out[c.row][c.col] = c.text
+        return out
+
+    def places(self, table: str = "") -> list[list[str]]:
+        """`rows()`'s shape, each position holding where its cell was printed
+        (`Cell.where`); "" where a merged cell covers it."""
+        out = [[""] * len(r) for r in self.rows()]
+        for c in self.cells:
+            out[c.row][c.col] = c.where(table)
         return out
 
     def spanned_rows(self) -> list[list[str]]:

@@ -93,7 +93,8 @@ def dry_run(files: list[tuple[str, Path]], out: Path, opts: Options) -> int:
 
 def cmd_inspect(args: argparse.Namespace) -> int:
     """Each form as `convert` reads it (the same readers, summaries included),
-    with its header mappings and checks; --grid prints the rows read."""
+    with its header mappings and checks; --grid prints the rows read, --trace
+    where each record's cells were printed."""
     if Path(args.file).is_dir():  # each file of a folder, as convert would find them
         from .sniff import collect
 
@@ -123,6 +124,12 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             print("  header cell -> column (score):")
         for text, col, score in form.header_map:
             print(f"    {text.replace(chr(10), '')!r:24s} -> {col or 'UNMAPPED'} ({score})")
+        if args.trace:
+            print("  record <- its row's cells, where printed:")
+            for record, cells in form.origin.items():
+                shown = " | ".join(f"{t.replace(chr(10), '')[: args.width]!r} @ {w or 'rebuilt from flat text'}"
+                                   for t, w in cells)
+                print(f"    {record}: {shown}")
         for fd in form.findings:
             print(f"  check {fd.check} [{fd.severity}]: {fd.detail}")
     for fd in res.file_findings:
@@ -259,6 +266,9 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--pdf-engine", choices=["pdfium", "pdfplumber", "camelot"], default="pdfium")
     i.add_argument("--ocr", choices=["auto", "off"], default="auto")
     i.add_argument("--grid", action="store_true", help="print the grid rows of each form")
+    i.add_argument("--trace", action="store_true",
+                   help="where each indicator and fund line was printed: its row's cells with page and box "
+                        "(PDF, scans), sheet address (spreadsheets), line (text) or table row and column")
     i.add_argument("--width", type=int, default=14, help="characters shown per cell")
     i.set_defaults(func=cmd_inspect)
     q = sub.add_parser("query", help="run SQL (DuckDB) over a converted folder", formatter_class=Help)

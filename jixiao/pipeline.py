@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jixiao.extract.grid import Document, Finding, Grid
+from jixiao.extract.grid import Cell, Document, Finding, Grid
 from jixiao.normalize import checks
 from jixiao.normalize.form import Row, read_forms
 from jixiao.normalize.records import Form
@@ -64,7 +64,7 @@ class FileResult:
         for k, f in enumerate(self.forms):
             fid = f"{sid}-{k:03d}"
             rec = {n: v for n, v in asdict(f).items()
-                   if n not in ("funds", "indicators", "findings", "header_map")}
+                   if n not in ("funds", "indicators", "findings", "header_map", "origin")}
             projects.append({"form_id": fid, "source_id": sid, "form_index": k, **rec})
             funds += [{"form_id": fid, **asdict(x)} for x in f.funds]
             inds += [{"form_id": fid, "indicator_index": j, **asdict(x)} for j, x in enumerate(f.indicators)]
@@ -78,17 +78,41 @@ def rows_of(grids: list[Grid]) -> list[Row]:
     """The rows the form reader reads: a table's as they are, a stream's as
     rebuilt by content (normalize/reflow.py)."""
     rows: list[Row] = []
-    for g in grids:
+    for k, g in enumerate(grids):
         if g.kind == "stream":
-            rebuilt = reflow([c.text for c in sorted(g.cells, key=lambda c: c.row)])
+            tokens = sorted(g.cells, key=lambda c: c.row)
+            rebuilt = reflow([c.text for c in tokens])
             first = len(rows)
-            rows += [Row(cells, aligned=True) for cells in rebuilt.rows]
+            rows += [Row(cells, aligned=True, where=where) for cells, where in
+                     zip(rebuilt.rows, _rebuilt_places(rebuilt.rows, tokens), strict=True)]
             for k, finding in rebuilt.findings:
                 rows[min(first + k, len(rows) - 1)].notes.append(finding)
             continue
-        pages, spanned = g.row_pages(), g.spanned_rows()
-        rows += [Row(cells, pages[i], spanned[i]) for i, cells in enumerate(g.rows())]
+        pages, spanned, places = g.row_pages(), g.spanned_rows(), g.places(f"table {k + 1} ")
+        rows += [Row(cells, pages[i], spanned[i], where=places[i]) for i, cells in enumerate(g.rows())]
     return rows
+
+
+LOOK_AHEAD = 60  # tokens a rebuilt cell's text is looked for past the last one found
+
+
+def _rebuilt_places(rows: list[list[str]], tokens: list[Cell]) -> list[list[str]]:
+    """Where each cell of rows rebuilt from flattened text was printed: the
+    line of the token it starts with, found in reading order (a cell joined
+    from fragments, 年初|预算数, starts with its first); "" where none is."""
+    out, at = [], 0
+    for cells in rows:
+        places = []
+        for text in cells:
+            hit = next((k for k in range(at, min(at + LOOK_AHEAD, len(tokens)))
+                        if text and tokens[k].text and text.startswith(tokens[k].text)), None) if text else None
+            if hit is None:
+                places.append("")
+                continue
+            places.append(f"{tokens[hit].where()} (rows rebuilt)")
+            at = hit + 1
+        out.append(places)
+    return out
 
 
 def sha256_of(path: Path) -> str:

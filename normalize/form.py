@@ -35,6 +35,7 @@ class Row:
     spanned: list[str] | None = None  # each merged cell once (Grid.spanned_rows); None: same as cells
     notes: list[Finding] = field(default_factory=list)  # how the row was rebuilt, where it was (reflow)
     aligned: bool = False  # cells already stand in their header's columns (rebuilt by normalize/reflow.py)
+    where: list[str] | None = None  # by grid column: where each cell was printed (Cell.where); None: rebuilt
     _texts: tuple[tuple[int, str], ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     def texts(self) -> tuple[tuple[int, str], ...]:
@@ -115,7 +116,7 @@ def take_spelled_label(row: Row, col: int | None, spelled: str) -> tuple[Row, st
         return row, "", None
     cells = list(row.cells)
     cells[col] = ""
-    row = Row(cells, row.page, row.spanned, row.notes, row.aligned)
+    row = Row(cells, row.page, row.spanned, row.notes, row.aligned, row.where)
     if ind.is_bare_points(k):
         return row, "", k
     spelled += k
@@ -257,6 +258,12 @@ class FormReader:
         f.page_start, f.page_end = (min(pages), max(pages)) if pages else (None, None)
         return f
 
+    def trace(self, record: str, row: Row) -> None:
+        """Where a record's cells were printed (`inspect --trace`): each
+        non-empty cell of its row, with its place."""
+        self.form.origin[record] = [(t, row.where[i] if row.where and i < len(row.where) else "")
+                                    for i, t in row.texts()]
+
     def apply_family(self, name: str) -> None:
         """What the form's family says of it: its form_type, the department's
         name as the project_name of a department-level form, and nothing but
@@ -339,6 +346,7 @@ class FormReader:
                 else:
                     setattr(fund, col, parse_number(value(raw)))
             f.funds.append(fund)
+            self.trace(f"fund {len(f.funds) - 1} ({kind})", r)
         self.note_unit_assumed("the funds block prints")
         total = next((fd for fd in f.funds if fd.fund_kind == "total"), None)
         if total:
@@ -487,6 +495,7 @@ class FormReader:
                 state.update(value(placed.get("level1")), value(placed.get("level2")))
                 continue
             f.indicators.append(ind.build(placed, state, "nature" in roles))
+            self.trace(f"indicator {len(f.indicators) - 1}", r)
             if state.moved:
                 l2_raw, under = state.moved
                 f.findings.append(Finding("level2_group", "warning",

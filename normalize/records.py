@@ -79,3 +79,6 @@ class Form:
     findings: list[Finding] = field(default_factory=list)
     # what `jixiao inspect` shows: every header cell with its column and score
     header_map: list[tuple[str, str | None, float]] = field(default_factory=list)
+    # what `jixiao inspect --trace` shows: record ("indicator 3", "fund 0 (total)")
+    # -> each non-empty cell of the row it was read from, with where it was printed
+    origin: dict[str, list[tuple[str, str]]] = field(default_factory=dict)

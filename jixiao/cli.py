@@ -301,7 +301,11 @@ def main(argv: list[str] | None = None) -> int:
             from .batch import without_pandas
 
             without_pandas()
-    code: int = args.func(args)
+    try:
+        code: int = args.func(args)
+    except BrokenPipeError:  # `jixiao inspect … | head`: the reader has all it wants
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
     return code
 
 

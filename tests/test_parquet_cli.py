@@ -297,3 +297,17 @@ def test_inspect_traces_each_record_to_where_it_was_printed(sample, where, capsy
     first = next(ln for ln in lines if ln.strip().startswith("indicator 0:"))
     assert re.search(where, first), first
     assert any(ln.strip().startswith("fund 0 (total):") for ln in lines)
+
+
+def test_output_cut_short_by_a_pipe_is_no_error():
+    """`jixiao inspect FOLDER --grid --trace | head -1`: no traceback, exit 0.
+    (Its 60 KB are still being written when head has gone: the next write fails.)"""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "inspect", str(SAMPLES / "real"), "--grid", "--trace",
+                             "--width", "40"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stdout.readline().startswith(str(SAMPLES).encode())
+    proc.stdout.close()  # as head does after its line
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0 and b"Traceback" not in err and b"BrokenPipe" not in err, err

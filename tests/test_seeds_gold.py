@@ -28,3 +28,12 @@ def test_cover_list_is_not_a_form(converted_seeds):
     names = [p["project_name"] for p in converted_seeds["projects"] if p["source_id"] == src["source_id"]]
     assert names[0] == "青少年迷你冬奥会项目"
     assert "项目名称" not in names
+
+
+def test_every_gold_has_its_readable_view_beside_it():
+    """Each gold JSON has a Markdown view (tests/golden_view.py) that is its
+    rendering, so a change to a gold is read in a diff as rows."""
+    from golden_view import views
+
+    stale = [str(p) for p, text in views().items() if not p.exists() or p.read_text("utf-8") != text]
+    assert not stale, f"stale golden views (run python tests/golden_view.py): {stale}"

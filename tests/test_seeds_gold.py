@@ -2,18 +2,34 @@
 import pytest
 from conftest import compare, load_gold
 
-# The accuracy each seed must keep. 000 and 001 convert perfectly; the few
-# fields of 002, 003 and 004 still missed are gold interpretations of damaged
-# flattening (see the closing notes), listed when the test fails.
-FLOORS = {"000": 1.0, "001": 1.0, "002": 0.999, "003": 0.999, "004": 1.0}
+# Every field of every seed matches its gold but these, each a reading of text
+# the flattening damaged where the gold chose otherwise. The list is exact:
+# a new miss fails, and so does a miss that went away (then strike it here).
+KNOWN_MISSES = {
+    "002": {
+        # 所采购的电脑…: a row that lost its empty cells has one long text left of
+        # its numbers; the gold takes it for the target, the right-aligned reading
+        # (the rule every other short row follows) for the actual.
+        "form 11 indicator 1 target_raw", "form 11 indicator 1 actual_raw",
+    },
+    "003": {
+        # form 26's goals run into its table in the flattened text, and its 效益指标
+        # label is printed after the row it heads: the gold reads them by meaning.
+        "form 26 goal_planned", "form 26 goal_achieved",
+        "form 26 indicator 16 level1", "form 26 indicator 16 level1_raw", "form 26 indicator 16 level1_weight",
+        "form 26 indicator 16 level2", "form 26 indicator 16 level2_raw",
+    },
+}
 
 
-@pytest.mark.parametrize("stem", sorted(FLOORS))
+@pytest.mark.parametrize("stem", ["000", "001", "002", "003", "004"])
 def test_seed_matches_gold(stem, converted_seeds):
-    gold = load_gold(stem)
-    n, bad = compare(gold, converted_seeds)
-    accuracy = 1 - len(bad) / n
-    assert accuracy >= FLOORS[stem], f"{stem}: accuracy {accuracy:.4f}\n" + "\n".join(bad[:40])
+    n, bad = compare(load_gold(stem), converted_seeds)
+    missed = {b.split(":")[0] for b in bad}
+    known = KNOWN_MISSES.get(stem, set())
+    assert n > 200 and missed == known, (f"{stem}: new misses {sorted(missed - known)}; "
+                                          f"gone (strike them from KNOWN_MISSES) {sorted(known - missed)}\n"
+                                          + "\n".join(bad[:40]))
 
 
 @pytest.mark.parametrize("stem,forms", [("000", 1), ("001", 2), ("002", 13), ("003", 38), ("004", 7)])

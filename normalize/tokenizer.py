@@ -53,10 +53,14 @@ class LazyFreq:
 
 
 def _cache_dir() -> Path:
-    """JIXIAO_CACHE_DIR, else the user's cache folder (XDG) / jixiao."""
+    """JIXIAO_CACHE_DIR, else the user's cache folder (XDG) / jixiao, else (no
+    home at all: a service account) the temporary folder."""
     if os.environ.get("JIXIAO_CACHE_DIR"):
         return Path(os.environ["JIXIAO_CACHE_DIR"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jixiao"
+    try:
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jixiao"
+    except (RuntimeError, KeyError):
+        return Path(tempfile.gettempdir()) / "jixiao"
 
 
 def _build(tok: jieba.Tokenizer) -> bytes:

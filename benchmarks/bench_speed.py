@@ -105,7 +105,10 @@ os.unlink(mark)
 print(json.dumps({{"first": first, "total": time.time() - t0}}))
 """
     env = dict(os.environ, **({"PYTHONPATH": pythonpath} if pythonpath else {}))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    # run from a neutral folder: `python -c` puts the working folder first on
+    # sys.path, and this repository's jixiao/ would shadow the baseline's
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True,
+                         cwd=tempfile.gettempdir())
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -123,7 +126,8 @@ print(json.dumps({"seconds": dt, "rss_main": me, "rss_worker": kids}))
     env = dict(os.environ, **({"PYTHONPATH": pythonpath} if pythonpath else {}))
     with tempfile.TemporaryDirectory() as out:
         res = subprocess.run([sys.executable, "-c", code, "convert", str(corpus), "--out", out, "--quiet",
-                              "--workers", str(workers)], capture_output=True, text=True, env=env, check=True)
+                              "--workers", str(workers)], capture_output=True, text=True, env=env, check=True,
+                             cwd=tempfile.gettempdir())  # (see `startup`)
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
@@ -174,7 +178,7 @@ def main() -> None:
         kind, *rest = a.child
         print(json.dumps(child_pdf(rest[0], rest[1:]) if kind == "pdf" else child_forms(rest)))
         return
-    pdfs = sorted(str(f) for p in map(Path, a.paths) for f in ([p] if p.is_file() else p.rglob("*.pdf"))
+    pdfs = sorted(str(f.resolve()) for p in map(Path, a.paths) for f in ([p] if p.is_file() else p.rglob("*.pdf"))
                   if not f.name.startswith("scan_"))
     with tempfile.TemporaryDirectory() as tmp_:
         tmp = Path(tmp_)

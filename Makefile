@@ -26,12 +26,13 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# On every core (pytest-xdist): each test is its own, fixtures are per worker.
 test: setup lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # The inner loop: everything but OCR, LibreOffice and whole-batch runs.
 test-fast: setup lint
-	$(BIN)/python -m pytest -m "not slow" -x
+	$(BIN)/python -m pytest -n auto -m "not slow" -x
 
 # The speed figures in one run (benchmarks/bench_speed.py; BENCH_ARGS, e.g.
 # "../shared/corpus --baseline main~5", names other PDFs or a revision to compare).

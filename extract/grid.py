@@ -75,6 +75,16 @@ class Grid:
             out[c.row][c.col] = c.where(table)
         return out
 
+    def boxes(self) -> list[list[tuple[int, tuple[float, float, float, float]] | None]]:
+        """`rows()`'s shape, each position holding its cell's (page, box) where
+        the format has them (PDF, scans); None elsewhere."""
+        out: list[list[tuple[int, tuple[float, float, float, float]] | None]] = [
+            [None] * len(r) for r in self.rows()]
+        for c in self.cells:
+            if c.page is not None and c.bbox is not None:
+                out[c.row][c.col] = (c.page, c.bbox)
+        return out
+
     def spanned_rows(self) -> list[list[str]]:
         """Rows with each merged cell counted once: a horizontal merge is one
         entry, a vertical merge repeats its text in every row it covers. What

@@ -128,12 +128,20 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             print("  record <- its row's cells, where printed:")
             for record, cells in form.origin.items():
                 shown = " | ".join(f"{t.replace(chr(10), '')[: args.width]!r} @ {w or 'rebuilt from flat text'}"
-                                   for t, w in cells)
+                                   for t, w, _ in cells)
                 print(f"    {record}: {shown}")
         for fd in form.findings:
             print(f"  check {fd.check} [{fd.severity}]: {fd.detail}")
     for fd in res.file_findings:
         print(f"  file check {fd.check} [{fd.severity}]: {fd.detail}")
+    if args.png:
+        if s["format"] != "pdf":
+            print(f"  --png: only for PDF (this file is {s['format']})")
+        else:
+            from .pictures import draw
+
+            drawn = draw(path, res.forms, Path(args.png))
+            print(f"  {len(drawn)} pages drawn into {args.png}")
     return 0
 
 
@@ -269,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--trace", action="store_true",
                    help="where each indicator and fund line was printed: its row's cells with page and box "
                         "(PDF, scans), sheet address (spreadsheets), line (text) or table row and column")
+    i.add_argument("--png", metavar="DIR", help="(PDF) draw each page into DIR: the cells the lattice found and "
+                                                "those each indicator and fund line was read from")
     i.add_argument("--width", type=int, default=14, help="characters shown per cell")
     i.set_defaults(func=cmd_inspect)
     q = sub.add_parser("query", help="run SQL (DuckDB) over a converted folder", formatter_class=Help)

@@ -88,8 +88,8 @@ def rows_of(grids: list[Grid]) -> list[Row]:
             for k, finding in rebuilt.findings:
                 rows[min(first + k, len(rows) - 1)].notes.append(finding)
             continue
-        pages, spanned, places = g.row_pages(), g.spanned_rows(), g.places(f"table {k + 1} ")
-        rows += [Row(cells, pages[i], spanned[i], where=places[i]) for i, cells in enumerate(g.rows())]
+        pages, spanned, places, boxes = g.row_pages(), g.spanned_rows(), g.places(f"table {k + 1} "), g.boxes()
+        rows += [Row(cells, pages[i], spanned[i], where=places[i], boxes=boxes[i]) for i, cells in enumerate(g.rows())]
     return rows
 
 

@@ -36,6 +36,7 @@ class Row:
     notes: list[Finding] = field(default_factory=list)  # how the row was rebuilt, where it was (reflow)
     aligned: bool = False  # cells already stand in their header's columns (rebuilt by normalize/reflow.py)
     where: list[str] | None = None  # by grid column: where each cell was printed (Cell.where); None: rebuilt
+    boxes: list[tuple[int, tuple[float, float, float, float]] | None] | None = None  # by column: (page, box)
     _texts: tuple[tuple[int, str], ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     def texts(self) -> tuple[tuple[int, str], ...]:
@@ -116,7 +117,7 @@ def take_spelled_label(row: Row, col: int | None, spelled: str) -> tuple[Row, st
         return row, "", None
     cells = list(row.cells)
     cells[col] = ""
-    row = Row(cells, row.page, row.spanned, row.notes, row.aligned, row.where)
+    row = Row(cells, row.page, row.spanned, row.notes, row.aligned, row.where, row.boxes)
     if ind.is_bare_points(k):
         return row, "", k
     spelled += k
@@ -261,7 +262,8 @@ class FormReader:
     def trace(self, record: str, row: Row) -> None:
         """Where a record's cells were printed (`inspect --trace`): each
         non-empty cell of its row, with its place."""
-        self.form.origin[record] = [(t, row.where[i] if row.where and i < len(row.where) else "")
+        self.form.origin[record] = [(t, row.where[i] if row.where and i < len(row.where) else "",
+                                     row.boxes[i] if row.boxes and i < len(row.boxes) else None)
                                     for i, t in row.texts()]
 
     def apply_family(self, name: str) -> None:

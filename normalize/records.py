@@ -80,5 +80,7 @@ class Form:
     # what `jixiao inspect` shows: every header cell with its column and score
     header_map: list[tuple[str, str | None, float]] = field(default_factory=list)
     # what `jixiao inspect --trace` shows: record ("indicator 3", "fund 0 (total)")
-    # -> each non-empty cell of the row it was read from, with where it was printed
-    origin: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # -> each non-empty cell of the row it was read from: text, where it was
+    # printed, and (page, box in points) where the format has them (`--png`)
+    origin: dict[str, list[tuple[str, str, tuple[int, tuple[float, float, float, float]] | None]]] = field(
+        default_factory=dict)

@@ -311,3 +311,23 @@ def test_output_cut_short_by_a_pipe_is_no_error():
     proc.stdout.close()  # as head does after its line
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 0 and b"Traceback" not in err and b"BrokenPipe" not in err, err
+
+
+def test_inspect_draws_each_page_with_the_cells_records_came_from(tmp_path, capsys):
+    """`inspect --png`: a picture per page; the first indicator's name cell
+    (活动总数, page 1, (181,550)-(264,591) pt) is outlined as read, the
+    empty cells of the funds block only as ruled."""
+    from PIL import Image
+
+    from jixiao.pictures import READ, RULED, SCALE
+
+    assert main(["inspect", str(SAMPLES / "beijing_n1_s101_000.pdf"), "--png", str(tmp_path)]) == 0
+    assert "3 pages drawn" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page-001.png", "page-002.png", "page-003.png"]
+    img = Image.open(tmp_path / "page-001.png").convert("RGB")
+    mid = round((550 + 591) / 2 * SCALE)
+    assert img.getpixel((round(181 * SCALE) + 2, mid)) == READ  # the green frame inside the cell's rule
+    assert img.getpixel((round(264 * SCALE) - 2, mid)) == READ
+    assert RULED in {img.getpixel((x, mid)) for x in range(round(181 * SCALE) - 2, round(181 * SCALE) + 2)}
+    assert main(["inspect", str(SAMPLES / "forms_a.xlsx"), "--png", str(tmp_path / "x")]) == 0
+    assert "--png: only for PDF" in capsys.readouterr().out

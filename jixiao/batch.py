@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
 
 from .archives import Input
-from .dataset import Dataset, to_batch_tables
+from .dataset import HEADERS, Dataset, to_batch_tables
 from .lines import escaped
 from .pipeline import convert_file, digest_of, duplicate_source, failed_source
 from .store import Record
@@ -107,7 +107,10 @@ def work(task: Task, pdf_engine: str, ocr: bool = True, max_mb: int | None = Non
         watch_memory(max_mb)
     res = convert_file(task.label, Path(task.path), pdf_engine, ocr=ocr, sha256=task.sha256,
                        container=task.container, refused=task.refused)
-    return _result(res.tables(), [(t, c, s) for f in res.forms for t, c, s in f.header_map])
+    sid = res.source["source_id"]
+    headers = [(t, c, s) for f in res.forms for t, c, s in f.header_map]
+    tables = {**res.tables(), HEADERS: [{"source_id": sid, "text": t, "column": c, "score": s} for t, c, s in headers]}
+    return _result(tables, headers)
 
 
 def _result(tables: dict[str, list[Record]], headers: list[tuple[str, str | None, float]]) -> WorkResult:

@@ -52,7 +52,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     except OSError as exc:  # the output can't be written: read-only, disk full
         print(f"jixiao: the run could not complete: {' '.join(str(exc).split())}", file=sys.stderr)
         return 4
-    report = write_report(out, summary.header_map, summary.seconds, summary.files)
+    report = write_report(out, summary.seconds, summary.files)
     n_failed = sum(s["status"] == "failed" for s in summary.failed)
     rate = summary.pages / summary.seconds if summary.seconds else 0.0
     print(f"{summary.files} files converted ({summary.skipped} already in {out} or repeated, skipped): "

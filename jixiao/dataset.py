@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from jixiao.schemas import tables
+from jixiao.schemas import schema_version, tables
 
 from .store import DDL_TYPES, Record, arrow_schema, to_arrow
 
@@ -42,6 +42,13 @@ if TYPE_CHECKING:
     import pyarrow.dataset as ds
 
 FORM_TABLES = ("projects", "funds", "indicators", "checks")
+# Each form's printed header cells with the column each was read as: no table
+# of the contract (a folder named with _, which Parquet readers skip), kept so
+# that the report's header mappings cover the whole dataset, not one run.
+HEADERS = "_headers"
+HEADER_SCHEMA = pa.schema([("source_id", pa.string()), ("text", pa.string()), ("column", pa.string()),
+                           ("score", pa.float64())],
+                          metadata={b"jixiao.schema_version": str(schema_version()).encode()})
 PARTITION = "fiscal_year"
 YEAR_DIR = "year"  # the folder key: no column of the contract
 NO_YEAR = "none"
@@ -99,7 +106,7 @@ class Dataset:
             tmp.unlink(missing_ok=True)
         keep = set(self.committed())
         removed = 0
-        for table in FORM_TABLES:
+        for table in (*FORM_TABLES, HEADERS):
             for p in self.parts(table):
                 ids = _source_ids(p, table)
                 mask = pc.is_in(ids, value_set=pa.array(sorted(keep), pa.string()))
@@ -145,6 +152,10 @@ class Dataset:
                 d = self.root / table / f"{YEAR_DIR}={NO_YEAR if year is None else year}"
                 d.mkdir(parents=True, exist_ok=True)
                 _write(rows.drop_columns([YEAR_KEY]), d / f"part-{batch}.parquet")
+        headers = [t for t in parts.get(HEADERS, []) if t.num_rows]
+        if headers:
+            (self.root / HEADERS).mkdir(parents=True, exist_ok=True)
+            _write(pa.concat_tables(headers), self.root / HEADERS / f"part-{batch}.parquet")
         (self.root / "sources").mkdir(parents=True, exist_ok=True)
         sources = parts.get("sources", [])
         _write(pa.concat_tables(sources) if sources else arrow_schema("sources").empty_table(),
@@ -191,7 +202,8 @@ def to_batch_tables(rows: dict[str, list[Record]]) -> dict[str, pa.Table]:
     """One file's (or a batch's) rows as Arrow tables of the part files' schema,
     the form tables with the partition key in a last column `YEAR_KEY`."""
     year_of = {p["form_id"]: p.get(PARTITION) for p in rows.get("projects", [])}
-    out = {"sources": to_arrow("sources", rows.get("sources", []))}
+    out = {"sources": to_arrow("sources", rows.get("sources", [])),
+           HEADERS: pa.Table.from_pylist(rows.get(HEADERS, []), schema=HEADER_SCHEMA)}
     for table in FORM_TABLES:
         recs = rows.get(table, [])
         t = to_arrow(table, recs)
@@ -203,7 +215,7 @@ def to_batch_tables(rows: dict[str, list[Record]]) -> dict[str, pa.Table]:
 def _source_ids(part: Path, table: str) -> pa.ChunkedArray:
     """The source of each row of a part file (funds and indicators carry it
     in their form_id: source_id-NNN)."""
-    if "source_id" in arrow_schema(table).names:
+    if table == HEADERS or "source_id" in arrow_schema(table).names:
         return pq.ParquetFile(part).read(columns=["source_id"]).column("source_id")
     return pc.utf8_slice_codeunits(pq.ParquetFile(part).read(columns=["form_id"]).column("form_id"), 0, 16)
 
@@ -244,3 +256,8 @@ def duckdb_views(con: duckdb.DuckDBPyConnection, root: Path) -> None:
         if not selects:  # no part yet: the columns, no rows
             selects.append(f"SELECT {', '.join(typed(c.name, c.type, set(), False) for c in columns)} WHERE false")
         con.execute(f"CREATE OR REPLACE VIEW {table} AS {' UNION ALL '.join(selects)}")
+    heads = [str(p) for p in data.parts(HEADERS)]  # the header mappings (HEADERS), for the report
+    if heads:
+        con.read_parquet(heads).create_view(HEADERS, replace=True)
+    else:
+        con.from_arrow(HEADER_SCHEMA.empty_table()).create_view(HEADERS, replace=True)

@@ -36,8 +36,7 @@ def esc(x: object) -> str:
 LIMIT = 300  # rows shown per list; the rest are a query away
 
 
-def write_report(out: Path, header_map: dict[tuple[str, str | None], tuple[int, float]], seconds: float,
-                 files_this_run: int) -> Path:
+def write_report(out: Path, seconds: float, files_this_run: int) -> Path:
     """The report of the dataset in `out` after a run. Everything is read
     through DuckDB aggregates and bounded lists, so the page (and the memory
     it takes to write it) stays small however large the archive grows."""
@@ -76,7 +75,7 @@ def write_report(out: Path, header_map: dict[tuple[str, str | None], tuple[int, 
     parts += _charts(q)
     linked: set[str] = set()
     parts += _checks(q, linked)
-    parts += _headers(header_map)
+    parts += _headers(q)
     parts += _forms(q, linked, n_forms)
     parts.append("</body></html>")
     path = out / "report.html"
@@ -175,12 +174,16 @@ def _checks(q: Query, linked: set[str]) -> list[str]:
     return out
 
 
-def _headers(header_map: dict[tuple[str, str | None], tuple[int, float]]) -> list[str]:
+def _headers(q: Query) -> list[str]:
+    from .dataset import HEADERS
+
     out = ["<h2 id=headers>Header mappings</h2>",
-           "<p class=muted>Each printed header cell of this run's forms, the column it was read as and its "
+           "<p class=muted>Each printed header cell of the dataset's forms, the column it was read as and its "
            "lowest match score (100 is an exact vocabulary word; below 80 is reported in checks).</p>",
            "<table><tr><th>printed header</th><th>column</th><th>score</th><th>forms</th></tr>"]
-    for (text, col), (n, low) in sorted(header_map.items(), key=lambda kv: (kv[1][1], kv[0][0])):
+    rows = q(f'SELECT text, "column", min(score), count(*) FROM {HEADERS} GROUP BY 1, 2 '
+             f"ORDER BY 3, 1 LIMIT {LIMIT}")
+    for text, col, low, n in rows:
         cls = "error" if col is None else ("warning" if low < 80 else "")
         out.append(f"<tr><td>{esc(text)}</td><td class='{cls}'>{esc(col or 'unmapped')}</td>"
                    f"<td class=n>{low:g}</td><td class=n>{n}</td></tr>")

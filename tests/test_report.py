@@ -83,3 +83,28 @@ def test_report_in_chromium(run_dir, tmp_path):
     msgs = load_in_chromium(run_dir / "report.html", shot, tmp_path / "profile")
     assert msgs == []
     assert shot.stat().st_size > 50_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_header_mappings_cover_the_whole_dataset(tmp_path):
+    """A second run that converts nothing still reports every header
+    mapping of the dataset (they are kept beside it, in _headers/), and a
+    file's mappings go with its rows when it changes."""
+    src = tmp_path / "in"
+    src.mkdir()
+    one = src / "one.txt"
+    one.write_bytes(next(SAMPLES.glob("000_*.txt")).read_bytes())
+    out = tmp_path / "out"
+    row = re.compile(r"<td>年度指标值</td><td class=''>target</td><td class=n>100</td><td class=n>(\d+)</td>")
+    for _ in range(2):
+        assert main(["convert", str(src), "--out", str(out), "--quiet"]) == 0
+        assert row.search((out / "report.html").read_text(encoding="utf-8")).group(1) == "1"
+    one.write_bytes(next(SAMPLES.glob("003_*.txt")).read_bytes())  # other content at the same path
+    assert main(["convert", str(src), "--out", str(out), "--quiet"]) == 0
+    assert main(["convert", str(one), "--out", str(tmp_path / "fresh"), "--quiet"]) == 0
+
+    def mappings(d):
+        page = (d / "report.html").read_text(encoding="utf-8")
+        return page[page.index("id=headers"):page.index("id=forms")]
+
+    assert mappings(out) == mappings(tmp_path / "fresh")  # 003's alone: 000's went with its rows
+    assert not row.search(mappings(out))

@@ -129,10 +129,14 @@ def could_reach(c: str, family: str, floor: float) -> bool:
     if not c:
         return False
     alphabet, counts, lengths = _alphabet(family)
+    hits = [i for ch in c if (i := alphabet.get(ch)) is not None]
+    if not hits and floor >= REVIEW:
+        # Sharing no character, the bound is 200·X/(len(c) + len(s) + 2X) + 10
+        # with X below both lengths: under 50 + 10, so under any floor used.
+        return False
     mine = np.zeros(counts.shape[1])
-    for ch in c:
-        if (i := alphabet.get(ch)) is not None:
-            mine[i] += 1
+    for i in hits:
+        mine[i] += 1
     shared = np.minimum(counts, mine).sum(axis=1)
     x = np.minimum(lengths, len(c)) - 1
     bound = 200.0 * (shared + x) / (len(c) + lengths + 2 * x) + HEAD_BONUS

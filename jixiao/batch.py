@@ -82,7 +82,6 @@ class Summary:
     indicators: int = 0
     pages: int = 0
     failed: list[Record] = field(default_factory=list)  # sources rows not ok
-    header_map: dict[tuple[str, str | None], tuple[int, float]] = field(default_factory=dict)  # (forms, lowest score)
     checks: dict[tuple[str, str], int] = field(default_factory=dict)  # (check, severity) -> findings
     unread_files: int = 0  # files with a column whose values went nowhere (unread_column)
     seconds: float = 0.0
@@ -101,21 +100,20 @@ class Task(NamedTuple):
 def work(task: Task, pdf_engine: str, ocr: bool = True, max_mb: int | None = None) -> WorkResult:
     """One file, in a worker: its rows already as Arrow tables (the typing
     work is done here, in parallel, not in the process that writes), its
-    sources row and its header matches. `max_mb`: the memory limit, where no
+    sources row and its header cells (HEADERS, for the report). `max_mb`: the memory limit, where no
     initializer set it (a Ray worker)."""
     if max_mb:
         watch_memory(max_mb)
     res = convert_file(task.label, Path(task.path), pdf_engine, ocr=ocr, sha256=task.sha256,
                        container=task.container, refused=task.refused)
     sid = res.source["source_id"]
-    headers = [(t, c, s) for f in res.forms for t, c, s in f.header_map]
-    tables = {**res.tables(), HEADERS: [{"source_id": sid, "text": t, "column": c, "score": s} for t, c, s in headers]}
-    return _result(tables, headers)
+    return _result({**res.tables(), HEADERS: [{"source_id": sid, "text": t, "column": c, "score": s}
+                                              for f in res.forms for t, c, s in f.header_map]})
 
 
-def _result(tables: dict[str, list[Record]], headers: list[tuple[str, str | None, float]]) -> WorkResult:
+def _result(tables: dict[str, list[Record]]) -> WorkResult:
     return {"arrow": to_batch_tables(tables), "source": tables["sources"][0], "forms": len(tables["projects"]),
-            "indicators": len(tables["indicators"]), "headers": headers,
+            "indicators": len(tables["indicators"]),
             "checks": [(c["check"], c["severity"]) for c in tables["checks"]]}
 
 
@@ -290,14 +288,11 @@ def _add(summary: Summary, result: WorkResult) -> None:
     for key in result.get("checks", []):
         summary.checks[key] = summary.checks.get(key, 0) + 1
     summary.unread_files += any(c == "unread_column" for c, _ in result.get("checks", []))
-    for text, col, score in result["headers"]:
-        n, low = summary.header_map.get((text, col), (0, 100.0))
-        summary.header_map[text, col] = (n + 1, min(low, score))
 
 
 def _failure(task: Task, reason: str, seconds: float) -> WorkResult:
     src = failed_source(task.label, Path(task.path), reason, seconds, sha256=task.sha256, container=task.container)
-    return _result({"sources": [src], "projects": [], "funds": [], "indicators": [], "checks": []}, [])
+    return _result({"sources": [src], "projects": [], "funds": [], "indicators": [], "checks": []})
 
 
 def _local(todo: list[Task], opts: Options) -> Iterator[WorkResult]:

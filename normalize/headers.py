@@ -54,19 +54,16 @@ def tokens(text: str) -> tuple[str, ...]:
 HEAD_BONUS = 10.0
 
 
-def similarity(a: str, b: str) -> float:
-    """0..100. A Chinese header's head word comes last (执行数 vs 执行率), so
-    agreeing on the last token earns a bonus and disagreeing costs as much."""
-    return float(_scores(a, (b,), (_joined(b),), (tokens(b)[-1] if b else "",))[0])
-
-
 def _joined(text: str) -> str:
     return " ".join(tokens(text))
 
 
 def _scores(a: str, synonyms: tuple[str, ...], joined: tuple[str, ...], heads: tuple[str, ...]) -> np.ndarray:
-    """`similarity(a, s)` for every synonym s at once (rapidfuzz's cdist runs
-    the comparisons in C; the scores are the same as one call at a time)."""
+    """0..100 for `a` against every synonym s at once (rapidfuzz's cdist runs
+    the comparisons in C): the better of the character ratio and the ratio
+    of the sorted jieba tokens; a Chinese header's head word comes last (执行数
+    vs 执行率), so agreeing on the last token earns a bonus and disagreeing
+    costs as much; 100 only for the synonym itself."""
     if not a:
         return np.zeros(len(synonyms))
     ratio = process.cdist([a], synonyms, scorer=fuzz.ratio, dtype=np.float64)[0]
@@ -78,10 +75,17 @@ def _scores(a: str, synonyms: tuple[str, ...], joined: tuple[str, ...], heads: t
 
 
 @cache
+def _pairs(family: str) -> tuple[tuple[str, str], ...]:
+    """(column, synonym) of a vocabulary family, in its order (an empty
+    synonym matches nothing)."""
+    return tuple((column, s) for column, synonyms in vocabulary()[family].items() for s in synonyms if s)
+
+
+@cache
 def _family(family: str) -> tuple[tuple[str | None, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """A vocabulary family as parallel tuples: column, synonym, its tokens
-    joined by spaces, its last token (an empty synonym matches nothing)."""
-    pairs = [(column, s) for column, synonyms in vocabulary()[family].items() for s in synonyms if s]
+    joined by spaces, its last token."""
+    pairs = _pairs(family)
     return (tuple(c for c, _ in pairs), tuple(s for _, s in pairs),
             tuple(_joined(s) for _, s in pairs), tuple(tokens(s)[-1] for _, s in pairs))
 
@@ -107,7 +111,7 @@ def _best(c: str, family: str) -> tuple[str | None, float]:
 def _alphabet(family: str) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
     """Per synonym of `family`: its characters counted over the family's
     alphabet, and its length."""
-    synonyms = [s for column_synonyms in vocabulary()[family].values() for s in column_synonyms if s]
+    synonyms = [s for _, s in _pairs(family)]
     alphabet = {ch: i for i, ch in enumerate(sorted(set("".join(synonyms))))}
     counts = np.zeros((len(synonyms), len(alphabet)))
     for k, s in enumerate(synonyms):

@@ -59,18 +59,22 @@ class Grid:
         """Dense text rows: a merged cell's text stands at its origin and the
         positions it covers are empty, as a flattened copy of it would be.
         Rows keep their own length (a text row that lost cells stays short)."""
-        width: dict[int, int] = {}
-        for c in self.cells:
-            width[c.row] = max(width.get(c.row, 0), c.col + c.col_span)
-        out = [[""] * width.get(r, 0) for r in range(self.n_rows)]
+        out = [[""] * w for w in self._widths()]
         for c in self.cells:
             out[c.row][c.col] = c.text
         return out
 
+    def _widths(self) -> list[int]:
+        """Each dense row's length: to the end of its last cell."""
+        width: dict[int, int] = {}
+        for c in self.cells:
+            width[c.row] = max(width.get(c.row, 0), c.col + c.col_span)
+        return [width.get(r, 0) for r in range(self.n_rows)]
+
     def places(self, table: str = "") -> list[list[str]]:
         """`rows()`'s shape, each position holding where its cell was printed
         (`Cell.where`); "" where a merged cell covers it."""
-        out = [[""] * len(r) for r in self.rows()]
+        out = [[""] * w for w in self._widths()]
         for c in self.cells:
             out[c.row][c.col] = c.where(table)
         return out
@@ -79,7 +83,7 @@ class Grid:
         """`rows()`'s shape, each position holding its cell's (page, box) where
         the format has them (PDF, scans); None elsewhere."""
         out: list[list[tuple[int, tuple[float, float, float, float]] | None]] = [
-            [None] * len(r) for r in self.rows()]
+            [None] * w for w in self._widths()]
         for c in self.cells:
             if c.page is not None and c.bbox is not None:
                 out[c.row][c.col] = (c.page, c.bbox)

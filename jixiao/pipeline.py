@@ -78,7 +78,7 @@ def rows_of(grids: list[Grid]) -> list[Row]:
     """The rows the form reader reads: a table's as they are, a stream's as
     rebuilt by content (normalize/reflow.py)."""
     rows: list[Row] = []
-    for k, g in enumerate(grids):
+    for n, g in enumerate(grids, 1):
         if g.kind == "stream":
             tokens = sorted(g.cells, key=lambda c: c.row)
             rebuilt = reflow([c.text for c in tokens])
@@ -88,7 +88,7 @@ def rows_of(grids: list[Grid]) -> list[Row]:
             for k, finding in rebuilt.findings:
                 rows[min(first + k, len(rows) - 1)].notes.append(finding)
             continue
-        pages, spanned, places, boxes = g.row_pages(), g.spanned_rows(), g.places(f"table {k + 1} "), g.boxes()
+        pages, spanned, places, boxes = g.row_pages(), g.spanned_rows(), g.places(f"table {n} "), g.boxes()
         rows += [Row(cells, pages[i], spanned[i], where=places[i], boxes=boxes[i]) for i, cells in enumerate(g.rows())]
     return rows
 

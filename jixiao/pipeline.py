@@ -132,7 +132,13 @@ def digest_of(label: str, path: Path) -> str:
             return sha256_of(path)
     except OSError:
         pass
-    return hashlib.sha256(b"jixiao-unread-path:" + label.encode("utf-8", "backslashreplace")).hexdigest()
+    return path_digest("unread", label)
+
+
+def path_digest(kind: str, label: str) -> str:
+    """A digest of a path's label, for a row whose id can't be its content's
+    (`kind`: unread, duplicate): one id per path, never another's."""
+    return hashlib.sha256(f"jixiao-{kind}-path:".encode() + label.encode("utf-8", "backslashreplace")).hexdigest()
 
 
 def failed_source(label: str, path: Path, error: str | None, seconds: float = 0.0,
@@ -153,8 +159,7 @@ def duplicate_source(label: str, path: Path, sha256: str, of: str, container: st
     id of its own (of its path), so that joining forms to sources on
     source_id never counts a form twice; `sha256` is the content's."""
     row = failed_source(label, path, f"same bytes as {of}", sha256=sha256, container=container)
-    row["source_id"] = hashlib.sha256(b"jixiao-duplicate-path:" + label.encode("utf-8", "backslashreplace")
-                                      ).hexdigest()[:16]
+    row["source_id"] = path_digest("duplicate", label)[:16]
     row["status"] = "duplicate"
     return row
 

@@ -60,22 +60,17 @@ def check(path: Path, kind: str) -> None:
 
 
 def _check_merges(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    from openpyxl.utils import column_index_from_string as column
+
     tail = b""
     with zf.open(info) as fh:
         while chunk := fh.read(1 << 20):
             data = tail + chunk
             for m in _MERGE.finditer(data):
                 c0, r0, c1, r1 = m.groups()
-                cells = (abs(int(r1) - int(r0)) + 1) * (abs(_column(c1) - _column(c0)) + 1)
+                cells = (abs(int(r1) - int(r0)) + 1) * (abs(column(c1.decode()) - column(c0.decode())) + 1)
                 if cells > MAX_MERGE:
                     ref = f"{c0.decode()}{int(r0)}:{c1.decode()}{int(r1)}"
                     raise RefusedContainer(f"{info.filename} merges {ref}: {cells:,} cells, over the {MAX_MERGE:,} "
                                            "one merge may cover (a bomb?): not read")
             tail = data[-200:]  # a tag cut by the chunk's end is whole in the next pass
-
-
-def _column(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,26 @@ def test_real_form_reads_as_its_gold(real_tables, path):
     gold = json.loads((GOLD / "real" / f"{path.name}.gold.json").read_text(encoding="utf-8"))
     n, bad = compare(gold, real_tables)
     assert n > 50 and bad == KNOWN_MISSES.get(path.name, []), "\n".join(bad[:20])
+
+
+# The schema's text rule, on every text a real form gave, gold or not (remarks
+# and labels have no gold): trimmed, no runs of spaces or tabs, no break
+# inside a wrapped Chinese word, and the *_raw labels without whitespace.
+_WRAPPED = re.compile(r"[\u3400-\u9fff][ \t\u3000]*\n\s*[\u3400-\u9fff]")
+_BROKEN_TEXT = {
+    "not trimmed": lambda k, v: v != v.strip(),
+    "a run of spaces, a tab or CR": lambda k, v: re.search(r"  |\t|\r| \n|\n ", v),
+    "a wrapped word left broken": lambda k, v: _WRAPPED.search(v),
+    "whitespace in a label as printed": lambda k, v: k in ("level1_raw", "level2_raw", "fund_label")
+    and re.search(r"\s", v),
+}
+
+
+def test_every_text_keeps_the_schema_text_rule(real_tables):
+    broken = [f"{table}.{k} {why}: {v[:40]!r}" for table in ("projects", "funds", "indicators")
+              for r in real_tables[table] for k, v in r.items() if isinstance(v, str)
+              for why, breaks in _BROKEN_TEXT.items() if breaks(k, v)]
+    assert broken == []
 
 
 @pytest.mark.parametrize("stem,shape", [("01_", "spaced"), ("03_", "pipe"), ("07_", "paragraph"),

@@ -1,9 +1,11 @@
-"""The schema's value rule, on its own examples and on every raw value in the gold."""
+"""The schema's value and text rules, on their own examples and on every raw
+value in the gold."""
 import json
 from decimal import Decimal
 
 import pytest
 from conftest import GOLD
+from jixiao.normalize.textclean import clean, value
 from jixiao.normalize.values import parse_amount, parse_rate, parse_value, points_in_label
 
 SCHEMA_EXAMPLES = [
@@ -29,6 +31,30 @@ SCHEMA_EXAMPLES = [
 @pytest.mark.parametrize("text,expected", SCHEMA_EXAMPLES)
 def test_schema_examples(text, expected):
     assert tuple(parse_value(text)) == expected
+
+
+# Cells as real documents print them, and as the schema's text rule joins
+# them: no break inside a wrapped Chinese word, runs of spaces folded, ends
+# trimmed; a break between a number or Latin word and what follows is kept.
+TEXT_RULE = [
+    ("产\n出\n指\n标\n（50分）", "产出指标（50分）"),          # the schema's own example
+    ("偏差原因分析及改进\n措施", "偏差原因分析及改进措施"),      # seed 000 (samples/000_*.txt), a header cell
+    ("不少于300人次，覆盖全部\n街道", "不少于300人次，覆盖全部街道"),  # a cell split across a page break (test_pdf)
+    ("社会效益\r\n指标", "社会效益指标"),                      # the schema's known variant, CRLF
+    ("  年度  总体\u3000目标 ", "年度 总体 目标"),
+    ("≥\n95%", "≥\n95%"),
+    ("2021\n年度", "2021\n年度"),
+]
+
+
+@pytest.mark.parametrize("text,expected", TEXT_RULE)
+def test_text_rule(text, expected):
+    assert clean(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", " ", "-", "—", "——", "/", " \n- "])
+def test_texts_that_mean_nothing(text):
+    assert value(text) is None
 
 
 def gold_values():

@@ -139,3 +139,4 @@ class Document:
     notes: list[str] = field(default_factory=list)  # file-level findings, one line each
     unread_pages: list[int] = field(default_factory=list)  # pages it could not read (scans without OCR)
     findings: list[Finding] = field(default_factory=list)  # file-level checks
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR: their numbers are readings, not print

@@ -320,8 +320,10 @@ def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segm
     scanned: list[int] = []
     findings: list[Finding] = []
     low: list[str] = []
+    ocr_pages: list[int] = []
     for page in pages:
         if page.ocr is not None:
+            ocr_pages.append(page.number)
             confs = list(page.ocr.values())
             mean = sum(confs) / len(confs) if confs else 0.0
             findings.append(Finding("ocr_confidence", "warning", f"page {page.number} read by OCR: mean word "
@@ -358,9 +360,9 @@ def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segm
                                                            f"confidence {LOW_CONFIDENCE:g}"))
     grids = _grids(items)
     notes = [f"pages without a text layer (scans, not read): {_ranges(scanned)}"] if scanned else []
-    if any(f.check == "ocr_confidence" for f in findings):
+    if ocr_pages:
         extractor = f"{extractor}+tesseract" if extractor != "tesseract" else extractor
-    return Document(grids, extractor, n_pages, notes, unread_pages=scanned, findings=findings)
+    return Document(grids, extractor, n_pages, notes, unread_pages=scanned, findings=findings, ocr_pages=ocr_pages)
 
 
 NUMERIC = re.compile(r"^[\d.%]+$")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from jixiao.extract.grid import Cell, Document, Finding, Grid
 from jixiao.normalize import checks
 from jixiao.normalize.form import Row, read_forms
+from jixiao.normalize.reconcile import reconcile
 from jixiao.normalize.records import Form
 from jixiao.normalize.reflow import reflow
 
@@ -196,13 +197,18 @@ def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: 
             if keep_rows:
                 result.rows += rows
             prev = result.forms[-1].fiscal_year if result.forms else None
-            for form in read_forms(rows, prev_year=prev):
-                form.findings += checks.run(form)
-                result.forms.append(form)
+            result.forms += read_forms(rows, prev_year=prev)
 
         read = extractor_for(fmt, pdf_engine, ocr)
         doc = read(path, on_segment=take) if fmt == "pdf" else read(path)
         take(doc.grids)
+        scanned = set(doc.ocr_pages)
+        for form in result.forms:
+            # a scan's numbers are readings: its own sums may mend a misread digit
+            if scanned and form.page_start is not None and form.page_end is not None \
+                    and scanned & set(range(form.page_start, form.page_end + 1)):
+                form.findings += reconcile(form)
+            form.findings += checks.run(form)
         source["extractor"], source["pages"] = doc.extractor, doc.pages
         # schema v2 names the text formats whose rows are kept apart: csv, md
         source["format"] = {"text-csv": "csv", "text-markdown": "md"}.get(doc.extractor, source["format"])

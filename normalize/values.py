@@ -96,7 +96,7 @@ def parse_decimal(text: str | None) -> Decimal | None:
 
 
 _FEN = Decimal("0.01")
-_UNIT_FACTOR = {"万元": Decimal(10000), "元": Decimal(1)}
+UNIT_FACTOR = {"万元": Decimal(10000), "元": Decimal(1)}
 
 
 _UNIT_IN_CELL = re.compile(r"^(.*?\d)\s*(万元|万|元)$")
@@ -110,7 +110,7 @@ def parse_amount(text: str | None, unit: str | None) -> Decimal | None:
     d = parse_decimal(text)
     if d is None:
         return None
-    return (d * _UNIT_FACTOR.get(unit or "元", Decimal(1))).quantize(_FEN, rounding=ROUND_HALF_UP)
+    return (d * UNIT_FACTOR.get(unit or "元", Decimal(1))).quantize(_FEN, rounding=ROUND_HALF_UP)
 
 
 _FISCAL_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度")

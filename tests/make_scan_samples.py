@@ -54,15 +54,39 @@ def scan(src: Path, dst: Path, s: Scanner = Scanner()) -> None:
     pages[0].save(dst, save_all=True, append_images=pages[1:], resolution=s.dpi)
 
 
+# Two pages of a scan on which tesseract misreads two numbers of the forms'
+# own arithmetic (42.24 万元 as 42.204, 执行率 54.49% as 34.49%): the pages as
+# benchmarks/bench_ocr.py scans them, kept whole so the noise is the same.
+# Forms 0 and 1 are printed on those pages.
+MISREAD = ("beijing_n8_s108_000.pdf", Scanner(angle=0.4, noise=8, blur=0.5, seed=53), [0, 1], [0, 1])
+
+
 def committed_samples() -> None:
     out = ROOT / "tests" / "gold" / "scans"
     out.mkdir(exist_ok=True)
     for k, name in enumerate(SOURCES):
         dst = f"scan_{name}"
         scan(ROOT / "samples" / name, ROOT / "samples" / dst, Scanner(seed=k + 1))
-        gold = json.loads((ROOT / "tests" / "gold" / "corpus" / f"{name}.gold.json").read_text(encoding="utf-8"))
-        (out / f"{dst}.gold.json").write_text(json.dumps({**gold, "source": dst}, ensure_ascii=False, indent=1),
-                                             encoding="utf-8")
+        _gold(name, dst, out)
+    name, scanner, pages, forms = MISREAD
+    dst = f"scan_misread_{name}"
+    scan(ROOT / "samples" / name, ROOT / "samples" / dst, scanner)
+    whole = pypdfium2.PdfDocument(ROOT / "samples" / dst)
+    some = pypdfium2.PdfDocument.new()
+    some.import_pages(whole, pages)
+    whole.close()
+    some.save(ROOT / "samples" / dst)
+    _gold(name, dst, out, forms)
+
+
+def _gold(name: str, dst: str, out: Path, forms: list[int] | None = None) -> None:
+    """The source PDF's gold (a scan of a form holds the same form), for the
+    forms on the pages kept."""
+    gold = json.loads((ROOT / "tests" / "gold" / "corpus" / f"{name}.gold.json").read_text(encoding="utf-8"))
+    if forms is not None:
+        gold["forms"] = [f for f in gold["forms"] if f["form_index"] in forms]
+    (out / f"{dst}.gold.json").write_text(json.dumps({**gold, "source": dst}, ensure_ascii=False, indent=1),
+                                         encoding="utf-8")
 
 
 def main() -> None:

@@ -132,3 +132,25 @@ def test_a_page_scanned_sideways_reads_as_upright(first_page, degrees):
                 [(i["name"], i["target_raw"], i["actual_raw"], i["weight"], i["score"]) for i in t["indicators"]])
 
     assert rows(upright)[0] and rows(got) == rows(upright)
+
+
+MISREAD = SAMPLES / "scan_misread_beijing_n8_s108_000.pdf"
+
+
+def test_a_misread_amount_and_rate_are_mended_by_the_forms_own_sums(tmp_path):
+    """tesseract reads 42.24 万元 as 42.204 on one fund line, and 执行率 54.49%
+    as 34.49% (tests/make_scan_samples.py: MISREAD). The lines' sum and the
+    line's printed rate give the amount back, executed / adjusted the rate;
+    the checks keep both readings, and no funds_sum or execution_rate error
+    is left."""
+    needs_tesseract()
+    tables = convert([MISREAD], tmp_path / "out")
+    _, bad = compare(gold_of("scans", MISREAD), tables)
+    assert [b for b in bad if "yuan" in b or "execution_rate" in b] == []
+    mended = sorted(c["detail"] for c in tables["checks"]
+                    if c["check"] == "ocr_low_confidence" and not c["detail"].startswith("OCR cell"))
+    assert mended == [
+        "全年预算数: fund lines add up to 42.204, the total line reads 42.24 (万元): 其中:当年财政拨款 read as 42.204, "
+        "taken as 42.24, which makes the lines add up",
+        "执行率 reads 34.49%, 全年执行数 / 全年预算数 give 54.49%: 执行率 taken as 54.49%"]
+    assert not {c["check"] for c in tables["checks"]} & {"funds_sum", "execution_rate"}

@@ -11,7 +11,11 @@ one misread cell:
   from the reading, that no printed 执行率 of its line contradicts;
 - a 执行率 that executed / adjusted gives, one slip away from the reading
   and more than half a point from it (a rate a hair off is more likely an
-  amount misread).
+  amount misread);
+- an execution score read above its weight (9.99 of 10 read as 29 or 959:
+  the point lost), which cannot be: the 执行率 × weight that forms print,
+  where the 总分 less the indicators' scores gives it too, or where the
+  reading is it with a character or two dropped.
 
 A slip is one character changed, dropped, added, or two neighbours swapped,
 in the number as printed (in the form's unit). When exactly one cell
@@ -24,7 +28,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Indel
 
 from .checks import FUNDS_QUANTUM, RATE_TOLERANCE, SOURCES, USES
 from .records import Finding, Form, Fund
@@ -43,7 +47,7 @@ def reconcile(form: Form) -> list[Finding]:
     lines = {f.fund_kind: f for f in form.funds}
     out += _rate(form, "执行率", form, lines.get("total"))
     out += [fd for f in form.funds if f.fund_kind != "total" for fd in _rate(form, f"{_name(f)} 执行率", f, None)]
-    return out
+    return out + _execution_score(form, lines.get("total"))
 
 
 def _fund_sum(form: Form, kinds: tuple[str, ...], col: str, label: str) -> list[Finding]:
@@ -95,6 +99,44 @@ def _rate(form: Form, label: str, holder: Form | Fund, mirror: Fund | None) -> l
     if mirror is not None and mirror.execution_rate == rate:
         mirror.execution_rate = given
     return [Finding("ocr_low_confidence", "warning", f"{where}: 执行率 taken as {implied}%")]
+
+
+def _execution_score(form: Form, mirror: Fund | None) -> list[Finding]:
+    score, weight, rate = form.execution_score, form.execution_weight, form.execution_rate
+    if score is None or weight is None or score <= weight + 1e-9:
+        return []
+    by_rate = round(min(rate, 1.0) * weight, 2) if rate is not None else None
+    scores = [i.score for i in form.indicators]
+    by_sum = None
+    if form.total_score is not None and scores and all(x is not None for x in scores):
+        rest = round(form.total_score - sum(x for x in scores if x is not None), 2)
+        by_sum = rest if 0 <= rest <= weight else None
+    read = _number(score)
+    given = f"执行率 {_percent(rate or 0.0)}% × {_number(weight)}"
+    if by_rate is not None and by_sum is not None and abs(by_rate - by_sum) <= 0.01 + 1e-9:
+        mended, given = by_sum, f"{given} and 总分 less the indicators give"  # two witnesses
+    elif by_rate is not None and _dropped(read, _number(by_rate)):
+        mended, given = by_rate, f"{given} gives"
+    else:
+        known = [f"{what} gives {_number(x)}" for what, x in (("执行率 × weight", by_rate), ("总分 less the indicators", by_sum))
+                 if x is not None]
+        return [Finding("ocr_low_confidence", "warning", f"execution score reads {read}, above its weight "
+                                                         f"{_number(weight)}" + (f"; {', '.join(known)}" if known else ""))]
+    form.execution_score = mended
+    if mirror is not None and mirror.score == score:
+        mirror.score = mended
+    return [Finding("ocr_low_confidence", "warning", f"execution score reads {read}, above its weight "
+                                                     f"{_number(weight)}: taken as {_number(mended)}, as {given}")]
+
+
+def _number(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _dropped(read: str, whole: str) -> bool:
+    """`read` is `whole` with one or two characters lost (9.59 read as 59)."""
+    lost = len(whole) - len(read)
+    return 0 < lost <= 2 and Indel.distance(read, whole) == lost
 
 
 def _breaks_rate(line: Fund, col: str, implied: Decimal) -> bool:

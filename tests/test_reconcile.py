@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from conftest import SAMPLES, convert
 from jixiao.normalize.reconcile import reconcile
-from jixiao.normalize.records import Form, Fund
+from jixiao.normalize.records import Form, Fund, Indicator
 
 
 def form_1(fiscal_adjusted: str, rates: bool = True) -> Form:
@@ -66,3 +66,30 @@ def test_forms_printed_with_a_text_layer_keep_their_own_sums(tmp_path):
     assert "funds_sum" in checks and "ocr_low_confidence" not in checks
     (total,) = [f for f in tables["funds"] if f["fund_kind"] == "total"]
     assert total["budget_initial_yuan"] == Decimal(0)
+
+
+def scored(read: float, rate: float | None, total: float | None, indicators: list[float]) -> Form:
+    """A form's execution score as OCR read it (weight 10), beside its 总分."""
+    return Form(execution_score=read, execution_weight=10.0, execution_rate=rate, total_score=total,
+                indicators=[Indicator(score=x) for x in indicators],
+                funds=[Fund("total", weight=10.0, execution_rate=rate, score=read)])
+
+
+def test_an_execution_score_above_its_weight():
+    """9.99 of 10 read as 29 (scan of beijing_n3): 执行率 99.87% × 10 and 总分
+    89.99 less the indicators' 80 both give 9.99. 9.59 read as 59 (beijing_n8,
+    whose other scores were misread too): the rate alone, the reading being
+    9.59 with two characters lost. Without a witness: only the warning."""
+    form = scored(29.0, 0.9987, 89.99, [30.0, 30.0, 20.0])
+    (finding,) = reconcile(form)
+    assert (form.execution_score, form.funds[0].score) == (9.99, 9.99)
+    assert finding.detail == ("execution score reads 29, above its weight 10: taken as 9.99, as "
+                              "执行率 99.87% × 10 and 总分 less the indicators give")
+    form = scored(59.0, 0.9594, 87.56, [30.0, 30.0, 14.01])
+    (finding,) = reconcile(form)
+    assert form.execution_score == 9.59 and finding.detail.endswith("taken as 9.59, as 执行率 95.94% × 10 gives")
+    form = scored(29.0, None, None, [30.0])
+    (finding,) = reconcile(form)
+    assert form.execution_score == 29.0 and finding.detail == "execution score reads 29, above its weight 10"
+    form = scored(9.5, 0.9987, 89.99, [30.0, 30.0, 20.0])
+    assert reconcile(form) == [] and form.execution_score == 9.5

@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out
+# The PP-OCRv4 engine, without its opencv-python (see pyproject.toml: rapidocr)
+RAPIDOCR := rapidocr-onnxruntime==1.3.24
 
 .PHONY: setup run test test-fast lint bench bench-all clean
 
@@ -13,6 +15,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --no-deps $(RAPIDOCR)
 	touch $(STAMP)
 
 setup: $(STAMP)

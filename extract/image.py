@@ -9,12 +9,16 @@ from jixiao.extract.grid import Document
 from jixiao.extract.page import Page
 
 
-def read(path: Path) -> Document:
+def read(path: Path, ocr: str | None = "auto") -> Document:
+    """`ocr`: the OCR engine (extract/ocr.py); an image is read by OCR even
+    where OCR is off for PDFs (None), since it holds nothing else."""
     import numpy as np
     from PIL import Image, ImageSequence
 
-    from .ocr import DPI, check_pixels, ocr_page
+    from .ocr import DPI, check_pixels, engine_for, ocr_page
     from .pdf import assemble
+
+    engine = engine_for(ocr or "auto")
 
     with Image.open(path) as im:
         n = getattr(im, "n_frames", 1)
@@ -29,6 +33,6 @@ def read(path: Path) -> Document:
                     check_pixels(g.width * DPI / dpi, g.height * DPI / dpi, f"image frame {k} at {DPI} dpi")
                     g = g.resize((round(g.width * DPI / dpi), round(g.height * DPI / dpi)),
                                  Image.Resampling.LANCZOS)
-                yield ocr_page(np.asarray(g), k)
+                yield ocr_page(np.asarray(g), k, engine)
 
-        return assemble(pages(), n, "tesseract")
+        return assemble(pages(), n, engine, ocr_engine=engine)

@@ -5,9 +5,11 @@ so that the cells, stitching and normalizing downstream are the PDF's own.
 2. Rules: horizontal and vertical strokes found by morphology on the
    binarised page, turned into edges, and cells found by the same lattice
    algorithm as a PDF's drawn lines (`page.lattice`).
-3. Text: tesseract (`chi_sim`, offline) reads every cell that holds ink on
-   its own, and the page outside the tables (title, notes) as one block, all
-   in one tesseract run (a list of images: the model loads once). A cell read
+3. Text: every cell that holds ink is read on its own, and the page outside
+   the tables (title, notes) as one block, by one of two offline engines
+   (`ENGINES`): PP-OCRv4's Chinese recogniser (extract/ocr_rapid.py, line by
+   line, no detection model: the lattice gave the cells), or tesseract
+   (`chi_sim`, all images in one run: the model loads once). A cell read
    alone can't have its lines merged with its neighbours' or be taken for a
    picture by the page's layout analysis, as happens when the whole page is
    read at once; an empty cell is not read at all, so its scanner noise
@@ -31,7 +33,7 @@ import tempfile
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -55,6 +57,27 @@ class OcrUnavailable(RuntimeError):
     pass
 
 
+# What reads a scan's text. Both are offline; tesseract also does the
+# orientation check and the digits-only second reading in either case.
+OcrEngine = Literal["auto", "rapidocr", "tesseract"]
+ENGINES: tuple[OcrEngine, ...] = ("auto", "rapidocr", "tesseract")
+RAPIDOCR_MISSING = ("--ocr-engine rapidocr needs rapidocr-onnxruntime: pip install '.[rapidocr]' && "
+                    "pip install --no-deps rapidocr-onnxruntime (see the README)")
+
+
+def engine_for(choice: str) -> str:
+    """The engine `choice` names; `auto`: PP-OCR where it is installed (0.99
+    of gold fields against tesseract's 0.95, benchmarks/bench_ocr.py),
+    tesseract otherwise."""
+    if choice not in ENGINES:
+        raise ValueError(f"unknown OCR engine {choice!r}: one of {', '.join(ENGINES)}")
+    if choice != "auto":
+        return choice
+    from importlib.util import find_spec
+
+    return "rapidocr" if find_spec("rapidocr_onnxruntime") and find_spec("onnxruntime") else "tesseract"
+
+
 def check_pixels(width: float, height: float, what: str) -> None:
     """Refuse, before anything is decoded or rendered, a page image past
     MAX_PIXELS (a PDF page with a huge MediaBox, a bomb of a TIFF frame)."""
@@ -73,7 +96,7 @@ def tesseract() -> str:
 ORIENT_CHECK = 95.0  # a page read at a mean confidence below this is checked for being sideways
 
 
-def ocr_page(gray: np.ndarray, number: int) -> Page:
+def ocr_page(gray: np.ndarray, number: int, engine: str = "tesseract") -> Page:
     """A grayscale page image (DPI dots per inch) to a Page in points, with
     each character's confidence (`Page.ocr`, keyed by its char tuple) and the
     cleaned, deskewed image (`Page.image`) for cells read again.
@@ -81,10 +104,11 @@ def ocr_page(gray: np.ndarray, number: int) -> Page:
     A page fed into the scanner sideways or upside down reads badly: a page
     read below ORIENT_CHECK is given to tesseract's orientation detection, and
     when that says to turn it, it is read again turned and the better of the
-    two readings kept (upright pages, most of them, pay nothing for this)."""
-    page = _read_page(gray, number)
+    two readings kept (upright pages, most of them, pay nothing for this).
+    `engine`: "rapidocr" or "tesseract" (see `engine_for`)."""
+    page = _read_page(gray, number, engine)
     if mean_confidence(page) < ORIENT_CHECK and (degrees := orientation(gray)):
-        turned = _read_page(np.ascontiguousarray(np.rot90(gray, k=-(degrees // 90))), number)
+        turned = _read_page(np.ascontiguousarray(np.rot90(gray, k=-(degrees // 90))), number, engine)
         if mean_confidence(turned) > mean_confidence(page):
             return turned
     return page
@@ -95,7 +119,7 @@ def mean_confidence(page: Page) -> float:
     return sum(confs) / len(confs) if confs else 0.0
 
 
-def _read_page(gray: np.ndarray, number: int) -> Page:
+def _read_page(gray: np.ndarray, number: int, engine: str) -> Page:
     import cv2
 
     gray = deskew(gray)
@@ -126,7 +150,7 @@ def _read_page(gray: np.ndarray, number: int) -> Page:
             crops.append(clean[y0:y1, x0:x1])
             origins.append((x0, y0))
     chars, conf = [], {}
-    for (ox, oy), words in zip(origins, read_images(crops), strict=True):
+    for (ox, oy), words in zip(origins, read_text(crops, engine), strict=True):
         for (x, y, w, h, c, text) in words:
             x, y = x + ox, y + oy
             ch = (x * PT, y * PT, (x + w) * PT, (y + h) * PT, max(h * PT, 6.0), text)
@@ -134,6 +158,18 @@ def _read_page(gray: np.ndarray, number: int) -> Page:
             conf[ch] = c
     height, width = gray.shape
     return Page(number, width * PT, height * PT, chars, tables, True, ocr=conf, image=clean)
+
+
+def read_text(images: list[np.ndarray], engine: str) -> list[list[OcrChar]]:
+    """The Chinese text of each image, by `engine` (see `read_images`)."""
+    if engine == "tesseract":
+        return read_images(images)
+    try:
+        from .ocr_rapid import read_images as read_lines
+
+        return read_lines(images, INK)
+    except ImportError as exc:
+        raise OcrUnavailable(RAPIDOCR_MISSING) from exc
 
 
 def is_ink(gray: np.ndarray) -> np.ndarray:

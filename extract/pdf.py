@@ -286,16 +286,21 @@ def to_grid(table: Table) -> Grid:
 EXTRACTOR = {"pdfium": "pdfium", "pdfplumber": "pdfplumber", "camelot": "camelot-lattice"}
 
 
-def read(path: Path, engine: str = "pdfium", ocr: bool = True, on_segment: OnSegment | None = None) -> Document:
+def read(path: Path, engine: str = "pdfium", ocr: str | None = "auto", on_segment: OnSegment | None = None
+         ) -> Document:
     """Every page's tables and text in reading order; tables that cross a page
-    break stitched into one grid. Pages without a text layer are read by OCR
-    (`ocr`), or listed as unread.
+    break stitched into one grid. Pages without a text layer are read by the
+    OCR engine `ocr` names (extract/ocr.py: auto, rapidocr, tesseract), or,
+    with None, listed as unread.
 
     `on_segment(grids)`: called with the grids before each page that starts a
     new form (its first table opens with 项目名称), which are then let go; the
     Document returned holds only the rest. So a long PDF is read in bounded
     memory, however many pages it has."""
-    engine, n_pages, pages = pdf_pages.pages(path, engine, ocr=ocr)
+    from .ocr import engine_for
+
+    ocr_engine = engine_for(ocr) if ocr is not None else None
+    engine, n_pages, pages = pdf_pages.pages(path, engine, ocr=ocr_engine)
     segments = [0]
 
     def counted(grids: list[Grid]) -> None:
@@ -303,16 +308,16 @@ def read(path: Path, engine: str = "pdfium", ocr: bool = True, on_segment: OnSeg
         if on_segment is not None:
             on_segment(grids)
 
-    doc = assemble(pages, n_pages, EXTRACTOR[engine], counted if on_segment else None)
+    doc = assemble(pages, n_pages, EXTRACTOR[engine], counted if on_segment else None, ocr_engine or "tesseract")
     if doc.unread_pages and not doc.grids and not segments[0]:
         raise ValueError(f"scanned PDF: no text layer on {len(doc.unread_pages)} of {n_pages} pages (OCR is off)")
     return doc
 
 
-def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segment: OnSegment | None = None
-             ) -> Document:
-    """Pages (from a PDF's text layer or from OCR) to a Document (see `read`
-    for `on_segment`)."""
+def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segment: OnSegment | None = None,
+             ocr_engine: str = "tesseract") -> Document:
+    """Pages (from a PDF's text layer or from OCR by `ocr_engine`) to a
+    Document (see `read` for `on_segment`)."""
     from .ocr import LOW_CONFIDENCE, number_levels
 
     # tables, runs of text lines, and a page's furniture held back (Held)
@@ -361,7 +366,7 @@ def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segm
     grids = _grids(items)
     notes = [f"pages without a text layer (scans, not read): {_ranges(scanned)}"] if scanned else []
     if ocr_pages:
-        extractor = f"{extractor}+tesseract" if extractor != "tesseract" else extractor
+        extractor = f"{extractor}+{ocr_engine}" if extractor != ocr_engine else extractor
     return Document(grids, extractor, n_pages, notes, unread_pages=scanned, findings=findings, ocr_pages=ocr_pages)
 
 

@@ -35,9 +35,10 @@ class PdfError(ValueError):
     """A PDF that can't be read at all: its message is the one-line reason."""
 
 
-def pages(path: Path, engine: str, ocr: bool = False) -> tuple[str, int, Iterator[Page]]:
+def pages(path: Path, engine: str, ocr: str | None = None) -> tuple[str, int, Iterator[Page]]:
     """The engine that read the file, its page count and a lazy iterator over
-    the pages (one page in memory at a time). A file PDFium refuses as
+    the pages (one page in memory at a time); `ocr`: the OCR engine that reads
+    pages without a text layer (extract/ocr.py), None to leave them unread. A file PDFium refuses as
     damaged gets a second chance with pdfminer, which repairs differently and
     tells a PDF without pages from a broken one."""
     if engine == "pdfplumber":
@@ -73,7 +74,7 @@ def _open_pdfium(path: Path) -> PdfDocument:
     return doc
 
 
-def _pdfium_pages(path: Path, camelot: bool, ocr: bool = False) -> tuple[int, Iterator[Page]]:
+def _pdfium_pages(path: Path, camelot: bool, ocr: str | None = None) -> tuple[int, Iterator[Page]]:
     first = _open_pdfium(path)
     n = len(first)
     miner: list[Any] = []  # pdfplumber's view of the file (a pdfplumber.PDF), opened only if a page needs it
@@ -106,7 +107,7 @@ def _pdfium_pages(path: Path, camelot: bool, ocr: bool = False) -> tuple[int, It
                     if unsure and _pdfium_lost_text(page, unsure):
                         chars = add_missing(chars, miner_chars(i))
                     if not chars and images and ocr:
-                        yield _ocr(page, i + 1)
+                        yield _ocr(page, i + 1, ocr)
                         continue
                     tables = (_camelot_tables(path, i + 1, height) if camelot and chars
                               else lattice(edges))
@@ -160,7 +161,7 @@ def _pdfium_lost_text(page: PdfPage, objects: list[Any]) -> bool:
         tp.close()
 
 
-def _ocr(page: PdfPage, number: int) -> Page:
+def _ocr(page: PdfPage, number: int, engine: str) -> Page:
     """A page without a text layer, rendered and read by OCR (extract/ocr.py)."""
     import numpy as np
 
@@ -168,7 +169,7 @@ def _ocr(page: PdfPage, number: int) -> Page:
 
     check_pixels(page.get_width() * DPI / 72, page.get_height() * DPI / 72, f"page {number} rendered for OCR")
     gray = np.asarray(page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L"))
-    return ocr_page(gray, number)
+    return ocr_page(gray, number, engine)
 
 
 def _pdfium_chars(page: PdfPage, height: float) -> list[Char]:

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from jixiao.extract.ocr import OcrEngine
+
     from .batch import PdfEngine
 
 TABLES = ("sources", "projects", "funds", "indicators", "checks")
@@ -52,7 +54,7 @@ def read(out: str | Path) -> Result:
 
 def convert(paths: str | Path | list[str | Path], out: str | Path | None = None, *, workers: int = 1,
             timeout: float | None = 300, pdf_engine: PdfEngine = "pdfium", ocr: bool = True,
-            force: bool = False) -> Result:
+            ocr_engine: OcrEngine = "auto", force: bool = False) -> Result:
     """Convert files and folders (read recursively) as `jixiao convert` does.
     With `out`, the dataset is written there (resumable, as the CLI's) and the
     result holds every run's rows; without, it is written to a temporary
@@ -65,7 +67,8 @@ def convert(paths: str | Path | list[str | Path], out: str | Path | None = None,
     files = collect(items)
     if not files:
         raise FileNotFoundError(f"no input files found in {items}")
-    opts = Options(workers=workers, timeout=timeout, pdf_engine=pdf_engine, ocr=ocr, force=force, progress=False)
+    opts = Options(workers=workers, timeout=timeout, pdf_engine=pdf_engine, ocr=ocr, ocr_engine=ocr_engine,
+                   force=force, progress=False)
     with expanded(files) as inputs:
         if out is not None:
             run(inputs, Path(out), opts, log=lambda s: None)
@@ -77,10 +80,10 @@ def convert(paths: str | Path | list[str | Path], out: str | Path | None = None,
     return result
 
 
-def read_file(path: str | Path, pdf_engine: str = "pdfium", ocr: bool = True) -> Result:
+def read_file(path: str | Path, pdf_engine: str = "pdfium", ocr: bool = True, ocr_engine: str = "auto") -> Result:
     """One file read and normalized in this process; nothing written."""
     from .pipeline import convert_file
     from .store import to_arrow
 
-    tables = convert_file(str(path), Path(path), pdf_engine, ocr=ocr).tables()
+    tables = convert_file(str(path), Path(path), pdf_engine, ocr=ocr, ocr_engine=ocr_engine).tables()
     return Result(**{t: to_arrow(t, tables[t]).to_pandas() for t in TABLES})

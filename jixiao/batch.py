@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
 
+from jixiao.extract.ocr import OcrEngine
+
 from .archives import Input
 from .dataset import HEADERS, Dataset, to_batch_tables
 from .lines import escaped
@@ -52,6 +54,7 @@ class Options:
     prune: bool = False  # remove the rows of files that no longer exist
     pdf_engine: PdfEngine = "pdfium"
     ocr: bool = True  # pages without a text layer and images go to OCR
+    ocr_engine: OcrEngine = "auto"  # auto: rapidocr where installed, else tesseract
     engine: Engine = "local"
     ray_address: str | None = None
     progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
@@ -68,6 +71,8 @@ class Options:
             raise ValueError(f"max_memory_mb must be more than 0 (or None: no limit), not {self.max_memory_mb}")
         if self.pdf_engine not in get_args(PdfEngine):
             raise ValueError(f"pdf_engine must be one of {', '.join(get_args(PdfEngine))}, not {self.pdf_engine!r}")
+        if self.ocr_engine not in get_args(OcrEngine):
+            raise ValueError(f"ocr_engine must be one of {', '.join(get_args(OcrEngine))}, not {self.ocr_engine!r}")
         if self.engine not in get_args(Engine):
             raise ValueError(f"engine must be one of {', '.join(get_args(Engine))}, not {self.engine!r}")
         if self.ray_address and self.engine != "ray":
@@ -97,7 +102,8 @@ class Task(NamedTuple):
     refused: str | None = None  # why it was not taken out of it
 
 
-def work(task: Task, pdf_engine: str, ocr: bool = True, max_mb: int | None = None) -> WorkResult:
+def work(task: Task, pdf_engine: str, ocr: bool = True, max_mb: int | None = None, ocr_engine: str = "auto"
+         ) -> WorkResult:
     """One file, in a worker: its rows already as Arrow tables (the typing
     work is done here, in parallel, not in the process that writes), its
     sources row and its header cells (HEADERS, for the report). `max_mb`: the memory limit, where no
@@ -105,7 +111,7 @@ def work(task: Task, pdf_engine: str, ocr: bool = True, max_mb: int | None = Non
     if max_mb:
         watch_memory(max_mb)
     res = convert_file(task.label, Path(task.path), pdf_engine, ocr=ocr, sha256=task.sha256,
-                       container=task.container, refused=task.refused)
+                       container=task.container, refused=task.refused, ocr_engine=ocr_engine)
     sid = res.source["source_id"]
     return _result({**res.tables(), HEADERS: [{"source_id": sid, "text": t, "column": c, "score": s}
                                               for f in res.forms for t, c, s in f.header_map]})
@@ -302,7 +308,7 @@ def _local(todo: list[Task], opts: Options) -> Iterator[WorkResult]:
 
     if opts.workers <= 1 and not opts.timeout and not opts.max_memory_mb:
         for task in todo:  # no limits asked for: no pool to pay for
-            yield work(task, opts.pdf_engine, opts.ocr)
+            yield work(task, opts.pdf_engine, opts.ocr, None, opts.ocr_engine)
         return
     window = max(2, 4 * opts.workers)
     queue = iter(todo)
@@ -312,7 +318,8 @@ def _local(todo: list[Task], opts: Options) -> Iterator[WorkResult]:
 
         def submit() -> None:
             for task in queue:
-                fut = pool.schedule(work, args=(task, opts.pdf_engine, opts.ocr), timeout=opts.timeout)
+                fut = pool.schedule(work, args=(task, opts.pdf_engine, opts.ocr, None, opts.ocr_engine),
+                                    timeout=opts.timeout)
                 running[fut] = (task, time.perf_counter())
                 if len(running) >= window:
                     return
@@ -370,7 +377,7 @@ def _ray(todo: list[Task], opts: Options) -> Iterator[WorkResult]:
                 resolved = task._replace(path=str(Path(task.path).resolve()))
                 # (Ray's typing counts `work`'s parameters without their defaults)
                 running[remote.remote(resolved, opts.pdf_engine, opts.ocr,  # type: ignore[call-arg]
-                                      opts.max_memory_mb)] = (
+                                      opts.max_memory_mb, opts.ocr_engine)] = (
                     task, time.perf_counter())
                 if len(running) >= window:
                     return

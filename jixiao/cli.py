@@ -13,6 +13,8 @@ from .lines import escaped
 if TYPE_CHECKING:
     from .batch import Options
 
+# extract/ocr.py's ENGINES, spelt out: importing it would load numpy at `jixiao --help`
+OCR_ENGINES = ["auto", "rapidocr", "tesseract"]
 EXAMPLE_QUERY = ("SELECT p.department, p.fiscal_year, p.project_name, p.total_score, count(i.*) AS indicators "
                  "FROM projects p LEFT JOIN indicators i USING (form_id) GROUP BY ALL ORDER BY 1, 2, 3")
 
@@ -31,7 +33,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     opts = Options(workers=args.workers, batch_files=args.batch_files, timeout=args.timeout or None,
                    max_memory_mb=args.max_memory or None, force=args.force, retry_failed=args.retry_failed,
                    prune=args.prune,
-                   pdf_engine=args.pdf_engine, ocr=args.ocr == "auto", engine=args.engine,
+                   pdf_engine=args.pdf_engine, ocr=args.ocr == "auto", ocr_engine=args.ocr_engine,
+                   engine=args.engine,
                    ray_address=args.ray_address, verbose=args.verbose,
                    progress=False if args.quiet or args.verbose else None)
     from .archives import expanded
@@ -106,7 +109,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     from .pipeline import convert_file
 
     path = Path(args.file)
-    res = convert_file(args.file, path, args.pdf_engine, keep_rows=True, ocr=args.ocr == "auto")
+    res = convert_file(args.file, path, args.pdf_engine, keep_rows=True, ocr=args.ocr == "auto",
+                       ocr_engine=args.ocr_engine)
     s = res.source
     print(f"{args.file}: format={s['format']} extractor={s['extractor']} status={s['status']} "
           f"forms={s['forms']}" + (f" error={s['error']}" if s["error"] else ""))
@@ -252,7 +256,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="exit 3 when a check of this severity (or worse) fired, e.g. unread_column "
                         "(default: checks never change the exit code)")
     c.add_argument("--ocr", choices=["auto", "off"], default="auto",
-                   help="auto: read scanned pages and images by OCR (tesseract); off: report them unread")
+                   help="auto: read scanned pages and images by OCR; off: report scanned pages unread")
+    c.add_argument("--ocr-engine", choices=OCR_ENGINES, default="auto",
+                   help="what reads a scan's text: rapidocr (PP-OCRv4, the more accurate), tesseract, or "
+                        "auto: rapidocr where it is installed, else tesseract")
     c.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (one per core)")
     c.add_argument("--timeout", type=float, default=300, help="seconds per file before it is failed (0: none)")
     c.add_argument("--max-memory", type=int, default=4096,
@@ -273,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("file", help="a file, or a folder: each file in it")
     i.add_argument("--pdf-engine", choices=["pdfium", "pdfplumber", "camelot"], default="pdfium")
     i.add_argument("--ocr", choices=["auto", "off"], default="auto")
+    i.add_argument("--ocr-engine", choices=OCR_ENGINES, default="auto")
     i.add_argument("--grid", action="store_true", help="print the grid rows of each form")
     i.add_argument("--trace", action="store_true",
                    help="where each indicator and fund line was printed: its row's cells with page and box "

@@ -33,11 +33,12 @@ class ArchiveMemberRefused(Exception):
     pass
 
 
-def extractor_for(fmt: str | None, pdf_engine: str = "pdfium", ocr: bool = True
+def extractor_for(fmt: str | None, pdf_engine: str = "pdfium", ocr: bool = True, ocr_engine: str = "auto"
                   ) -> Callable[..., Document]:
     """The `read(path) -> Document` of a format, from the format registry
     (schemas/formats.toml), imported lazily: a text-only run never pays for
-    pdfplumber's import."""
+    pdfplumber's import. The readers that OCR are given `ocr_engine`, or None
+    where OCR is off."""
     import importlib
     from functools import partial
 
@@ -47,7 +48,7 @@ def extractor_for(fmt: str | None, pdf_engine: str = "pdfium", ocr: bool = True
     if not spec or not spec.get("reader"):
         raise NoExtractor(f"no extractor for format {fmt or 'unknown'}")
     read = importlib.import_module(f"jixiao.extract.{spec['reader']}").read
-    given = {"engine": pdf_engine, "ocr": ocr, "fmt": fmt}
+    given = {"engine": pdf_engine, "ocr": ocr_engine if ocr else None, "fmt": fmt}
     options = {k: given[k] for k in spec.get("options", [])}
     return partial(read, **options) if options else read
 
@@ -167,7 +168,7 @@ def duplicate_source(label: str, path: Path, sha256: str, of: str, container: st
 
 def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: bool = False,
                  ocr: bool = True, sha256: str | None = None, container: str | None = None,
-                 refused: str | None = None) -> FileResult:
+                 refused: str | None = None, ocr_engine: str = "auto") -> FileResult:
     """Extract and normalize one file. `keep_rows` keeps the grid rows on the
     result (for `jixiao inspect`; a batch run lets them go). `container`: the
     archive it came from; `refused`: why it was not taken out of it (the file
@@ -199,7 +200,7 @@ def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: 
             prev = result.forms[-1].fiscal_year if result.forms else None
             result.forms += read_forms(rows, prev_year=prev)
 
-        read = extractor_for(fmt, pdf_engine, ocr)
+        read = extractor_for(fmt, pdf_engine, ocr, ocr_engine)
         doc = read(path, on_segment=take) if fmt == "pdf" else read(path)
         take(doc.grids)
         scanned = set(doc.ocr_pages)

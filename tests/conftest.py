@@ -54,11 +54,12 @@ def corpus_samples(ext: str) -> list[Path]:
     return sorted(p for p in SAMPLES.glob(f"*.{ext}") if CORPUS_STEM.fullmatch(p.stem))
 
 
-def convert(paths: list[Path], out: Path) -> dict[str, list[dict]]:
-    """Files converted by the real CLI, every one of them read: the tables."""
+def convert(paths: list[Path], out: Path, *options: str) -> dict[str, list[dict]]:
+    """Files converted by the real CLI (with `options`), every one of them
+    read: the tables."""
     from jixiao.cli import main
 
-    assert main(["convert", *map(str, paths), "--out", str(out), "--quiet"]) == 0
+    assert main(["convert", *map(str, paths), "--out", str(out), "--quiet", *options]) == 0
     return read_tables(out)
 
 

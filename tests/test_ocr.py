@@ -1,11 +1,13 @@
 """Scans: OCR's corrections, deskewing, and a scanned sample (made from a
 corpus PDF by tests/make_scan_samples.py) read end to end against its gold."""
+import importlib.util
 import shutil
+import socket
 
 import numpy as np
 import pytest
 from conftest import SAMPLES, compare, convert, gold_of, need, read_tables
-from jixiao.extract.ocr import correct, deskew
+from jixiao.extract.ocr import correct, deskew, engine_for
 
 from jixiao.cli import main
 
@@ -16,6 +18,14 @@ SCAN = SAMPLES / "scan_beijing_n1_s101_000.pdf"
 
 def needs_tesseract():
     need(shutil.which("tesseract"), "tesseract", "JIXIAO_REQUIRE_OCR", "tesseract-ocr and tesseract-ocr-chi-sim")
+
+
+def needs(engine: str) -> None:
+    """tesseract, which either engine uses, and rapidocr where it is asked for."""
+    needs_tesseract()
+    if engine == "rapidocr":
+        spec = importlib.util.find_spec("rapidocr_onnxruntime")
+        need(spec and spec.origin, "rapidocr-onnxruntime", "JIXIAO_REQUIRE_OCR", "it: make setup")
 
 
 @pytest.mark.parametrize("read, fixed", [
@@ -51,18 +61,23 @@ def test_deskew_levels_the_rules(tilt):
     assert abs(angle(deskew(tilted))) < 0.15
 
 
-@pytest.fixture(scope="module")
-def converted_scan(tmp_path_factory):
-    needs_tesseract()
-    return convert([SCAN], tmp_path_factory.mktemp("scan"))
+# What each engine must read right of a scan's gold fields: issue 8 asked
+# tesseract for 0.90 (it reads 0.981 here), issue 19 asks 0.99 (PP-OCR: 0.994).
+GOAL = {"tesseract": 0.95, "rapidocr": 0.99}
+
+
+@pytest.fixture(scope="module", params=["rapidocr", "tesseract"])
+def converted_scan(request, tmp_path_factory):
+    needs(request.param)
+    return request.param, convert([SCAN], tmp_path_factory.mktemp("scan"), "--ocr-engine", request.param)
 
 
 def test_scan_against_gold(converted_scan):
+    engine, converted_scan = converted_scan
     n, bad = compare(gold_of("scans", SCAN), converted_scan)
-    # 0.981 by ../shared/eval/score.py when this floor was set; issue 8 asks for 0.90.
-    assert 1 - len(bad) / n >= 0.95, "\n".join(bad[:40])
+    assert 1 - len(bad) / n >= GOAL[engine], "\n".join(bad[:40])
     (src,) = converted_scan["sources"]
-    assert (src["status"], src["extractor"], src["pages"]) == ("ok", "pdfium+tesseract", 3)
+    assert (src["status"], src["extractor"], src["pages"]) == ("ok", f"pdfium+{engine}", 3)
     (p,) = converted_scan["projects"]
     assert p["project_name"] == "社区青年汇活动项目" and p["fiscal_year"] == 2020
     assert (float(p["budget_initial_yuan"]), float(p["executed_yuan"]), p["execution_rate"]) == (
@@ -72,6 +87,7 @@ def test_scan_against_gold(converted_scan):
 
 
 def test_scan_confidence_is_reported(converted_scan):
+    _, converted_scan = converted_scan
     conf = [c for c in converted_scan["checks"] if c["check"] == "ocr_confidence"]
     assert [c["detail"].split(" read by OCR")[0] for c in conf] == ["page 1", "page 2", "page 3"]
     assert all(c["severity"] == "warning" and "mean word confidence" in c["detail"] for c in conf)
@@ -85,23 +101,27 @@ def test_image_file_and_ocr_off(tmp_path):
     page.render(scale=200 / 72, grayscale=True).to_pil().save(tmp_path / "page1.png", dpi=(200, 200))
     shutil.copy(SCAN, tmp_path / "scan.pdf")
     (src,) = convert([tmp_path / "page1.png"], tmp_path / "a")["sources"]
-    assert (src["format"], src["extractor"], src["forms"]) == ("image", "tesseract", 1)
+    assert (src["format"], src["extractor"], src["forms"]) == ("image", engine_for("auto"), 1)
     assert main(["convert", str(tmp_path / "scan.pdf"), "--out", str(tmp_path / "b"), "--quiet", "--ocr", "off"]) == 1
     (src,) = read_tables(tmp_path / "b")["sources"]
     assert src["error"].endswith("scanned PDF: no text layer on 3 of 3 pages (OCR is off)")
 
 
-def test_a_scan_never_seen(tmp_path):
+NEVER_SEEN_GOAL = {"tesseract": 0.93, "rapidocr": 0.99}  # they read 0.963 and 0.996 when these were set
+
+
+@pytest.mark.parametrize("engine", ["rapidocr", "tesseract"])
+def test_a_scan_never_seen(tmp_path, engine):
     """A scan made here with settings the OCR was not tuned on (another
     layout, 150 dpi, turned 1.2°, JPEG at quality 60) reads as its gold."""
-    needs_tesseract()
+    needs(engine)
     from make_scan_samples import Scanner, scan
 
     name = "guangdong_n1_s101_000.pdf"
     scan(SAMPLES / name, tmp_path / name, Scanner(dpi=150, angle=1.2, noise=12, jpeg=60, seed=31))
-    n, bad = compare(gold_of("corpus", SAMPLES / name), convert([tmp_path / name], tmp_path / "out"))
-    # 0.963 by ../shared/eval/score.py when this floor was set.
-    assert 1 - len(bad) / n >= 0.93, "\n".join(bad[:40])
+    tables = convert([tmp_path / name], tmp_path / "out", "--ocr-engine", engine)
+    n, bad = compare(gold_of("corpus", SAMPLES / name), tables)
+    assert 1 - len(bad) / n >= NEVER_SEEN_GOAL[engine], "\n".join(bad[:40])
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +164,7 @@ def test_a_misread_amount_and_rate_are_mended_by_the_forms_own_sums(tmp_path):
     the checks keep both readings, and no funds_sum or execution_rate error
     is left."""
     needs_tesseract()
-    tables = convert([MISREAD], tmp_path / "out")
+    tables = convert([MISREAD], tmp_path / "out", "--ocr-engine", "tesseract")
     _, bad = compare(gold_of("scans", MISREAD), tables)
     assert [b for b in bad if "yuan" in b or "execution_rate" in b] == []
     mended = sorted(c["detail"] for c in tables["checks"]
@@ -154,3 +174,55 @@ def test_a_misread_amount_and_rate_are_mended_by_the_forms_own_sums(tmp_path):
         "taken as 42.24, which makes the lines add up",
         "执行率 reads 34.49%, 全年执行数 / 全年预算数 give 54.49%: 执行率 taken as 54.49%"]
     assert not {c["check"] for c in tables["checks"]} & {"funds_sum", "execution_rate"}
+
+
+def test_ocr_runs_with_the_network_unreachable(tmp_path, monkeypatch):
+    """Both engines read a scan with every connection refused: the models are
+    installed with the packages, nothing is fetched when a file is read."""
+    from jixiao.api import read_file
+
+    def refused(*args, **kwargs):
+        raise OSError("network unreachable (test)")
+
+    monkeypatch.setattr(socket.socket, "connect", refused)
+    monkeypatch.setattr(socket, "create_connection", refused)
+    first = tmp_path / "page1.pdf"
+    import pypdfium2
+
+    one = pypdfium2.PdfDocument.new()
+    one.import_pages(pypdfium2.PdfDocument(SCAN), [0])
+    one.save(first)
+    for engine in ("rapidocr", "tesseract"):
+        needs(engine)
+        result = read_file(first, ocr_engine=engine)
+        assert list(result.sources["extractor"]) == [f"pdfium+{engine}"]
+        assert list(result.projects["project_name"]) == ["社区青年汇活动项目"]
+
+
+def test_auto_takes_tesseract_where_rapidocr_is_not_installed(monkeypatch):
+    import importlib.util as util
+
+    real = util.find_spec
+    monkeypatch.setattr(util, "find_spec", lambda name, *a: None if name == "rapidocr_onnxruntime" else real(name, *a))
+    assert engine_for("auto") == "tesseract"
+    assert engine_for("tesseract") == "tesseract" and engine_for("rapidocr") == "rapidocr"
+    with pytest.raises(ValueError, match="unknown OCR engine 'paddle'"):
+        engine_for("paddle")
+
+
+def test_rapidocr_asked_for_but_missing_fails_the_file_in_one_line(tmp_path, monkeypatch):
+    needs_tesseract()
+    import sys
+
+    from jixiao.extract import ocr_rapid
+
+    from jixiao.pipeline import convert_file
+
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)  # import fails as if never installed
+    ocr_rapid._engine.cache_clear()
+    try:
+        res = convert_file("scan.pdf", SCAN, ocr_engine="rapidocr")
+    finally:
+        ocr_rapid._engine.cache_clear()
+    assert res.source["status"] == "failed" and "\n" not in res.source["error"]
+    assert "needs rapidocr-onnxruntime" in res.source["error"]

@@ -51,8 +51,8 @@ def test_time_and_memory_limits(tmp_path, monkeypatch):
     run goes on. (The pool forks, so the patched reader is the workers'.)"""
     real = pipeline.extractor_for
 
-    def patched(fmt, pdf_engine="pdfium", ocr=True):
-        read = real(fmt, pdf_engine, ocr)
+    def patched(fmt, *options):
+        read = real(fmt, *options)
 
         def reader(path):
             if "hang" in path.name:

@@ -133,3 +133,10 @@ def load_gold(stem: str) -> dict:
     if path is None:
         pytest.fail(f"no gold file for {stem} in {GOLD}")
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """The slow tests (OCR, LibreOffice, whole batches) first: pytest-xdist
+    hands tests out in order, and a long one dealt last leaves the other
+    cores idle while it runs (longest first balances the load)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

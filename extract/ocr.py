@@ -1,7 +1,9 @@
 """Scanned pages: a page image to the same `Page` a PDF's text layer gives,
 so that the cells, stitching and normalizing downstream are the PDF's own.
 
-1. Deskew: the angle of the table's long horizontal rules (OpenCV), undone.
+1. Deskew: the angle of the table's long horizontal rules (OpenCV), undone;
+   and a keystone (the frame's sides leaning apart, as in a photograph),
+   squared by a perspective warp.
 2. Rules: horizontal and vertical strokes found by morphology on the
    binarised page, turned into edges, and cells found by the same lattice
    algorithm as a PDF's drawn lines (`page.lattice`).
@@ -124,6 +126,9 @@ def _read_page(gray: np.ndarray, number: int, engine: str) -> Page:
 
     gray = deskew(gray)
     h_mask, v_mask = rules(gray)
+    if (square := keystone(h_mask, v_mask)) is not None:
+        gray = cv2.warpPerspective(gray, square, gray.shape[::-1], flags=cv2.INTER_LINEAR, borderValue=255)
+        h_mask, v_mask = rules(gray)
     tables = lattice(_edges(h_mask, "h") + _edges(v_mask, "v"))
     # A median blur takes the scanner's specks away; the rules are painted
     # out so that they can't be read as 一 or |.
@@ -228,6 +233,48 @@ def deskew(gray: np.ndarray) -> np.ndarray:
             return gray
         angle += _skew(turn(gray, angle), thick=False) or 0.0
     return turn(gray, angle) if abs(angle) >= 0.05 else gray
+
+
+KEYSTONE = 0.002  # slopes: the frame's sides lean apart by more than this (8 px over a page at 200 dpi)
+
+
+def keystone(h_mask: np.ndarray, v_mask: np.ndarray) -> np.ndarray | None:
+    """The perspective that squares the table's frame, where its sides lean
+    apart (a page photographed, or scanned under a lifted lid: the top edge
+    narrower than the bottom); None when they are parallel. Deskewing can't
+    undo this (the two sides lean opposite ways), and the lattice needs
+    upright rules. The frame: the outermost long rules, each fitted as a
+    line; its corners go to the rectangle around them."""
+    import cv2
+
+    height, width = h_mask.shape
+
+    def strokes(mask: np.ndarray, vertical: bool) -> list[np.ndarray]:
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        long = [k for k in range(1, n) if (stats[k, 3] >= 0.25 * height if vertical else stats[k, 2] >= 0.5 * width)]
+        ends = sorted(long, key=lambda k: stats[k, 0] if vertical else stats[k, 1])
+        return [np.argwhere(labels == k) for k in (ends[0], ends[-1])] if len(ends) >= 2 else []
+
+    sides, edges = strokes(v_mask, True), strokes(h_mask, False)
+    if not sides or not edges:
+        return None
+    # x = a·y + b for the sides, y = c·x + d for the top and bottom edges
+    (a0, b0), (a1, b1) = (np.polyfit(px[:, 0], px[:, 1], 1) for px in sides)
+    if abs(a0 - a1) <= KEYSTONE:
+        return None
+    (c0, d0), (c1, d1) = (np.polyfit(px[:, 1], px[:, 0], 1) for px in edges)
+
+    def corner(a: float, b: float, c: float, d: float) -> tuple[float, float]:
+        y = (c * b + d) / (1 - c * a)
+        return a * y + b, y
+
+    src = np.array([corner(a0, b0, c0, d0), corner(a1, b1, c0, d0), corner(a1, b1, c1, d1), corner(a0, b0, c1, d1)],
+                   dtype=np.float32)
+    left, right = src[:, 0].min(), src[:, 0].max()
+    top, bottom = src[:, 1].min(), src[:, 1].max()
+    dst = np.array([(left, top), (right, top), (right, bottom), (left, bottom)], dtype=np.float32)
+    square: np.ndarray = cv2.getPerspectiveTransform(src, dst)
+    return square
 
 
 def _skew(gray: np.ndarray, thick: bool) -> float | None:

@@ -34,6 +34,7 @@ class Scanner:
     blur: float = 0.0  # Gaussian blur radius in pixels (an out-of-focus scan)
     jpeg: int = 0  # JPEG quality of each page image; 0 keeps it lossless
     seed: int = 1
+    perspective: float = 0.0  # keystone: the page's top edge this fraction narrower than its bottom
 
 
 def scan(src: Path, dst: Path, s: Scanner = Scanner()) -> None:
@@ -42,6 +43,8 @@ def scan(src: Path, dst: Path, s: Scanner = Scanner()) -> None:
     for k, page in enumerate(pypdfium2.PdfDocument(src)):
         img = page.render(scale=s.dpi / 72, grayscale=True).to_pil().convert("L")
         img = img.rotate(s.angle if k % 2 == 0 else -s.angle, resample=Image.BICUBIC, fillcolor=255)
+        if s.perspective:
+            img = keystone(img, s.perspective)
         if s.blur:
             img = img.filter(ImageFilter.GaussianBlur(s.blur))
         noisy = np.asarray(img).astype(np.int16) + rng.normal(0, s.noise, (img.height, img.width)).astype(np.int16)
@@ -59,6 +62,22 @@ def scan(src: Path, dst: Path, s: Scanner = Scanner()) -> None:
 # benchmarks/bench_ocr.py scans them, kept whole so the noise is the same.
 # Forms 0 and 1 are printed on those pages.
 MISREAD = ("beijing_n8_s108_000.pdf", Scanner(angle=0.4, noise=8, blur=0.5, seed=53), [0, 1], [0, 1])
+
+
+def keystone(img: Image.Image, fraction: float) -> Image.Image:
+    """The page as a camera or a tilted scanner lid sees it: its top edge
+    `fraction` of the width narrower than its bottom, centred."""
+    w, h = img.size
+    inset = fraction * w / 2
+    # where each corner of the output comes from in the page (PIL maps output to input)
+    dst = [(inset, 0), (w - inset, 0), (w, h), (0, h)]
+    src = [(0, 0), (w, 0), (w, h), (0, h)]
+    rows, rhs = [], []
+    for (x, y), (u, v) in zip(dst, src, strict=True):
+        rows += [[x, y, 1, 0, 0, 0, -u * x, -u * y], [0, 0, 0, x, y, 1, -v * x, -v * y]]
+        rhs += [u, v]
+    coeffs = np.linalg.solve(np.array(rows, float), np.array(rhs, float))
+    return img.transform((w, h), Image.Transform.PERSPECTIVE, tuple(coeffs), Image.Resampling.BICUBIC, fillcolor=255)
 
 
 def committed_samples() -> None:

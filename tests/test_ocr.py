@@ -107,19 +107,21 @@ def test_image_file_and_ocr_off(tmp_path):
     assert src["error"].endswith("scanned PDF: no text layer on 3 of 3 pages (OCR is off)")
 
 
-NEVER_SEEN_GOAL = {"tesseract": 0.93, "rapidocr": 0.99}  # they read 0.963 and 0.996 when these were set
+NEVER_SEEN_GOAL = {"tesseract": 0.93, "rapidocr": 0.99}  # they read 0.960 and 0.996 when these were set
 
 
 def test_a_scan_never_seen(tmp_path):
     """A scan made here with settings the OCR was not tuned on (another
-    layout, 150 dpi, turned 1.2°, JPEG at quality 60) reads as its gold, by
-    the engine `auto` takes (tesseract's own gold test is the one above)."""
+    layout, 150 dpi, turned 1.2°, JPEG at quality 60, and a keystone: the top
+    edge 3% narrower, as a photograph or a lifted lid gives, which read 0.70
+    before the frame was squared) reads as its gold, by the engine `auto`
+    takes (tesseract's own gold test is the one above)."""
     needs_tesseract()
     engine = engine_for("auto")
     from make_scan_samples import Scanner, scan
 
     name = "guangdong_n1_s101_000.pdf"
-    scan(SAMPLES / name, tmp_path / name, Scanner(dpi=150, angle=1.2, noise=12, jpeg=60, seed=31))
+    scan(SAMPLES / name, tmp_path / name, Scanner(dpi=150, angle=1.2, noise=12, jpeg=60, seed=31, perspective=0.03))
     tables = convert([tmp_path / name], tmp_path / "out", "--ocr-engine", engine)
     n, bad = compare(gold_of("corpus", SAMPLES / name), tables)
     assert 1 - len(bad) / n >= NEVER_SEEN_GOAL[engine], "\n".join(bad[:40])

@@ -19,6 +19,7 @@ Char = tuple[int, int, int, int, float, str]  # ocr.OcrChar: x, y, w, h (pixels)
 LINE_GAP = 2  # blank pixel rows inside one line (a stroke's gap), not between two
 MIN_LINE = 5  # pixels: a shorter run of ink is a speck
 PAD = 4
+FAINT = 215  # grey level: lighter is paper (the image is median-blurred: noise stays lighter)
 
 
 @cache
@@ -48,7 +49,9 @@ def lines(img: np.ndarray, ink_below: int) -> list[tuple[int, int, int, int]]:
     for top, bottom in runs:
         if bottom - top < MIN_LINE:
             continue
-        cols = np.flatnonzero(ink[top:bottom].any(axis=0))
+        # Across, any mark darker than paper: a faint 。 ending a line is
+        # lighter than the strokes, and would be cut off.
+        cols = np.flatnonzero((img[top:bottom] < FAINT).any(axis=0))
         out.append((top, bottom, int(cols[0]), int(cols[-1]) + 1))
     return out
 

@@ -392,6 +392,10 @@ class FormReader:
             # 年度总体目标 | text: a target table's one goal, beside its label
             planned += [t for _, t in header.texts() if not in_block(t, "goals")]
         for r in self.rows[h + 1:end]:
+            labels = {b: i for i, t in r.texts() for b in ("goal_planned", "goal_achieved") if in_block(t, b)}
+            if labels:  # the labels a row below the block's title (项目年度目标完成情况): a header, not goals
+                achieved_col = labels.get("goal_achieved", achieved_col)
+                continue
             texts = [(i, t) for i, t in r.texts()
                      if not (in_block(t, "goals") or column(clean(t), "indicator_columns", REVIEW)
                              == "category" and len(compact(t)) <= 8)]

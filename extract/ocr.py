@@ -433,7 +433,8 @@ def _vocabulary() -> list[str]:
     from jixiao.schemas import vocabulary
 
     v = vocabulary()
-    words = list(v["level1"]) + list(v["level2"])
+    # the printed variants too (服务对象满意度标): a reading that is one stays as printed
+    words = list(v["level1"]) + list(v["level2"]) + list(v["level1_variants"]) + list(v["level2_variants"])
     for section in ("indicator_columns", "fund_columns", "key_labels", "blocks"):
         for syns in v[section].values():
             words += [w for w in syns if len(w) >= 2]

@@ -40,6 +40,9 @@ BARE_NUMBER = re.compile(r"^[\d.,%]+$")
 # A running header or footer that prints the document's file name (Calc's default header).
 FILE_NAME = re.compile(r"^\S+\.(?:xlsx?|xlsm|et|ods|docx?|wps|odt|pdf|csv)$", re.I)
 PAGE_NUMBER = re.compile(r"^[-—–－一\s]*(第?\s*\d{1,4}\s*页?(\s*[/共]\s*\d{1,4}\s*页?)?)[-—–－一\s]*$")
+# A page number as OCR garbles it ("- 7 -" read as .7-, -l+. or |-): a few
+# marks without two ideographs in a row, in a scan's top or bottom tenth.
+GARBLED_MARKS = re.compile(r"^(?!.*[\u4e00-\u9fff]{2}).{1,6}$")
 
 
 @dataclass(eq=False)  # boxes are compared by identity: two cells may look alike
@@ -355,7 +358,7 @@ def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segm
                 _flush(items, last)
             on_segment(_grids(items))
             items.clear()
-        _place(items, tables, text_lines(rest), page.number, page.height)
+        _place(items, tables, text_lines(rest), page.number, page.height, scanned=page.ocr is not None)
     if items and isinstance(last := items[-1], Held):
         items.pop()
         _flush(items, last)
@@ -470,14 +473,19 @@ def _inline_openers() -> tuple[str, ...]:
 FURNITURE = 0.1  # of the page height: running headers and footers live in its top and bottom tenth
 
 
-def _place(items: list[Item], tables: list[Table], lines: list[tuple[float, str]], pno: int, height: float) -> None:
+def _place(items: list[Item], tables: list[Table], lines: list[tuple[float, str]], pno: int, height: float,
+           scanned: bool = False) -> None:
     """Add one page's tables and text lines to the reading order, stitching a
     table that opens the page onto one that closed the page before. Short
     lines in the page's top or bottom tenth between the two (a running header,
     a page number) are page furniture: held back, and dropped if the tables
-    join."""
+    join. `scanned`: the page was read by OCR, which garbles page numbers."""
+
+    def margin(top: float) -> bool:
+        return top < FURNITURE * height or top > (1 - FURNITURE) * height
+
     lines = [(top, t) for top, t in lines if not PAGE_NUMBER.match(t)
-             and not (FILE_NAME.match(t) and (top < FURNITURE * height or top > (1 - FURNITURE) * height))]
+             and not ((FILE_NAME.match(t) or (scanned and GARBLED_MARKS.match(t.strip()))) and margin(top))]
     events: list[tuple[float, int, Table | str]] = [(t.top, 0, t) for t in tables]
     events += [(top, 1, t) for top, t in lines]
     events.sort(key=lambda e: (e[0], e[1]))

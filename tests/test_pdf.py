@@ -252,3 +252,16 @@ def test_spreadsheet_printed_by_libreoffice(tmp_path, book):
     gold = json.loads((GOLD / "sheets" / f"{book}.gold.json").read_text(encoding="utf-8"))
     n, bad = compare({**gold, "source": pdf.name}, read_tables(out))
     assert n > 1000 and not bad, "\n".join(bad[:30])
+
+
+@pytest.mark.parametrize("scanned", [True, False])
+def test_a_page_number_ocr_garbled_is_furniture_on_scans(scanned):
+    """A scan's page number "- 7 -", as the OCR of the bench scans read it
+    (.7-, -l+., |-, ·）—), in the bottom tenth, is page furniture; on a page
+    with a text layer such marks are printed text and stay. A line of words
+    stays either way."""
+    lines = [(780.0, ".7-"), (790.0, "-l+."), (800.0, "·）—"), (810.0, "一、其他说明")]
+    items: list = []
+    pdf_extract._place(items, [], lines, 1, 842.0, scanned=scanned)
+    kept = [t for run in items for _, t in (run if isinstance(run, list) else [])]
+    assert kept == (["一、其他说明"] if scanned else [".7-", "-l+.", "·）—", "一、其他说明"])

@@ -61,8 +61,10 @@ def _fund_sum(form: Form, kinds: tuple[str, ...], col: str, label: str) -> list[
     gap = read_total - added
     if abs(gap) <= FUNDS_QUANTUM.get(form.amount_unit or "元", Decimal(1)) * len(parts):
         return []
+    # A line read as 0 is not a candidate: forms print a zero total (池州's
+    # does), and a 0 is one slip from 90, 0.9 or 8 alike.
     explained = [(line, implied) for line in (total, *parts)
-                 if (implied := added if line is total else getattr(line, col) + gap) > 0
+                 if getattr(line, col) != 0 and (implied := added if line is total else getattr(line, col) + gap) > 0
                  and _slip(_printed(getattr(line, col), form.amount_unit), _printed(implied, form.amount_unit))
                  and not _breaks_rate(line, col, implied)]
     where = f"{label}: fund lines add up to {_printed(added, form.amount_unit)}, the total line reads " \

@@ -44,6 +44,15 @@ def test_a_gap_no_single_slip_explains_stays():
     assert form.funds[1].budget_adjusted_yuan == Decimal(400000)
 
 
+def test_a_total_printed_as_zero_is_not_taken_for_a_misread():
+    """池州's real form prints 0 on its total line under a 90 万元 fiscal line
+    (samples/real/01_*): one slip from "0" is "90", but a 0 is the form's own."""
+    form = Form(amount_unit="万元", funds=[Fund("total", Decimal(0)), Fund("fiscal", Decimal(900000))])
+    (finding,) = reconcile(form)
+    assert form.funds[0].budget_initial_yuan == Decimal(0)
+    assert finding.detail.endswith("no single misread explains it")
+
+
 def test_rates():
     """54.49% read as 34.49%: mended. 99.87% against 99.69%: two digits off,
     so only a warning. 89.77% against 89.78%: a form's rounding (or an

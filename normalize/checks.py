@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from jixiao.schemas import check_catalogue
 
-from .records import Finding, Form, Indicator
+from .records import Finding, Form, Fund, Indicator
 
 ROUNDING = 0.05  # points: a gap this small between sums is rounding, not an error
 RATE_TOLERANCE = 0.005  # a rate printed as a whole percent is off by up to half a point
@@ -44,6 +44,7 @@ FUNDS_QUANTUM = {"万元": Decimal(100), "元": Decimal("0.01")}
 # by use (a department's 基本支出 + 项目支出).
 SOURCES = ("fiscal", "carryover", "special_account", "unit_own", "other")
 USES = ("basic", "project")
+AMOUNTS = (("budget_initial_yuan", "年初预算数"), ("budget_adjusted_yuan", "全年预算数"), ("executed_yuan", "全年执行数"))
 
 
 SCORESHEET = "evaluation_scoresheet"  # prints no execution line; its level-1 labels carry points
@@ -124,24 +125,26 @@ def _rate(form: Form) -> list[Finding]:
                                                f"adjusted {_g(adjusted)} = {computed:.2%}")]
 
 
-def _funds(form: Form, kinds: tuple[str, ...]) -> list[Finding]:
+def fund_gap(form: Form, kinds: tuple[str, ...], col: str) -> tuple[Fund, list[Fund], Decimal] | None:
+    """Where the lines of `kinds` printed in column `col` add up to more or
+    less than the total line says, beyond the rounding of the printed unit:
+    (the total line, those lines, their sum); None where they agree or there
+    is nothing to compare."""
     lines = {f.fund_kind: f for f in form.funds}
     total = lines.get("total")
-    parts = [lines[k] for k in kinds if k in lines]
-    if total is None or not parts:
-        return []
-    out = []
-    for col, label in (("budget_initial_yuan", "年初预算数"), ("budget_adjusted_yuan", "全年预算数"),
-                       ("executed_yuan", "全年执行数")):
-        t = getattr(total, col)
-        given = [getattr(p, col) for p in parts if getattr(p, col) is not None]
-        if t is None or not given:
-            continue
-        s = sum(given, Decimal(0))
-        if abs(s - t) > FUNDS_QUANTUM.get(form.amount_unit or "元", Decimal(1)) * len(given):
-            out.append(Finding("funds_sum", "error", f"{label}: fund lines add up to {_g(s)} yuan, "
-                                                     f"the total line says {_g(t)}"))
-    return out
+    parts = [lines[k] for k in kinds if k in lines and getattr(lines[k], col) is not None]
+    if total is None or getattr(total, col) is None or not parts:
+        return None
+    added = sum((getattr(p, col) for p in parts), Decimal(0))
+    if abs(added - getattr(total, col)) <= FUNDS_QUANTUM.get(form.amount_unit or "元", Decimal(1)) * len(parts):
+        return None
+    return total, parts, added
+
+
+def _funds(form: Form, kinds: tuple[str, ...]) -> list[Finding]:
+    return [Finding("funds_sum", "error", f"{label}: fund lines add up to {_g(gap[2])} yuan, "
+                                          f"the total line says {_g(getattr(gap[0], col))}")
+            for col, label in AMOUNTS if (gap := fund_gap(form, kinds, col))]
 
 
 def expected_score(i: Indicator) -> float | None:

@@ -30,11 +30,9 @@ from decimal import Decimal
 
 from rapidfuzz.distance import OSA, Indel
 
-from .checks import FUNDS_QUANTUM, RATE_TOLERANCE, SOURCES, USES
+from .checks import AMOUNTS, RATE_TOLERANCE, SOURCES, USES, fund_gap
 from .records import Finding, Form, Fund
 from .values import UNIT_FACTOR
-
-AMOUNTS = (("budget_initial_yuan", "年初预算数"), ("budget_adjusted_yuan", "全年预算数"), ("executed_yuan", "全年执行数"))
 
 
 def reconcile(form: Form) -> list[Finding]:
@@ -51,16 +49,11 @@ def reconcile(form: Form) -> list[Finding]:
 
 
 def _fund_sum(form: Form, kinds: tuple[str, ...], col: str, label: str) -> list[Finding]:
-    lines = {f.fund_kind: f for f in form.funds}
-    total = lines.get("total")
-    parts = [lines[k] for k in kinds if k in lines and getattr(lines[k], col) is not None]
-    if total is None or getattr(total, col) is None or not parts:
+    if (disagree := fund_gap(form, kinds, col)) is None:
         return []
+    total, parts, added = disagree
     read_total = getattr(total, col)
-    added = sum((getattr(p, col) for p in parts), Decimal(0))
     gap = read_total - added
-    if abs(gap) <= FUNDS_QUANTUM.get(form.amount_unit or "元", Decimal(1)) * len(parts):
-        return []
     # A line read as 0 is not a candidate: forms print a zero total (池州's
     # does), and a 0 is one slip from 90, 0.9 or 8 alike.
     explained = [(line, implied) for line in (total, *parts)

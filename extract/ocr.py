@@ -126,10 +126,12 @@ def _read_page(gray: np.ndarray, number: int, engine: str) -> Page:
 
     gray = deskew(gray)
     h_mask, v_mask = rules(gray)
-    if (square := keystone(h_mask, v_mask)) is not None:
+    h_strokes, v_strokes = strokes(h_mask), strokes(v_mask)
+    if (square := keystone(h_strokes, v_strokes)) is not None:
         gray = cv2.warpPerspective(gray, square, gray.shape[::-1], flags=cv2.INTER_LINEAR, borderValue=255)
         h_mask, v_mask = rules(gray)
-    tables = lattice(_edges(h_mask, "h") + _edges(v_mask, "v"))
+        h_strokes, v_strokes = strokes(h_mask), strokes(v_mask)
+    tables = lattice(_edges(h_strokes, "h") + _edges(v_strokes, "v"))
     # A median blur takes the scanner's specks away; the rules are painted
     # out so that they can't be read as 一 or |.
     clean = cv2.medianBlur(gray, 3)
@@ -238,7 +240,18 @@ def deskew(gray: np.ndarray) -> np.ndarray:
 KEYSTONE = 0.002  # slopes: the frame's sides lean apart by more than this (8 px over a page at 200 dpi)
 
 
-def keystone(h_mask: np.ndarray, v_mask: np.ndarray) -> np.ndarray | None:
+Strokes = tuple[np.ndarray, np.ndarray]  # a mask's strokes: its label image, and (x, y, w, h, area) per label
+
+
+def strokes(mask: np.ndarray) -> Strokes:
+    """The connected strokes of a rules mask (label 0, stats row 0: the background)."""
+    import cv2
+
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return labels, stats
+
+
+def keystone(h_strokes: Strokes, v_strokes: Strokes) -> np.ndarray | None:
     """The perspective that squares the table's frame, where its sides lean
     apart (a page photographed, or scanned under a lifted lid: the top edge
     narrower than the bottom); None when they are parallel. Deskewing can't
@@ -247,15 +260,22 @@ def keystone(h_mask: np.ndarray, v_mask: np.ndarray) -> np.ndarray | None:
     line; its corners go to the rectangle around them."""
     import cv2
 
-    height, width = h_mask.shape
+    height, width = h_strokes[0].shape
 
-    def strokes(mask: np.ndarray, vertical: bool) -> list[np.ndarray]:
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        long = [k for k in range(1, n) if (stats[k, 3] >= 0.25 * height if vertical else stats[k, 2] >= 0.5 * width)]
+    def outermost(found: Strokes, vertical: bool) -> list[np.ndarray]:
+        labels, stats = found
+        long = [k for k in range(1, len(stats))
+                if (stats[k, 3] >= 0.25 * height if vertical else stats[k, 2] >= 0.5 * width)]
         ends = sorted(long, key=lambda k: stats[k, 0] if vertical else stats[k, 1])
-        return [np.argwhere(labels == k) for k in (ends[0], ends[-1])] if len(ends) >= 2 else []
 
-    sides, edges = strokes(v_mask, True), strokes(h_mask, False)
+        def pixels(k: int) -> np.ndarray:  # (row, column) of each pixel of stroke k, looked for in its box only
+            x, y, w, h = stats[k, :4]
+            at: np.ndarray = np.argwhere(labels[y:y + h, x:x + w] == k) + (y, x)
+            return at
+
+        return [pixels(k) for k in (ends[0], ends[-1])] if len(ends) >= 2 else []
+
+    sides, edges = outermost(v_strokes, True), outermost(h_strokes, False)
     if not sides or not edges:
         return None
     # x = a·y + b for the sides, y = c·x + d for the top and bottom edges
@@ -371,13 +391,10 @@ def rules(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return strokes((1, 1), max(w // 40, 40)), strokes((1, 7), max(h // 60, 40))
 
 
-def _edges(mask: np.ndarray, orientation: str) -> list[Edge]:
+def _edges(found: Strokes, orientation: str) -> list[Edge]:
     """Each stroke of a mask as one edge in pdfplumber's format (points)."""
-    import cv2
-
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     out = []
-    for x, y, w, h, _area in stats[1:n]:
+    for x, y, w, h, _area in found[1][1:]:
         if orientation == "h" and w > 3 * h:
             out.append(edge("h", x * PT, (x + w) * PT, (y + h / 2) * PT, (y + h / 2) * PT))
         elif orientation == "v" and h > 3 * w:

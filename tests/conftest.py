@@ -26,7 +26,7 @@ def need(found: str | None, what: str, env: str, install: str) -> str:
 
 _WS = re.compile(r"\s+")
 # A line break left between two ideographs (a wrapped word) stays visible.
-_WRAPPED = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]*\n\s*(?=[\u3400-\u9fff])")
+WRAPPED = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000]*\n\s*(?=[\u3400-\u9fff])")
 _FULL = str.maketrans("（）：，；％", "():,;%")
 
 
@@ -42,7 +42,7 @@ def norm(v):
         return None
     if isinstance(v, (int, float)) or type(v).__name__ == "Decimal":
         return round(float(v), 9)
-    s = _WS.sub("", _WRAPPED.sub("\u00b6", str(v))).translate(_FULL)
+    s = _WS.sub("", WRAPPED.sub("\u00b6", str(v))).translate(_FULL)
     return s or None
 
 

@@ -67,17 +67,17 @@ MISREAD = ("beijing_n8_s108_000.pdf", Scanner(angle=0.4, noise=8, blur=0.5, seed
 def keystone(img: Image.Image, fraction: float) -> Image.Image:
     """The page as a camera or a tilted scanner lid sees it: its top edge
     `fraction` of the width narrower than its bottom, centred."""
+    import cv2
+
     w, h = img.size
     inset = fraction * w / 2
-    # where each corner of the output comes from in the page (PIL maps output to input)
-    dst = [(inset, 0), (w - inset, 0), (w, h), (0, h)]
-    src = [(0, 0), (w, 0), (w, h), (0, h)]
-    rows, rhs = [], []
-    for (x, y), (u, v) in zip(dst, src, strict=True):
-        rows += [[x, y, 1, 0, 0, 0, -u * x, -u * y], [0, 0, 0, x, y, 1, -v * x, -v * y]]
-        rhs += [u, v]
-    coeffs = np.linalg.solve(np.array(rows, float), np.array(rhs, float))
-    return img.transform((w, h), Image.Transform.PERSPECTIVE, tuple(coeffs), Image.Resampling.BICUBIC, fillcolor=255)
+    # PIL maps each output pixel back to the page: the transform from the
+    # narrowed corners to the page's own
+    narrowed = np.float32([(inset, 0), (w - inset, 0), (w, h), (0, h)])
+    page = np.float32([(0, 0), (w, 0), (w, h), (0, h)])
+    m = cv2.getPerspectiveTransform(narrowed, page)
+    return img.transform((w, h), Image.Transform.PERSPECTIVE, tuple((m.flatten() / m[2, 2])[:8]),
+                         Image.Resampling.BICUBIC, fillcolor=255)
 
 
 def committed_samples() -> None:

@@ -35,7 +35,7 @@ import tempfile
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 
@@ -62,7 +62,7 @@ class OcrUnavailable(RuntimeError):
 # What reads a scan's text. Both are offline; tesseract also does the
 # orientation check and the digits-only second reading in either case.
 OcrEngine = Literal["auto", "rapidocr", "tesseract"]
-ENGINES: tuple[OcrEngine, ...] = ("auto", "rapidocr", "tesseract")
+ENGINES: tuple[OcrEngine, ...] = get_args(OcrEngine)
 RAPIDOCR_MISSING = ("--ocr-engine rapidocr needs rapidocr-onnxruntime: pip install '.[rapidocr]' && "
                     "pip install --no-deps rapidocr-onnxruntime (see the README)")
 

@@ -212,6 +212,11 @@ def test_auto_takes_tesseract_where_rapidocr_is_not_installed(monkeypatch):
     assert engine_for("tesseract") == "tesseract" and engine_for("rapidocr") == "rapidocr"
     with pytest.raises(ValueError, match="unknown OCR engine 'paddle'"):
         engine_for("paddle")
+    from jixiao.extract.ocr import ENGINES
+
+    from jixiao import cli
+
+    assert cli.OCR_ENGINES == list(ENGINES)  # spelt out there to keep numpy out of `jixiao --help`
 
 
 def test_rapidocr_asked_for_but_missing_fails_the_file_in_one_line(tmp_path, monkeypatch):

@@ -15,7 +15,13 @@ one misread cell:
 - an execution score read above its weight (9.99 of 10 read as 29 or 959:
   the point lost), which cannot be: the 执行率 × weight that forms print,
   where the 总分 less the indicators' scores gives it too, or where the
-  reading is it with a character or two dropped.
+  reading is it with a character or two dropped;
+- the scores (and the weights) against 总分's, under either convention of
+  `checks.weights_sum` (execution counted in or left out): a reading that
+  the gap makes one slip from a value its row allows (a score within its
+  weight, a weight no less than its score), 总分 itself included. Not a
+  quantitative indicator whose score the usual rule confirms, nor an
+  execution score that 执行率 × weight confirms.
 
 A slip is one character changed, dropped, added, or two neighbours swapped,
 in the number as printed (in the form's unit). When exactly one cell
@@ -30,8 +36,8 @@ from decimal import Decimal
 
 from rapidfuzz.distance import OSA, Indel
 
-from .checks import AMOUNTS, RATE_TOLERANCE, SOURCES, USES, fund_gap
-from .records import Finding, Form, Fund
+from .checks import AMOUNTS, RATE_TOLERANCE, ROUNDING, SCORESHEET, SOURCES, USES, expected_score, fund_gap
+from .records import Finding, Form, Fund, Indicator
 from .values import UNIT_FACTOR
 
 
@@ -45,7 +51,8 @@ def reconcile(form: Form) -> list[Finding]:
     lines = {f.fund_kind: f for f in form.funds}
     out += _rate(form, "执行率", form, lines.get("total"))
     out += [fd for f in form.funds if f.fund_kind != "total" for fd in _rate(form, f"{_name(f)} 执行率", f, None)]
-    return out + _execution_score(form, lines.get("total"))
+    out += _execution_score(form, lines.get("total"))
+    return out + _points(form, "score", lines.get("total")) + _points(form, "weight", lines.get("total"))
 
 
 def _fund_sum(form: Form, kinds: tuple[str, ...], col: str, label: str) -> list[Finding]:
@@ -122,6 +129,84 @@ def _execution_score(form: Form, mirror: Fund | None) -> list[Finding]:
         mirror.score = mended
     return [Finding("ocr_low_confidence", "warning", f"execution score reads {read}, above its weight "
                                                      f"{_number(weight)}: taken as {_number(mended)}, as {given}")]
+
+
+def _points(form: Form, field: str, mirror: Fund | None) -> list[Finding]:
+    """The indicators' `field` ("score" or "weight") with the execution line's
+    against 总分's, where they miss it under both conventions (the failure
+    `checks.score_sum` / `weights_sum` reports): the one reading the gap makes
+    one slip from a value its row allows is mended."""
+    total = getattr(form, f"total_{field}")
+    indicators = form.indicators
+    if total is None or not indicators or any(getattr(i, field) is None for i in indicators):
+        return []  # an unread value may be the gap: nothing to choose between
+    execution = None if form.form_type == SCORESHEET else getattr(form, f"execution_{field}")
+    added = sum(getattr(i, field) for i in indicators)
+    sums = [added + execution, added] if execution is not None else [added]
+    if any(abs(x - total) <= ROUNDING for x in sums):
+        return []
+    found: dict[tuple[str, float], Indicator | str] = {}  # (who, implied) -> whose value
+    for k, added_up in enumerate(sums):
+        gap = total - added_up
+        if _slip(_number(total), _number(added_up)) and _within(field, form, None, added_up):
+            found[("总分", round(added_up, 2))] = "total"
+        for j, ind in enumerate(indicators):
+            read = getattr(ind, field)
+            implied = round(read + gap, 2)
+            if read != 0 and _slip(_number(read), _number(implied)) and _within(field, form, ind, implied) \
+                    and not (field == "score" and _confirmed(ind)):
+                found[(f"indicator {j} ({ind.name or ind.level2 or '?'})", implied)] = ind
+        if k == 0 and execution:
+            implied = round(execution + gap, 2)
+            by_rate = form.execution_rate is not None and field == "score" and form.execution_weight is not None \
+                and abs(min(form.execution_rate, 1.0) * form.execution_weight - execution) <= 0.01 + 1e-9
+            if _slip(_number(execution), _number(implied)) and _within(field, form, "execution", implied) \
+                    and not by_rate:
+                found[("execution", implied)] = "execution"
+    what = f"{field}s" if field == "score" else "weights"
+    where = (f"indicator {what}{' and execution' if execution is not None else ''} miss 总分's "
+             f"{_number(total)}")
+    if len(found) != 1:
+        readings = "; ".join(f"{who} {_number(v)}" for who, v in found)
+        return [Finding("ocr_low_confidence", "warning",
+                        f"{where}: " + (f"one misread would explain it, which is unsure: {readings}" if readings
+                                        else "no single misread explains it"))]
+    ((who, implied), whose), = found.items()
+    if whose == "total":
+        read = total
+        setattr(form, f"total_{field}", implied)
+    elif whose == "execution":
+        read = getattr(form, f"execution_{field}")
+        setattr(form, f"execution_{field}", implied)
+        if mirror is not None and getattr(mirror, field) == read:
+            setattr(mirror, field, implied)
+    else:
+        assert isinstance(whose, Indicator)
+        read = getattr(whose, field)
+        setattr(whose, field, implied)
+    return [Finding("ocr_low_confidence", "warning", f"{where}: {who} {field} read as {_number(read)}, taken as "
+                                                     f"{_number(implied)}, which makes them add up")]
+
+
+def _within(field: str, form: Form, who: Indicator | str | None, value: float) -> bool:
+    """`value` is one its row allows: a score within its weight, a weight no
+    less than its score (`who` None: 总分)."""
+    if value < 0:
+        return False
+    if who is None:
+        score, weight = (value, form.total_weight) if field == "score" else (form.total_score, value)
+    elif who == "execution":
+        score, weight = (value, form.execution_weight) if field == "score" else (form.execution_score, value)
+    else:
+        assert isinstance(who, Indicator)
+        score, weight = (value, who.weight) if field == "score" else (who.score, value)
+    return score is None or weight is None or score <= weight + 1e-9
+
+
+def _confirmed(ind: Indicator) -> bool:
+    """A quantitative indicator whose score the usual rule gives as read."""
+    expected = expected_score(ind)
+    return expected is not None and ind.score is not None and abs(expected - ind.score) <= 0.01
 
 
 def _number(x: float) -> str:

@@ -1,7 +1,7 @@
-"""A scan's amounts and rates checked by the form's own arithmetic
-(normalize/reconcile.py), on the numbers of a real form as OCR misread them
-(samples/scan_misread_*.pdf, form 1: 42.24 万元 read as 42.204), and on what
-must stay as printed."""
+"""A scan's amounts, rates, scores and weights checked by the form's own
+arithmetic (normalize/reconcile.py), on the numbers of real forms as OCR
+misread them (samples/scan_misread_*.pdf, form 1: 42.24 万元 read as 42.204;
+the scans of benchmarks/bench_ocr.py), and on what must stay as printed."""
 from decimal import Decimal
 
 from conftest import SAMPLES, convert
@@ -95,10 +95,75 @@ def test_an_execution_score_above_its_weight():
     assert finding.detail == ("execution score reads 29, above its weight 10: taken as 9.99, as "
                               "执行率 99.87% × 10 and 总分 less the indicators give")
     form = scored(59.0, 0.9594, 87.56, [30.0, 30.0, 14.01])
-    (finding,) = reconcile(form)
+    finding, the_rest = reconcile(form)
     assert form.execution_score == 9.59 and finding.detail.endswith("taken as 9.59, as 执行率 95.94% × 10 gives")
+    assert the_rest.detail == "indicator scores and execution miss 总分's 87.56: no single misread explains it"
     form = scored(29.0, None, None, [30.0])
     (finding,) = reconcile(form)
     assert form.execution_score == 29.0 and finding.detail == "execution score reads 29, above its weight 10"
-    form = scored(9.5, 0.9987, 89.99, [30.0, 30.0, 20.0])
+    form = scored(9.5, 0.9987, 89.5, [30.0, 30.0, 20.0])
     assert reconcile(form) == [] and form.execution_score == 9.5
+
+
+# 广东 n3's form 2 (社区青年汇考核评估) as printed: 17 indicators, 总分 89.34 of 100,
+# execution 9.84 of 10 (执行率 98.39%).
+GD_WEIGHTS = [4, 4, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 3, 5, 15, 15, 10]
+GD_SCORES = [4, 4, 3, 3, 2.5, 3, 3, 3, 4, 3, 3, 3.5, 1.5, 4, 12.5, 12.5, 10]
+
+
+def guangdong(scores: list[float], weights: list[float]) -> Form:
+    return Form(total_score=89.34, total_weight=100.0, execution_score=9.84, execution_weight=10.0,
+                execution_rate=0.9839, funds=[Fund("total", weight=10.0, score=9.84)],
+                indicators=[Indicator(name=f"#{k}", weight=float(w), score=float(s))
+                            for k, (w, s) in enumerate(zip(weights, scores, strict=True))])
+
+
+def test_a_score_the_total_gives_away():
+    """12.5 of 15 read as 125 (tesseract on the scan of guangdong_n3, which
+    also lost that form's 1.5; here it is as printed): the scores overshoot
+    总分 by 112.5, and 12.5 is the one reading a slip away that its weight
+    allows. As printed, nothing is said."""
+    scores = GD_SCORES[:15] + [125.0] + GD_SCORES[16:]
+    form = guangdong(scores, GD_WEIGHTS)
+    (finding,) = reconcile(form)
+    assert form.indicators[15].score == 12.5
+    assert finding.detail == ("indicator scores and execution miss 总分's 89.34: indicator 15 (#15) score read as "
+                              "125, taken as 12.5, which makes them add up")
+    form = guangdong(GD_SCORES, GD_WEIGHTS)
+    assert reconcile(form) == [] and [i.score for i in form.indicators] == GD_SCORES
+
+
+def test_a_weight_the_total_gives_away():
+    """A weight of 15 read as 1.5: 15 is the one reading a slip away that
+    closes the gap of 13.5. 10 read as 1 closes a gap of 9, and so would the
+    execution line's 10 read for 19: both are named, neither is changed."""
+    form = guangdong(GD_SCORES, GD_WEIGHTS[:15] + [1.5, 10])
+    (finding,) = reconcile(form)
+    assert form.indicators[15].weight == 15.0
+    assert finding.detail.endswith("indicator 15 (#15) weight read as 1.5, taken as 15, which makes them add up")
+    form = guangdong(GD_SCORES, GD_WEIGHTS[:16] + [1])
+    (finding,) = reconcile(form)
+    assert (form.indicators[16].weight, form.execution_weight) == (1.0, 10.0)
+    assert finding.detail.endswith("which is unsure: indicator 16 (#16) 10; execution 19")
+
+
+def test_a_score_or_the_total_stays_as_read_and_both_are_named():
+    """广东 n3's form 0 (基层团组织建设) as PP-OCR read its scan (the bench's):
+    13 of 15 read as 3. 总分
+    89.99 read for 79.99 closes the gap as well, so nothing changes. The
+    score of 调研非公企业人数 (2527 of 2000 → 9 of 9) is the usual rule's,
+    so it is never the misread one, even where a slip would close a gap."""
+    weights = [9, 9, 8, 8, 8, 8, 15, 15, 10]
+    form = Form(total_score=89.99, total_weight=100.0, execution_score=9.99, execution_weight=10.0,
+                execution_rate=0.9987,
+                indicators=[Indicator(name=n, weight=float(w), score=float(s)) for n, w, s in zip(
+                    ["调研非公企业人数", "b", "c", "d", "e", "f", "非公企业团组织有效覆盖", "h", "i"], weights,
+                    [9, 9, 6, 6, 8, 8, 3, 13, 8], strict=True)])
+    (finding,) = reconcile(form)
+    assert [i.score for i in form.indicators][6] == 3.0 and form.total_score == 89.99
+    assert finding.detail == ("indicator scores and execution miss 总分's 89.99: one misread would explain it, "
+                              "which is unsure: 总分 79.99; indicator 6 (非公企业团组织有效覆盖) 13")
+    form.indicators[0] = Indicator(name="调研非公企业人数", weight=9.0, score=0.9, target_op=">=", target_value=2000.0,
+                                   actual_value=2527.0)
+    form.indicators[6].score = 13.0
+    assert "indicator 0" not in reconcile(form)[0].detail

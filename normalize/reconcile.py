@@ -21,7 +21,8 @@ one misread cell:
   the gap makes one slip from a value its row allows (a score within its
   weight, a weight no less than its score), 总分 itself included. Not a
   quantitative indicator whose score the usual rule confirms, nor an
-  execution score that 执行率 × weight confirms.
+  execution score that 执行率 × weight confirms, nor a 总分 outside the band
+  of the grade printed beside it (优 90 and above, 良 80 …).
 
 A slip is one character changed, dropped, added, or two neighbours swapped,
 in the number as printed (in the form's unit). When exactly one cell
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from jixiao.schemas import vocabulary
 from rapidfuzz.distance import OSA, Indel
 
 from .checks import AMOUNTS, RATE_TOLERANCE, ROUNDING, SCORESHEET, SOURCES, USES, expected_score, fund_gap
@@ -148,7 +150,8 @@ def _points(form: Form, field: str, mirror: Fund | None) -> list[Finding]:
     found: dict[tuple[str, float], Indicator | str] = {}  # (who, implied) -> whose value
     for k, added_up in enumerate(sums):
         gap = total - added_up
-        if _slip(_number(total), _number(added_up)) and _within(field, form, None, added_up):
+        if _slip(_number(total), _number(added_up)) and _within(field, form, None, added_up) \
+                and (field == "weight" or _graded(form.grade, added_up)):
             found[("总分", round(added_up, 2))] = "total"
         for j, ind in enumerate(indicators):
             read = getattr(ind, field)
@@ -201,6 +204,16 @@ def _within(field: str, form: Form, who: Indicator | str | None, value: float) -
         assert isinstance(who, Indicator)
         score, weight = (value, who.weight) if field == "score" else (who.score, value)
     return score is None or weight is None or score <= weight + 1e-9
+
+
+def _graded(grade: str | None, total: float) -> bool:
+    """`total` is in the band of the grade printed beside 总分 (or no band is
+    known for it)."""
+    floors: dict[str, float] = vocabulary()["grade_floor"]
+    if grade not in floors:
+        return True
+    above = [f for f in floors.values() if f > floors[grade]]
+    return bool(floors[grade] <= total < min(above, default=float("inf")))
 
 
 def _confirmed(ind: Indicator) -> bool:

@@ -167,3 +167,15 @@ def test_a_score_or_the_total_stays_as_read_and_both_are_named():
                                    actual_value=2527.0)
     form.indicators[6].score = 13.0
     assert "indicator 0" not in reconcile(form)[0].detail
+
+
+def test_a_grade_printed_beside_the_total_vouches_for_it():
+    """The same reading on a form that prints its grade beside 总分, as the
+    national template has it (云南 永德's real form: 96, 优): 79.99 would be 中,
+    not 良, so the 3 is the misread and is taken as 13."""
+    weights, scores = [9, 9, 8, 8, 8, 8, 15, 15, 10], [9, 9, 6, 6, 8, 8, 3, 13, 8]
+    form = Form(total_score=89.99, total_weight=100.0, execution_score=9.99, execution_weight=10.0, grade="良",
+                indicators=[Indicator(weight=float(w), score=float(s)) for w, s in zip(weights, scores, strict=True)])
+    (finding,) = reconcile(form)
+    assert form.indicators[6].score == 13.0 and form.total_score == 89.99
+    assert finding.detail.endswith("indicator 6 (?) score read as 3, taken as 13, which makes them add up")

@@ -22,7 +22,9 @@ one misread cell:
   weight, a weight no less than its score), 总分 itself included. Not a
   quantitative indicator whose score the usual rule confirms, nor an
   execution score that 执行率 × weight confirms, nor a 总分 outside the band
-  of the grade printed beside it (优 90 and above, 良 80 …).
+  of the grade printed beside it (优 90 and above, 良 80 …);
+- a unit that is none of the vocabulary's (人 read as 大), one slip from the
+  unit another cell of its row prints (指标值, 实际值, 计量单位).
 
 A slip is one character changed, dropped, added, or two neighbours swapped,
 in the number as printed (in the form's unit). When exactly one cell
@@ -54,7 +56,8 @@ def reconcile(form: Form) -> list[Finding]:
     out += _rate(form, "执行率", form, lines.get("total"))
     out += [fd for f in form.funds if f.fund_kind != "total" for fd in _rate(form, f"{_name(f)} 执行率", f, None)]
     out += _execution_score(form, lines.get("total"))
-    return out + _points(form, "score", lines.get("total")) + _points(form, "weight", lines.get("total"))
+    out += _points(form, "score", lines.get("total")) + _points(form, "weight", lines.get("total"))
+    return out + [fd for j, ind in enumerate(form.indicators) for fd in _units(j, ind)]
 
 
 def _fund_sum(form: Form, kinds: tuple[str, ...], col: str, label: str) -> list[Finding]:
@@ -189,6 +192,34 @@ def _points(form: Form, field: str, mirror: Fund | None) -> list[Finding]:
         setattr(whose, field, implied)
     return [Finding("ocr_low_confidence", "warning", f"{where}: {who} {field} read as {_number(read)}, taken as "
                                                      f"{_number(implied)}, which makes them add up")]
+
+
+UNIT_CELLS = (("target_unit", "指标值"), ("actual_unit", "实际值"), ("measure_unit", "计量单位"))
+
+
+def _units(j: int, ind: Indicator) -> list[Finding]:
+    """A unit that is no unit (人 read as 大, % as 吃 or %%), one slip from the
+    unit another cell of the row prints, is taken as that one."""
+    known = set(vocabulary()["units"])
+    read = [(field, cell, getattr(ind, field)) for field, cell in UNIT_CELLS if getattr(ind, field)]
+    out = []
+    for field, cell, unit in read:
+        if unit in known:
+            continue
+        others = {u for f, _, u in read if f != field and u in known and _slip(unit, u)}
+        if not others:
+            continue
+        where = f"indicator {j} ({ind.name or ind.level2 or '?'}): {cell}'s unit reads {unit}"
+        if len(others) > 1:
+            out.append(Finding("ocr_low_confidence", "warning",
+                               f"{where}, no unit; the row prints {' and '.join(sorted(others))}"))
+            continue
+        (mended,) = others
+        setattr(ind, field, mended)
+        witness = next(c for f, c, u in read if u == mended)
+        out.append(Finding("ocr_low_confidence", "warning", f"{where}, no unit: taken as {mended}, as {witness} "
+                                                            f"prints it"))
+    return out
 
 
 def _within(field: str, form: Form, who: Indicator | str | None, value: float) -> bool:

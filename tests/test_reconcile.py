@@ -179,3 +179,23 @@ def test_a_grade_printed_beside_the_total_vouches_for_it():
     (finding,) = reconcile(form)
     assert form.indicators[6].score == 13.0 and form.total_score == 89.99
     assert finding.detail.endswith("indicator 6 (?) score read as 3, taken as 13, which makes them add up")
+
+
+def test_a_unit_that_is_no_unit_is_taken_from_its_row():
+    """tesseract on the scan of guangdong_n3: 参与青年满意度's 计量单位 % read as
+    吃, and 服务的地区青年满意度's as %%, beside 指标值 ≥90%: taken as %.
+    29.96万 keeps its 万 beside 30万元以内 (万 is a unit); 场 and 次 are both
+    units, so neither is touched; a reading one slip from two units of its
+    row is named, not changed."""
+    rows = [Indicator(name="参与青年满意度", target_unit="%", measure_unit="吃"),
+            Indicator(name="服务的地区青年满意度", target_unit="%", actual_unit="%", measure_unit="%%"),
+            Indicator(name="预算控制数", target_unit="万元", actual_unit="万"),
+            Indicator(name="活动总数", target_unit="场", actual_unit="次"),
+            Indicator(name="活动参与", target_unit="场次", actual_unit="人次", measure_unit="大次")]
+    findings = reconcile(Form(indicators=rows))
+    assert [(i.measure_unit, i.actual_unit) for i in rows] == [("%", None), ("%", "%"), (None, "万"), (None, "次"),
+                                                               ("大次", "人次")]
+    assert [f.detail for f in findings] == [
+        "indicator 0 (参与青年满意度): 计量单位's unit reads 吃, no unit: taken as %, as 指标值 prints it",
+        "indicator 1 (服务的地区青年满意度): 计量单位's unit reads %%, no unit: taken as %, as 指标值 prints it",
+        "indicator 4 (活动参与): 计量单位's unit reads 大次, no unit; the row prints 人次 and 场次"]

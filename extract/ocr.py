@@ -216,25 +216,16 @@ def orientation(gray: np.ndarray) -> int:
 
 
 def deskew(gray: np.ndarray) -> np.ndarray:
-    """Rotate the page so that its long horizontal rules are level. Their
-    angle is measured on the rules as they are (precise, up to about 0.7°),
-    else on the rules thickened (up to a few degrees), and then again on the
-    page turned by that."""
+    """Rotate the page so that its long horizontal rules are level (their
+    angle: `_skew`)."""
     import cv2
 
+    angle = _skew(gray)
+    if angle is None or abs(angle) < 0.05:
+        return gray
     h, w = gray.shape
-
-    def turn(img: np.ndarray, angle: float) -> np.ndarray:
-        return cv2.warpAffine(img, cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0), (w, h),
-                              flags=cv2.INTER_LINEAR, borderValue=255)
-
-    angle = _skew(gray, thick=False)
-    if angle is None:
-        angle = _skew(gray, thick=True)
-        if angle is None:
-            return gray
-        angle += _skew(turn(gray, angle), thick=False) or 0.0
-    return turn(gray, angle) if abs(angle) >= 0.05 else gray
+    return cv2.warpAffine(gray, cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0), (w, h),
+                          flags=cv2.INTER_LINEAR, borderValue=255)
 
 
 KEYSTONE = 0.002  # slopes: the frame's sides lean apart by more than this (8 px over a page at 200 dpi)
@@ -297,26 +288,32 @@ def keystone(h_strokes: Strokes, v_strokes: Strokes) -> np.ndarray | None:
     return square
 
 
-def _skew(gray: np.ndarray, thick: bool) -> float | None:
+def _skew(gray: np.ndarray) -> float | None:
     """The median angle (degrees) of the page's long horizontal rules, None
-    when none is found. A
-    tilted rule is a staircase of one-pixel steps, every 38 pixels at 1.5°:
-    `thick` first thickens it by seven pixels, so that it survives the long
-    flat opening at any tilt up to a few degrees, at the cost of precision
-    (the flat runs inside the band pull the angle towards 0)."""
+    when none is found. A tilted rule is a staircase of one-pixel steps,
+    every 38 pixels at 1.5°: it is thickened by seven pixels first, so that
+    it survives the long flat opening at any tilt up to a few degrees, and
+    each rule's angle is then the least-squares line through its pixels
+    (thickening is symmetric: the line stays the rule's own). Fitting every
+    pixel is exact where a Hough transform's segments were pulled towards 0
+    by the flat runs inside the band (0.51° for a page at 0.79°), and 20
+    times cheaper (15 ms a page against 300)."""
     import cv2
 
     binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
-    if thick:
-        binary = cv2.dilate(binary, np.ones((7, 1), np.uint8))
+    binary = cv2.dilate(binary, np.ones((7, 1), np.uint8))
     horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN,
                              cv2.getStructuringElement(cv2.MORPH_RECT, (max(gray.shape[1] // 20, 20), 1)))
-    lines = cv2.HoughLinesP(horiz, 1, np.pi / 1800, threshold=100, minLineLength=gray.shape[1] // 10,
-                            maxLineGap=30)
-    if lines is None:
-        return None
-    angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in lines.reshape(-1, 4)]
-    angles = [a for a in angles if abs(a) < 5]
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
+    angles = []
+    for k in range(1, n):
+        x, y, w, h, _area = stats[k]
+        if w < gray.shape[1] // 10:  # text and short strokes: only rules tell the page's tilt
+            continue
+        ys, xs = np.nonzero(labels[y:y + h, x:x + w] == k)
+        angle = float(np.degrees(np.arctan(np.polyfit(xs, ys, 1)[0])))
+        if abs(angle) < 5:
+            angles.append(angle)
     return float(np.median(angles)) if angles else None
 
 
@@ -458,6 +455,13 @@ def _vocabulary() -> list[str]:
     return sorted(set(words), key=lambda w: (-len(w), w))  # a fixed order: ties go the same way every run
 
 
+@cache
+def _confusions() -> dict[int, str]:
+    from jixiao.schemas import vocabulary
+
+    return str.maketrans(vocabulary()["ocr_confusions"])
+
+
 def is_label(text: str) -> bool:
     """A vocabulary word (a header such as 分值 or 得分), not a value."""
     return text in _vocabulary()
@@ -513,6 +517,8 @@ def correct(text: str) -> str:
         # Latin letters and stops inside a short CJK label are specks too.
         core = re.sub(r"[A-Za-z:：;。，,.\s]", "", core) or core
     if 2 <= len(core) <= 12:
+        if (put_back := core.translate(_confusions())) != core and put_back in _vocabulary():
+            return put_back + points
         hit = process.extractOne(core, _vocabulary(), scorer=fuzz.ratio, score_cutoff=80)
         # A word of the vocabulary inside a longer text (达到预期目标) is not a
         # misreading of it, unless points follow (效益指标示人（30分）: a level-1 label).

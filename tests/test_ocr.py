@@ -38,6 +38,8 @@ def needs(engine: str) -> None:
     # a dash between CJK characters is 一; a vocabulary word inside a longer text stays
     ("活动有-定的社会影响力", "活动有一定的社会影响力"), ("达到预期目标", "达到预期目标"), ("3月-11月", "3月-11月"),
     ("效益指标示人(30分)", "效益指标(30分)"),
+    # a character OCR confuses, put back where that makes a label (tesseract: 值 as 什); not elsewhere
+    ("分什", "分值"), ("实际完成什", "实际完成值"), ("什么", "什么"),
 ])
 def test_ocr_corrections(read, fixed):
     assert correct(read) == fixed
@@ -62,7 +64,7 @@ def test_deskew_levels_the_rules(tilt):
 
 
 # What each engine must read right of a scan's gold fields: issue 8 asked
-# tesseract for 0.90 (it reads 0.983 here), issue 19 asks 0.99 (PP-OCR reads 0.996).
+# tesseract for 0.90 (it reads 0.969 here), issue 19 asks 0.99 (PP-OCR reads 0.996).
 GOAL = {"tesseract": 0.95, "rapidocr": 0.99}
 
 
@@ -160,12 +162,12 @@ def test_a_page_scanned_sideways_reads_as_upright(first_page, degrees):
 MISREAD = SAMPLES / "scan_misread_beijing_n8_s108_000.pdf"
 
 
-def test_a_misread_amount_and_rate_are_mended_by_the_forms_own_sums(tmp_path):
-    """tesseract reads 42.24 万元 as 42.204 on one fund line, and 执行率 54.49%
-    as 34.49% (tests/make_scan_samples.py: MISREAD). The lines' sum and the
-    line's printed rate give the amount back, executed / adjusted the rate;
-    the checks keep both readings, and no funds_sum or execution_rate error
-    is left."""
+def test_a_misread_amount_is_mended_by_the_forms_own_sums(tmp_path):
+    """tesseract reads the total line's 572.809728 万元 as 572.089728
+    (tests/make_scan_samples.py: MISREAD). The fund lines' sum gives it
+    back; the check keeps both readings, and no funds_sum error is left.
+    (The 不超过572.809728万元 of its cost indicator is misread alike: an
+    indicator's text is not an amount the form adds up.)"""
     needs_tesseract()
     tables = convert([MISREAD], tmp_path / "out", "--ocr-engine", "tesseract")
     _, bad = compare(gold_of("scans", MISREAD), tables)
@@ -173,9 +175,8 @@ def test_a_misread_amount_and_rate_are_mended_by_the_forms_own_sums(tmp_path):
     mended = sorted(c["detail"] for c in tables["checks"]
                     if c["check"] == "ocr_low_confidence" and not c["detail"].startswith("OCR cell"))
     assert mended == [
-        "全年预算数: fund lines add up to 42.204, the total line reads 42.24 (万元): 其中:当年财政拨款 read as 42.204, "
-        "taken as 42.24, which makes the lines add up",
-        "执行率 reads 34.49%, 全年执行数 / 全年预算数 give 54.49%: 执行率 taken as 54.49%"]
+        "全年预算数: fund lines add up to 572.809728, the total line reads 572.089728 (万元): 年度资金总额 read as "
+        "572.089728, taken as 572.809728, which makes the lines add up"]
     assert not {c["check"] for c in tables["checks"]} & {"funds_sum", "execution_rate"}
 
 

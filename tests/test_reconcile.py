@@ -1,7 +1,9 @@
 """A scan's amounts, rates, scores and weights checked by the form's own
 arithmetic (normalize/reconcile.py), on the numbers of real forms as OCR
-misread them (samples/scan_misread_*.pdf, form 1: 42.24 万元 read as 42.204;
-the scans of benchmarks/bench_ocr.py), and on what must stay as printed."""
+misread them on the scans of benchmarks/bench_ocr.py (beijing_n8's form 1:
+42.24 万元 read as 42.204 by tesseract after an earlier deskew, 执行率 54.49%
+as 34.49%; samples/scan_misread_*.pdf is tested end to end in test_ocr.py),
+and on what must stay as printed."""
 from decimal import Decimal
 
 from conftest import SAMPLES, convert
@@ -10,7 +12,7 @@ from jixiao.normalize.records import Form, Fund, Indicator
 
 
 def form_1(fiscal_adjusted: str, rates: bool = True) -> Form:
-    """The fund block of the scan's form 1, its 当年财政拨款 全年预算数 as given."""
+    """The fund block of beijing_n8's form 1, its 当年财政拨款 全年预算数 as given."""
     rate = 0.9056 if rates else None
     total = Fund("total", Decimal(1050000), Decimal(422400), Decimal(382537), 10.0, rate, 9.06, "年度资金总额")
     fiscal = Fund("fiscal", Decimal(1050000), Decimal(fiscal_adjusted), Decimal(382537), 10.0, rate, 9.06,

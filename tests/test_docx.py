@@ -77,3 +77,30 @@ def test_empty_docx_fails_cleanly(tmp_path):
     assert main(["convert", str(p), "--out", str(tmp_path / "out"), "--quiet"]) == 1
     src = read_tables(tmp_path / "out")["sources"][0]
     assert src["status"] == "failed" and "no form" in src["error"]
+
+
+def test_the_main_part_is_found_where_the_package_says(tmp_path):
+    """The body is read from the part the package's officeDocument
+    relationship names, whatever its name (word/main.xml here, as some
+    generators write it), and the same forms come out; a package without
+    that relationship is read by docx.Document(), whose message says why."""
+    src = DOCX[0]
+    moved = tmp_path / "moved.docx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(moved, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename in ("_rels/.rels", "[Content_Types].xml"):
+                data = data.replace(b"word/document.xml", b"word/main.xml")
+            elif item.filename == "word/_rels/document.xml.rels":
+                item.filename = "word/_rels/main.xml.rels"
+            zout.writestr("word/main.xml" if item.filename == "word/document.xml" else item.filename, data)
+    assert docx_extract.body_of(moved).xpath("count(.//w:tbl)") == docx_extract.body_of(src).xpath("count(.//w:tbl)") > 0
+    a, b = (docx_extract.read(p).grids for p in (src, moved))
+    assert [g.cells for g in a] == [g.cells for g in b]
+    broken = tmp_path / "no_rels.docx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(broken, "w") as zout:
+        for item in zin.infolist():
+            if item.filename != "_rels/.rels":
+                zout.writestr(item, zin.read(item))
+    with pytest.raises(KeyError, match="no relationship of type .*officeDocument"):  # python-docx's words
+        docx_extract.read(broken)

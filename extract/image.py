@@ -25,6 +25,7 @@ def read(path: Path, ocr: str | None = "auto") -> Document:
 
         def pages() -> Iterator[Page]:
             # one frame decoded at a time, each checked before it is
+            turned = 0  # the turn the last frame needed
             for k, frame in enumerate(ImageSequence.Iterator(im), 1):
                 check_pixels(frame.width, frame.height, f"image frame {k}")
                 g = frame.convert("L")
@@ -33,6 +34,8 @@ def read(path: Path, ocr: str | None = "auto") -> Document:
                     check_pixels(g.width * DPI / dpi, g.height * DPI / dpi, f"image frame {k} at {DPI} dpi")
                     g = g.resize((round(g.width * DPI / dpi), round(g.height * DPI / dpi)),
                                  Image.Resampling.LANCZOS)
-                yield ocr_page(np.asarray(g), k, engine)
+                page = ocr_page(np.asarray(g), k, engine, turned)
+                turned = page.turned
+                yield page
 
         return assemble(pages(), n, engine, ocr_engine=engine)

@@ -98,7 +98,7 @@ def tesseract() -> str:
 ORIENT_CHECK = 95.0  # a page read at a mean confidence below this is checked for being sideways
 
 
-def ocr_page(gray: np.ndarray, number: int, engine: str = "tesseract") -> Page:
+def ocr_page(gray: np.ndarray, number: int, engine: str = "tesseract", hint: int = 0) -> Page:
     """A grayscale page image (DPI dots per inch) to a Page in points, with
     each character's confidence (`Page.ocr`, keyed by its char tuple) and the
     cleaned, deskewed image (`Page.image`) for cells read again.
@@ -107,11 +107,15 @@ def ocr_page(gray: np.ndarray, number: int, engine: str = "tesseract") -> Page:
     read below ORIENT_CHECK is given to tesseract's orientation detection, and
     when that says to turn it, it is read again turned and the better of the
     two readings kept (upright pages, most of them, pay nothing for this).
+    Where the detection is unsure (a page holding a table's last rows is
+    mostly blank), the turn `hint` is tried: the one the file's previous page
+    needed, since a file is mostly fed in one way.
     `engine`: "rapidocr" or "tesseract" (see `engine_for`)."""
     page = _read_page(gray, number, engine)
-    if mean_confidence(page) < ORIENT_CHECK and (degrees := orientation(gray)):
+    if mean_confidence(page) < ORIENT_CHECK and (degrees := orientation(gray) or hint):
         turned = _read_page(np.ascontiguousarray(np.rot90(gray, k=-(degrees // 90))), number, engine)
         if mean_confidence(turned) > mean_confidence(page):
+            turned.turned = degrees
             return turned
     return page
 

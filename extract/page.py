@@ -42,6 +42,7 @@ class Page:
     has_images: bool
     ocr: dict[Char, float] | None = None  # for a page read by OCR: each char tuple's confidence (0-100)
     image: object = None  # for a page read by OCR: its deskewed grayscale image
+    turned: int = 0  # for a page read by OCR: degrees it was turned clockwise to stand upright
 
 
 def edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> Edge:

@@ -92,6 +92,7 @@ def _pdfium_pages(path: Path, camelot: bool, ocr: str | None = None) -> tuple[in
 
     def gen() -> Iterator[Page]:
         doc = first
+        turned = 0  # the turn the last page read by OCR needed
         try:
             for i in range(n):
                 if i and i % REOPEN_EVERY == 0:
@@ -107,7 +108,9 @@ def _pdfium_pages(path: Path, camelot: bool, ocr: str | None = None) -> tuple[in
                     if unsure and _pdfium_lost_text(page, unsure):
                         chars = add_missing(chars, miner_chars(i))
                     if not chars and images and ocr:
-                        yield _ocr(page, i + 1, ocr)
+                        scanned = _ocr(page, i + 1, ocr, turned)
+                        turned = scanned.turned
+                        yield scanned
                         continue
                     tables = (_camelot_tables(path, i + 1, height) if camelot and chars
                               else lattice(edges))
@@ -161,15 +164,16 @@ def _pdfium_lost_text(page: PdfPage, objects: list[Any]) -> bool:
         tp.close()
 
 
-def _ocr(page: PdfPage, number: int, engine: str) -> Page:
-    """A page without a text layer, rendered and read by OCR (extract/ocr.py)."""
+def _ocr(page: PdfPage, number: int, engine: str, hint: int) -> Page:
+    """A page without a text layer, rendered and read by OCR (extract/ocr.py;
+    `hint`: the turn the previous page needed)."""
     import numpy as np
 
     from .ocr import DPI, check_pixels, ocr_page
 
     check_pixels(page.get_width() * DPI / 72, page.get_height() * DPI / 72, f"page {number} rendered for OCR")
     gray = np.asarray(page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L"))
-    return ocr_page(gray, number, engine)
+    return ocr_page(gray, number, engine, hint)
 
 
 def _pdfium_chars(page: PdfPage, height: float) -> list[Char]:

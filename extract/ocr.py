@@ -252,7 +252,8 @@ def keystone(h_strokes: Strokes, v_strokes: Strokes) -> np.ndarray | None:
     narrower than the bottom); None when they are parallel. Deskewing can't
     undo this (the two sides lean opposite ways), and the lattice needs
     upright rules. The frame: the outermost long rules, each fitted as a
-    line; its corners go to the rectangle around them."""
+    line; its corners go to a rectangle as wide as the sides are apart at the
+    page's bottom edge."""
     import cv2
 
     height, width = h_strokes[0].shape
@@ -260,7 +261,7 @@ def keystone(h_strokes: Strokes, v_strokes: Strokes) -> np.ndarray | None:
     def outermost(found: Strokes, vertical: bool) -> list[np.ndarray]:
         labels, stats = found
         long = [k for k in range(1, len(stats))
-                if (stats[k, 3] >= 0.25 * height if vertical else stats[k, 2] >= 0.5 * width)]
+                if (stats[k, 3] >= 0.1 * height if vertical else stats[k, 2] >= 0.5 * width)]
         ends = sorted(long, key=lambda k: stats[k, 0] if vertical else stats[k, 1])
 
         def pixels(k: int) -> np.ndarray:  # (row, column) of each pixel of stroke k, looked for in its box only
@@ -275,7 +276,10 @@ def keystone(h_strokes: Strokes, v_strokes: Strokes) -> np.ndarray | None:
         return None
     # x = a·y + b for the sides, y = c·x + d for the top and bottom edges
     (a0, b0), (a1, b1) = (np.polyfit(px[:, 0], px[:, 1], 1) for px in sides)
-    if abs(a0 - a1) <= KEYSTONE:
+    # A short table's sides (a form's last rows, alone on a page) tell their
+    # lean less surely: two pixels over the shorter one is still straight.
+    shorter = min(np.ptp(px[:, 0]) for px in sides) + 1
+    if abs(a0 - a1) <= max(KEYSTONE, 2 / shorter):
         return None
     (c0, d0), (c1, d1) = (np.polyfit(px[:, 1], px[:, 0], 1) for px in edges)
 
@@ -285,7 +289,10 @@ def keystone(h_strokes: Strokes, v_strokes: Strokes) -> np.ndarray | None:
 
     src = np.array([corner(a0, b0, c0, d0), corner(a1, b1, c0, d0), corner(a1, b1, c1, d1), corner(a0, b0, c1, d1)],
                    dtype=np.float32)
-    left, right = src[:, 0].min(), src[:, 0].max()
+    # The sides are stood upright where they meet the page's bottom edge, not
+    # at the table's own corners: a file's pages are alike, and a short table
+    # (a form's last rows) must land in the same columns as the page before.
+    left, right = a0 * height + b0, a1 * height + b1
     top, bottom = src[:, 1].min(), src[:, 1].max()
     dst = np.array([(left, top), (right, top), (right, bottom), (left, bottom)], dtype=np.float32)
     square: np.ndarray = cv2.getPerspectiveTransform(src, dst)

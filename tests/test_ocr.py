@@ -45,15 +45,18 @@ def test_ocr_corrections(read, fixed):
     assert correct(read) == fixed
 
 
-@pytest.mark.parametrize("tilt", [0.4, 1.0, 1.5, 3.0, -2.5])
-def test_deskew_levels_the_rules(tilt):
+@pytest.mark.parametrize("tilt, height, width", [(0.4, 1200, 1000), (1.0, 1200, 1000), (1.5, 1200, 1000),
+                                                  (3.0, 1200, 1000), (-2.5, 1200, 1000), (4.5, 1655, 2339)])
+def test_deskew_levels_the_rules(tilt, height, width):
+    """Portrait pages, and a landscape A4 at 200 dpi turned 4.5° (whose rules
+    a run of a twentieth of its width lost)."""
     import cv2
 
-    page = np.full((1200, 1000), 255, np.uint8)
-    for y in range(200, 1000, 80):
-        cv2.line(page, (100, y), (900, y), 0, 2)
-    m = cv2.getRotationMatrix2D((500, 600), tilt, 1.0)
-    tilted = cv2.warpAffine(page, m, (1000, 1200), borderValue=255)
+    page = np.full((height, width), 255, np.uint8)
+    for y in range(200, height - 200, 80):
+        cv2.line(page, (100, y), (width - 100, y), 0, 2)
+    m = cv2.getRotationMatrix2D((width / 2, height / 2), tilt, 1.0)
+    tilted = cv2.warpAffine(page, m, (width, height), borderValue=255)
 
     def angle(img):
         lines = cv2.HoughLinesP(255 - img, 1, np.pi / 3600, 300, minLineLength=600, maxLineGap=5).reshape(-1, 4)
@@ -191,18 +194,20 @@ def test_a_page_scanned_sideways_reads_as_upright(first_page, degrees):
     assert rows(upright)[0] and rows(got) == rows(upright)
 
 
-def test_a_file_fed_in_sideways_reads_whole(tmp_path):
-    """The scan sample with every page turned 90°, as a bound archive is fed
-    in. Its last page holds only the table's closing rows: mostly blank, so
-    the orientation detection is unsure of it, and it is turned as the page
-    before it was (the 总分 row is on it)."""
+@pytest.mark.parametrize("turns", [(90, 90, 90), (0, 0, 180)], ids=["all-sideways", "last-upside-down"])
+def test_a_file_fed_in_turned_reads_whole(tmp_path, turns):
+    """The scan sample with its pages turned, as a bound archive is fed in:
+    all of them 90°, or only the last one 180°. That last page holds only the
+    table's closing rows: mostly blank, so the orientation detection is
+    unsure of it, and it is tried turned as the page before it was, then
+    every other way (the 总分 row is on it)."""
     needs(engine_for("auto"))
     import pypdfium2 as pdfium
     from jixiao.extract.ocr import DPI
 
-    pages = [p.render(scale=DPI / 72, grayscale=True).to_pil().convert("L").rotate(90, expand=True)
-             for p in pdfium.PdfDocument(str(SCAN))]
-    path = tmp_path / "sideways.pdf"
+    pages = [p.render(scale=DPI / 72, grayscale=True).to_pil().convert("L").rotate(turn, expand=True)
+             for p, turn in zip(pdfium.PdfDocument(str(SCAN)), turns, strict=True)]
+    path = tmp_path / "turned.pdf"
     pages[0].save(path, save_all=True, append_images=pages[1:], resolution=DPI)
     tables = convert([path], tmp_path / "out")
     n, bad = compare({**gold_of("scans", SCAN), "source": path.name}, tables)

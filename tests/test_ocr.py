@@ -98,6 +98,23 @@ def test_keystone_puts_a_short_table_in_the_columns_of_a_tall_one():
     assert len(tall) == len(short) == 5 and all(abs(a - b) <= 2 for a, b in zip(tall, short, strict=True))
 
 
+def test_a_blurred_digit_is_not_taken_for_a_blank_cell():
+    """A small 5 scanned out of focus (Gaussian blur of 1.5 pixels): fewer
+    than MIN_INK of its pixels are darker than INK, but its core is, and it
+    is read; a blank cell of scanner noise is still blank."""
+    import cv2
+    from jixiao.extract.ocr import INK, MIN_INK, inked
+    from PIL import Image, ImageFilter
+
+    cell = np.full((40, 60), 255, np.uint8)
+    cv2.putText(cell, "5", (24, 28), cv2.FONT_HERSHEY_SIMPLEX, 0.5, 0, 1, cv2.LINE_AA)
+    blurred = cv2.medianBlur(np.asarray(Image.fromarray(cell).filter(ImageFilter.GaussianBlur(1.5))), 3)
+    assert 0 < int((blurred < INK).sum()) < MIN_INK and inked(blurred, blurred < INK)
+    noise = np.clip(255 + np.random.default_rng(1).normal(0, 25, (40, 60)), 0, 255).astype(np.uint8)
+    noise = cv2.medianBlur(noise, 3)
+    assert not inked(noise, noise < INK)
+
+
 # What each engine must read right of a scan's gold fields: issue 8 asked
 # tesseract for 0.90 (it reads 0.969 here), issue 19 asks 0.99 (PP-OCR reads 0.996).
 GOAL = {"tesseract": 0.95, "rapidocr": 0.99}

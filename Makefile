@@ -42,12 +42,13 @@ test-fast: setup lint
 bench: setup
 	$(BIN)/python benchmarks/bench_speed.py $(BENCH_ARGS)
 
-# Every benchmark: the above, then text, PDF memory, batch memory, OCR, legacy formats, hostile inputs.
+# Every benchmark: the above, then text, PDF memory, batch memory, OCR, scan variants, legacy formats, hostile inputs.
 bench-all: bench
 	$(BIN)/python benchmarks/bench_text.py
 	$(BIN)/python benchmarks/bench_pdf.py
 	$(BIN)/python benchmarks/bench_batch.py
 	$(BIN)/python benchmarks/bench_ocr.py
+	$(BIN)/python benchmarks/bench_scan_variants.py
 	$(BIN)/python benchmarks/bench_legacy.py
 	$(BIN)/python benchmarks/bench_hostile.py
 

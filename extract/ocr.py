@@ -96,6 +96,7 @@ def tesseract() -> str:
 
 
 ORIENT_CHECK = 95.0  # a page read at a mean confidence below this is checked for being sideways
+SPARSE = 200  # characters: a page read with fewer, unsure of its orientation, is tried every way
 
 
 def ocr_page(gray: np.ndarray, number: int, engine: str = "tesseract", hint: int = 0) -> Page:
@@ -107,16 +108,17 @@ def ocr_page(gray: np.ndarray, number: int, engine: str = "tesseract", hint: int
     read below ORIENT_CHECK is given to tesseract's orientation detection, and
     when that says to turn it, it is read again turned and the better of the
     two readings kept (upright pages, most of them, pay nothing for this).
-    Where the detection is unsure (a page holding a table's last rows is
-    mostly blank, and cheap to read again), each turn is tried, `hint` first
-    (the one the file's previous page needed: a file is mostly fed in one
-    way), until one reads above ORIENT_CHECK.
-    `engine`: "rapidocr" or "tesseract" (see `engine_for`)."""
+    Where the detection is unsure, the turn `hint` is tried (the one the
+    file's previous page needed: a file is mostly fed in one way), and on a
+    page of fewer than SPARSE characters (a table's last rows, mostly blank,
+    cheap to read again) every other turn after it, until one reads above
+    ORIENT_CHECK. `engine`: "rapidocr" or "tesseract" (see `engine_for`)."""
     page = _read_page(gray, number, engine)
     if mean_confidence(page) >= ORIENT_CHECK:
         return page
     detected = orientation(gray)
-    for degrees in [detected] if detected else sorted({90, 180, 270}, key=lambda d: d != hint):
+    turns = sorted({90, 180, 270}, key=lambda d: d != hint) if len(page.chars) < SPARSE else [hint]
+    for degrees in [detected] if detected else [d for d in turns if d]:
         turned = _read_page(np.ascontiguousarray(np.rot90(gray, k=-(degrees // 90))), number, engine)
         if mean_confidence(turned) > mean_confidence(page):
             page, turned.turned = turned, degrees

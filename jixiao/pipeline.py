@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from jixiao.extract.grid import Cell, Document, Finding, Grid
 from jixiao.normalize import checks
 from jixiao.normalize.form import Row, read_forms
-from jixiao.normalize.reconcile import reconcile
+from jixiao.normalize.reconcile import reconcile, reconcile_names
 from jixiao.normalize.records import Form
 from jixiao.normalize.reflow import reflow
 
@@ -204,10 +204,13 @@ def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: 
         doc = read(path, on_segment=take) if fmt == "pdf" else read(path)
         take(doc.grids)
         scanned = set(doc.ocr_pages)
-        for form in result.forms:
+        read_by_ocr = [bool(scanned) and form.page_start is not None and form.page_end is not None
+                       and bool(scanned & set(range(form.page_start, form.page_end + 1))) for form in result.forms]
+        # a scan's names are readings too: the file's other forms print them again
+        reconcile_names(result.forms, read_by_ocr)
+        for form, by_ocr in zip(result.forms, read_by_ocr, strict=True):
             # a scan's numbers are readings: its own sums may mend a misread digit
-            if scanned and form.page_start is not None and form.page_end is not None \
-                    and scanned & set(range(form.page_start, form.page_end + 1)):
+            if by_ocr:
                 form.findings += reconcile(form)
             form.findings += checks.run(form)
         source["extractor"], source["pages"] = doc.extractor, doc.pages

@@ -60,6 +60,34 @@ def reconcile(form: Form) -> list[Finding]:
     return out + [fd for j, ind in enumerate(form.indicators) for fd in _units(j, ind)]
 
 
+NAMES = (("department", "主管部门"), ("implementing_unit", "实施单位"))
+
+
+NUMERALS = set("0123456789〇一二三四五六七八九十百第")  # 第一中学 and 第二中学 are two schools, not a misread
+
+
+def reconcile_names(forms: list[Form], read_by_ocr: list[bool]) -> None:
+    """A name a scanned form reads that no other form of the file prints, a
+    slip from one that at least two others print alike (a slip per eight
+    characters; a department's disclosure repeats its 主管部门 on every form),
+    is taken as that one, unless they differ in a numeral; an
+    `ocr_low_confidence` warning keeps both readings."""
+    for field, label in NAMES:
+        readings = [getattr(f, field) for f in forms]
+        for form, by_ocr, read in zip(forms, read_by_ocr, readings, strict=True):
+            if not by_ocr or not read or readings.count(read) > 1:
+                continue
+            near = {name for name in readings if name and readings.count(name) >= 2
+                    and 0 < OSA.distance(read, name) <= len(name) // 8
+                    and not (set(read) ^ set(name)) & NUMERALS}
+            if len(near) == 1:
+                (name,) = near
+                setattr(form, field, name)
+                form.findings.append(Finding(
+                    "ocr_low_confidence", "warning",
+                    f"{label} reads {read}; {readings.count(name)} other forms of the file print {name}: taken as it"))
+
+
 def _fund_sum(form: Form, kinds: tuple[str, ...], col: str, label: str) -> list[Finding]:
     if (disagree := fund_gap(form, kinds, col)) is None:
         return []

@@ -201,3 +201,26 @@ def test_a_unit_that_is_no_unit_is_taken_from_its_row():
         "indicator 0 (参与青年满意度): 计量单位's unit reads 吃, no unit: taken as %, as 指标值 prints it",
         "indicator 1 (服务的地区青年满意度): 计量单位's unit reads %%, no unit: taken as %, as 指标值 prints it",
         "indicator 4 (活动参与): 计量单位's unit reads 大次, no unit; the row prints 人次 and 场次"]
+
+
+def test_a_name_the_files_other_forms_print():
+    """beijing_n8's eight forms as printed: five of 中国共产主义青年团北京市委员会,
+    two of 中共北京市委老干部局. A scanned form reading the first with 会 as 公
+    is given it back; a name printed once stays (北京市志愿服务指导中心), as
+    does one a numeral apart (第二 for 第一: another school), and a form
+    printed with a text layer."""
+    from jixiao.normalize.reconcile import reconcile_names
+
+    league, bureau = "中国共产主义青年团北京市委员会", "中共北京市委老干部局"
+    units = ["北京市第一中学附属实验小学", "北京市第一中学附属实验小学", "北京市第二中学附属实验小学"]
+    forms = [Form(department=d, implementing_unit=u) for d, u in zip(
+        [league, league, "中国共产主义青年团北京市委员公", league, bureau, bureau, league, league],
+        ["本级", "本级", "本级", "北京市志愿服务指导中心", *units, "本级"], strict=True)]
+    reconcile_names(forms, [True] * 8)
+    assert forms[2].department == league and [f.implementing_unit for f in forms[3:7]] == ["北京市志愿服务指导中心", *units]
+    assert [f.detail for f in forms[2].findings] == [
+        f"主管部门 reads 中国共产主义青年团北京市委员公; 5 other forms of the file print {league}: taken as it"]
+    assert not any(f.findings for f in forms[:2] + forms[3:])
+    printed = [Form(department=league), Form(department=league), Form(department="中国共产主义青年团北京市委员公")]
+    reconcile_names(printed, [False] * 3)
+    assert printed[2].department.endswith("员公") and not printed[2].findings

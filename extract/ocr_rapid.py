@@ -45,8 +45,20 @@ def lines(img: np.ndarray, ink_below: int) -> list[tuple[int, int, int, int]]:
             runs[-1][1] = int(y) + 1
         else:
             runs.append([int(y), int(y) + 1])
-    out = []
+    # A character of strokes apart (三, 二) alone on a wrapped line is runs of
+    # a few rows each: they join while the line they make stays within a
+    # line's height (the median of the cell's other lines).
+    tall = sorted(b - t for t, b in runs if b - t >= MIN_LINE)
+    line = tall[len(tall) // 2] if tall else 0
+    joined: list[list[int]] = []
     for top, bottom in runs:
+        if joined and line and bottom - joined[-1][0] <= 1.2 * line \
+                and min(bottom - top, joined[-1][1] - joined[-1][0]) < line / 2:
+            joined[-1][1] = bottom
+        else:
+            joined.append([top, bottom])
+    out = []
+    for top, bottom in joined:
         if bottom - top < MIN_LINE:
             continue
         # Across, any mark darker than paper: a faint 。 ending a line is

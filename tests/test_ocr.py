@@ -3,6 +3,7 @@ corpus PDF by tests/make_scan_samples.py) read end to end against its gold."""
 import importlib.util
 import shutil
 import socket
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -310,3 +311,20 @@ def test_rapidocr_asked_for_but_missing_fails_the_file_in_one_line(tmp_path, mon
         ocr_rapid._engine.cache_clear()
     assert res.source["status"] == "failed" and "\n" not in res.source["error"]
     assert "needs rapidocr-onnxruntime" in res.source["error"]
+
+
+def test_a_character_of_strokes_apart_alone_on_a_line_is_kept():
+    """文字错误率低于万分之三 wrapped in a narrow cell leaves 三 alone on its
+    line: three runs of a few rows each, which were dropped as specks; they
+    make one line when together they stay within a line's height."""
+    from jixiao.extract.ocr import INK
+    from jixiao.extract.ocr_rapid import lines
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(next(Path("/usr/share/fonts").rglob("wqy-microhei.ttc"))), 29)
+    img = Image.new("L", (330, 100), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((5, 5), "文字错误率低于万分之", font=font, fill=0)
+    draw.text((5, 50), "三", font=font, fill=0)
+    (first_top, first_bottom, *_), (top, bottom, left, right) = lines(np.asarray(img), INK)
+    assert bottom - top >= 0.6 * (first_bottom - first_top) and right - left < 40

@@ -272,6 +272,14 @@ def strokes(mask: np.ndarray) -> Strokes:
     return labels, stats
 
 
+def stroke_pixels(found: Strokes, k: int) -> np.ndarray:
+    """(row, column) of each pixel of stroke k, looked for in its box only."""
+    labels, stats = found
+    x, y, w, h = stats[k, :4]
+    at: np.ndarray = np.argwhere(labels[y:y + h, x:x + w] == k) + (y, x)
+    return at
+
+
 def keystone(h_strokes: Strokes, v_strokes: Strokes) -> np.ndarray | None:
     """The perspective that squares the table's frame, where its sides lean
     apart (a page photographed, or scanned under a lifted lid: the top edge
@@ -285,17 +293,11 @@ def keystone(h_strokes: Strokes, v_strokes: Strokes) -> np.ndarray | None:
     height, width = h_strokes[0].shape
 
     def outermost(found: Strokes, vertical: bool) -> list[np.ndarray]:
-        labels, stats = found
+        stats = found[1]
         long = [k for k in range(1, len(stats))
                 if (stats[k, 3] >= 0.1 * height if vertical else stats[k, 2] >= 0.5 * width)]
         ends = sorted(long, key=lambda k: stats[k, 0] if vertical else stats[k, 1])
-
-        def pixels(k: int) -> np.ndarray:  # (row, column) of each pixel of stroke k, looked for in its box only
-            x, y, w, h = stats[k, :4]
-            at: np.ndarray = np.argwhere(labels[y:y + h, x:x + w] == k) + (y, x)
-            return at
-
-        return [pixels(k) for k in (ends[0], ends[-1])] if len(ends) >= 2 else []
+        return [stroke_pixels(found, k) for k in (ends[0], ends[-1])] if len(ends) >= 2 else []
 
     sides, edges = outermost(v_strokes, True), outermost(h_strokes, False)
     if not sides or not edges:
@@ -344,14 +346,13 @@ def _skew(gray: np.ndarray) -> float | None:
     # page's twentieth, 117 pixels, lost every rule at 4.5°).
     run = min(max(gray.shape[1] // 20, 20), 100)
     horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
-    angles = []
-    for k in range(1, n):
-        x, y, w, h, _area = stats[k]
-        if w < gray.shape[1] // 10:  # text and short strokes: only rules tell the page's tilt
+    found = strokes(horiz)
+    stats, angles = found[1], []
+    for k in range(1, len(stats)):
+        if stats[k, 2] < gray.shape[1] // 10:  # text and short strokes: only rules tell the page's tilt
             continue
-        ys, xs = np.nonzero(labels[y:y + h, x:x + w] == k)
-        angle = float(np.degrees(np.arctan(np.polyfit(xs, ys, 1)[0])))
+        px = stroke_pixels(found, k)
+        angle = float(np.degrees(np.arctan(np.polyfit(px[:, 1], px[:, 0], 1)[0])))
         if abs(angle) < 5:
             angles.append(angle)
     return float(np.median(angles)) if angles else None

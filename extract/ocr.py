@@ -39,7 +39,7 @@ from typing import Any, Literal, get_args
 
 import numpy as np
 
-from .page import CellBox, Edge, Page, edge, lattice
+from .page import BBox, CellBox, Edge, Page, edge, lattice
 
 OcrChar = tuple[int, int, int, int, float, str]  # x, y, w, h (pixels of its image), confidence, text
 
@@ -132,7 +132,9 @@ def mean_confidence(page: Page) -> float:
     return sum(confs) / len(confs) if confs else 0.0
 
 
-def _read_page(gray: np.ndarray, number: int, engine: str) -> Page:
+def ruled(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[list[BBox]]]:
+    """The page deskewed and, where its frame leans, squared (`keystone`);
+    its masks of horizontal and vertical rules; the cells of its tables."""
     import cv2
 
     gray = deskew(gray)
@@ -142,7 +144,13 @@ def _read_page(gray: np.ndarray, number: int, engine: str) -> Page:
         gray = cv2.warpPerspective(gray, square, gray.shape[::-1], flags=cv2.INTER_LINEAR, borderValue=255)
         h_mask, v_mask = rules(gray)
         h_strokes, v_strokes = strokes(h_mask), strokes(v_mask)
-    tables = lattice(_edges(h_strokes, "h") + _edges(v_strokes, "v"))
+    return gray, h_mask, v_mask, lattice(_edges(h_strokes, "h") + _edges(v_strokes, "v"))
+
+
+def _read_page(gray: np.ndarray, number: int, engine: str) -> Page:
+    import cv2
+
+    gray, h_mask, v_mask, tables = ruled(gray)
     # A median blur takes the scanner's specks away; the rules are painted
     # out so that they can't be read as 一 or |.
     clean = cv2.medianBlur(gray, 3)

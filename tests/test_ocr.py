@@ -87,12 +87,7 @@ def test_keystone_puts_a_short_table_in_the_columns_of_a_tall_one():
         return np.asarray(keystone(Image.fromarray(page), 0.05))
 
     def columns(gray: np.ndarray) -> list[int]:
-        h_mask, v_mask = ocr.rules(gray)
-        square = ocr.keystone(ocr.strokes(h_mask), ocr.strokes(v_mask))
-        assert square is not None
-        gray = cv2.warpPerspective(gray, square, gray.shape[::-1], flags=cv2.INTER_LINEAR, borderValue=255)
-        h_mask, v_mask = ocr.rules(gray)
-        (cells,) = ocr.lattice(ocr._edges(ocr.strokes(h_mask), "h") + ocr._edges(ocr.strokes(v_mask), "v"))
+        (cells,) = ocr.ruled(gray)[3]
         return sorted({round(b[0]) for b in cells} | {round(b[2]) for b in cells})
 
     tall, short = columns(scanned(30)), columns(scanned(4))

@@ -193,7 +193,9 @@ def read_text(images: list[np.ndarray], engine: str) -> list[list[OcrChar]]:
     try:
         from .ocr_rapid import read_images as read_lines
 
-        return read_lines(images, INK)
+        # A blurred scan's strokes are lighter at their core: a character's
+        # faint strokes would split it into lines of its own at INK.
+        return read_lines(images, [max(INK, halfway_to_paper(img)) for img in images])
     except ImportError as exc:
         raise OcrUnavailable(RAPIDOCR_MISSING) from exc
 
@@ -213,8 +215,13 @@ def inked(crop: np.ndarray, ink: np.ndarray) -> bool:
     from it to paper (a 5 or a % in a narrow cell, else taken for blank)."""
     if int(ink.sum()) >= MIN_INK:
         return True
-    darkest = int(crop.min()) if crop.size else 255
-    return darkest < INK and int((crop < (darkest + 255) // 2).sum()) >= MIN_INK
+    return crop.size > 0 and int(crop.min()) < INK and int((crop < halfway_to_paper(crop)).sum()) >= MIN_INK
+
+
+def halfway_to_paper(img: np.ndarray) -> int:
+    """Where a blurred scan's ink ends: the grey halfway from the image's
+    darkest (it is median-blurred: no speck) to paper."""
+    return (int(img.min()) + 255) // 2 if img.size else INK
 
 
 def _pixels(box: tuple[float, float, float, float], inset: int = 0) -> tuple[int, int, int, int]:

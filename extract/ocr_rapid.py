@@ -68,19 +68,14 @@ def lines(img: np.ndarray, ink_below: int) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def read_images(images: list[np.ndarray], ink_below: int) -> list[list[Char]]:
+def read_images(images: list[np.ndarray], ink_below: list[int]) -> list[list[Char]]:
     """Every recognised character of each image with a box (in that image's
     pixels) and the confidence of its line (0-100): the contract of
-    `ocr.read_images`."""
+    `ocr.read_images`. `ink_below`: each image's grey level of ink."""
     if not images:
         return []
     strips, owners = [], []
-    for k, img in enumerate(images):
-        # A blurred scan's strokes are lighter at their core: ink is judged
-        # against the darkest of the cell (the image is median-blurred, so no
-        # speck), halfway to paper, where that is lighter than `ink_below`:
-        # else a character's faint strokes split it into lines of its own.
-        ink = max(ink_below, (int(img.min()) + 255) // 2) if img.size else ink_below
+    for k, (img, ink) in enumerate(zip(images, ink_below, strict=True)):
         for top, bottom, left, right in lines(img, ink):
             strip = np.pad(img[max(top - 2, 0):bottom + 2, max(left - 2, 0):right + 2], PAD, constant_values=255)
             strips.append((np.stack([strip] * 3, axis=-1), (top, bottom, left, right)))

@@ -57,7 +57,7 @@ def reconcile(form: Form) -> list[Finding]:
     out += [fd for f in form.funds if f.fund_kind != "total" for fd in _rate(form, f"{_name(f)} 执行率", f, None)]
     out += _execution_score(form, lines.get("total"))
     out += _points(form, "score", lines.get("total")) + _points(form, "weight", lines.get("total"))
-    return out + [fd for j, ind in enumerate(form.indicators) for fd in _units(j, ind)]
+    return out + _units(form)
 
 
 NAMES = (("department", "主管部门"), ("implementing_unit", "实施单位"))
@@ -140,7 +140,7 @@ def _execution_score(form: Form, mirror: Fund | None) -> list[Finding]:
     score, weight, rate = form.execution_score, form.execution_weight, form.execution_rate
     if score is None or weight is None or score <= weight + 1e-9:
         return []
-    by_rate = round(min(rate, 1.0) * weight, 2) if rate is not None else None
+    by_rate = round(product, 2) if (product := _rate_times_weight(form)) is not None else None
     scores = [i.score for i in form.indicators]
     by_sum = None
     if form.total_score is not None and scores and all(x is not None for x in scores):
@@ -178,25 +178,25 @@ def _points(form: Form, field: str, mirror: Fund | None) -> list[Finding]:
     sums = [added + execution, added] if execution is not None else [added]
     if any(abs(x - total) <= ROUNDING for x in sums):
         return []
-    found: dict[tuple[str, float], Indicator | str] = {}  # (who, implied) -> whose value
+    # What may be the misread value: who it is, where it is held, and its row's score and weight.
+    rows: list[tuple[str, Form | Indicator, str, float | None, float | None]] = [
+        (f"indicator {j} ({ind.name or ind.level2 or '?'})", ind, field, ind.score, ind.weight)
+        for j, ind in enumerate(indicators) if not (field == "score" and _confirmed(ind))]
+    # not an execution score that 执行率 × weight confirms
+    by_rate = _rate_times_weight(form) if field == "score" else None
+    counted_in = [("execution", form, f"execution_{field}", form.execution_score, form.execution_weight)
+                  ] if execution and (by_rate is None or abs(by_rate - execution) > 0.01 + 1e-9) else []
+    found: dict[tuple[str, float], tuple[Form | Indicator, str]] = {}  # (who, implied) -> where it is held
     for k, added_up in enumerate(sums):
         gap = total - added_up
-        if _slip(_number(total), _number(added_up)) and _within(field, form, None, added_up) \
+        if _slip(_number(total), _number(added_up)) and _within(field, added_up, form.total_score, form.total_weight) \
                 and (field == "weight" or _graded(form.grade, added_up)):
-            found[("总分", round(added_up, 2))] = "total"
-        for j, ind in enumerate(indicators):
-            read = getattr(ind, field)
+            found[("总分", round(added_up, 2))] = (form, f"total_{field}")
+        for who, holder, attr, score, weight in rows + (counted_in if k == 0 else []):  # k 0: execution counted in
+            read = getattr(holder, attr)
             implied = round(read + gap, 2)
-            if read != 0 and _slip(_number(read), _number(implied)) and _within(field, form, ind, implied) \
-                    and not (field == "score" and _confirmed(ind)):
-                found[(f"indicator {j} ({ind.name or ind.level2 or '?'})", implied)] = ind
-        if k == 0 and execution:
-            implied = round(execution + gap, 2)
-            by_rate = form.execution_rate is not None and field == "score" and form.execution_weight is not None \
-                and abs(min(form.execution_rate, 1.0) * form.execution_weight - execution) <= 0.01 + 1e-9
-            if _slip(_number(execution), _number(implied)) and _within(field, form, "execution", implied) \
-                    and not by_rate:
-                found[("execution", implied)] = "execution"
+            if read != 0 and _slip(_number(read), _number(implied)) and _within(field, implied, score, weight):
+                found[(who, implied)] = (holder, attr)
     what = f"{field}s" if field == "score" else "weights"
     where = (f"indicator {what}{' and execution' if execution is not None else ''} miss 总分's "
              f"{_number(total)}")
@@ -205,19 +205,11 @@ def _points(form: Form, field: str, mirror: Fund | None) -> list[Finding]:
         return [Finding("ocr_low_confidence", "warning",
                         f"{where}: " + (f"one misread would explain it, which is unsure: {readings}" if readings
                                         else "no single misread explains it"))]
-    ((who, implied), whose), = found.items()
-    if whose == "total":
-        read = total
-        setattr(form, f"total_{field}", implied)
-    elif whose == "execution":
-        read = getattr(form, f"execution_{field}")
-        setattr(form, f"execution_{field}", implied)
-        if mirror is not None and getattr(mirror, field) == read:
-            setattr(mirror, field, implied)
-    else:
-        assert isinstance(whose, Indicator)
-        read = getattr(whose, field)
-        setattr(whose, field, implied)
+    ((who, implied), (holder, attr)), = found.items()
+    read = getattr(holder, attr)
+    setattr(holder, attr, implied)
+    if attr.startswith("execution_") and mirror is not None and getattr(mirror, field) == read:
+        setattr(mirror, field, implied)
     return [Finding("ocr_low_confidence", "warning", f"{where}: {who} {field} read as {_number(read)}, taken as "
                                                      f"{_number(implied)}, which makes them add up")]
 
@@ -225,44 +217,45 @@ def _points(form: Form, field: str, mirror: Fund | None) -> list[Finding]:
 UNIT_CELLS = (("target_unit", "指标值"), ("actual_unit", "实际值"), ("measure_unit", "计量单位"))
 
 
-def _units(j: int, ind: Indicator) -> list[Finding]:
+def _units(form: Form) -> list[Finding]:
     """A unit that is no unit (人 read as 大, % as 吃 or %%), one slip from the
-    unit another cell of the row prints, is taken as that one."""
+    unit another cell of its row prints, is taken as that one."""
     known = set(vocabulary()["units"])
-    read = [(field, cell, getattr(ind, field)) for field, cell in UNIT_CELLS if getattr(ind, field)]
     out = []
-    for field, cell, unit in read:
-        if unit in known:
-            continue
-        others = {u for f, _, u in read if f != field and u in known and _slip(unit, u)}
-        if not others:
-            continue
-        where = f"indicator {j} ({ind.name or ind.level2 or '?'}): {cell}'s unit reads {unit}"
-        if len(others) > 1:
-            out.append(Finding("ocr_low_confidence", "warning",
-                               f"{where}, no unit; the row prints {' and '.join(sorted(others))}"))
-            continue
-        (mended,) = others
-        setattr(ind, field, mended)
-        witness = next(c for f, c, u in read if u == mended)
-        out.append(Finding("ocr_low_confidence", "warning", f"{where}, no unit: taken as {mended}, as {witness} "
-                                                            f"prints it"))
+    for j, ind in enumerate(form.indicators):
+        read = [(field, cell, getattr(ind, field)) for field, cell in UNIT_CELLS if getattr(ind, field)]
+        for field, cell, unit in read:
+            if unit in known:
+                continue
+            others = {u for f, _, u in read if f != field and u in known and _slip(unit, u)}
+            if not others:
+                continue
+            where = f"indicator {j} ({ind.name or ind.level2 or '?'}): {cell}'s unit reads {unit}"
+            if len(others) > 1:
+                out.append(Finding("ocr_low_confidence", "warning",
+                                   f"{where}, no unit; the row prints {' and '.join(sorted(others))}"))
+                continue
+            (mended,) = others
+            setattr(ind, field, mended)
+            witness = next(c for f, c, u in read if u == mended)
+            out.append(Finding("ocr_low_confidence", "warning", f"{where}, no unit: taken as {mended}, as "
+                                                                f"{witness} prints it"))
     return out
 
 
-def _within(field: str, form: Form, who: Indicator | str | None, value: float) -> bool:
-    """`value` is one its row allows: a score within its weight, a weight no
-    less than its score (`who` None: 总分)."""
+def _within(field: str, value: float, score: float | None, weight: float | None) -> bool:
+    """`value`, read for the `field` of a row of that score and weight, is one
+    it allows: a score within its weight, a weight no less than its score."""
     if value < 0:
         return False
-    if who is None:
-        score, weight = (value, form.total_weight) if field == "score" else (form.total_score, value)
-    elif who == "execution":
-        score, weight = (value, form.execution_weight) if field == "score" else (form.execution_score, value)
-    else:
-        assert isinstance(who, Indicator)
-        score, weight = (value, who.weight) if field == "score" else (who.score, value)
+    score, weight = (value, weight) if field == "score" else (score, value)
     return score is None or weight is None or score <= weight + 1e-9
+
+
+def _rate_times_weight(form: Form) -> float | None:
+    """The execution score forms print: 执行率 (100% at most) × its weight."""
+    rate, weight = form.execution_rate, form.execution_weight
+    return min(rate, 1.0) * weight if rate is not None and weight is not None else None
 
 
 def _graded(grade: str | None, total: float) -> bool:

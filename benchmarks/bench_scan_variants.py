@@ -19,12 +19,10 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import pypdfium2
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from conftest import compare, gold_of, read_tables  # noqa: E402
-from make_scan_samples import Scanner, scan  # noqa: E402
+from make_scan_samples import Scanner, scan, turned  # noqa: E402
 
 SOURCES = ["beijing_n3_s103_000.pdf", "guangdong_n8_s108_000.pdf"]  # portrait, 8 pages; landscape, 15 pages
 SCANNERS = {
@@ -45,13 +43,6 @@ TURNS: dict[str, Callable[[int], int]] = {  # fed in turned: degrees per page (k
     "turned270": lambda k: 270,
     "every-other-180": lambda k: 180 if k % 2 else 0,
 }
-
-
-def turned(src: Path, dst: Path, turn: Callable[[int], int]) -> None:
-    """`src` (a scan) with each page turned by `turn(k)` degrees, at 200 dpi."""
-    pages = [p.render(scale=200 / 72, grayscale=True).to_pil().convert("L").rotate(turn(k), expand=True)
-             for k, p in enumerate(pypdfium2.PdfDocument(src))]
-    pages[0].save(dst, save_all=True, append_images=pages[1:], resolution=200)
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,14 @@ def scan(src: Path, dst: Path, s: Scanner = Scanner()) -> None:
             img = Image.open(io.BytesIO(buf.getvalue()))
         pages.append(img)
     pages[0].save(dst, save_all=True, append_images=pages[1:], resolution=s.dpi)
+
+
+def turned(src: Path, dst: Path, turns: Callable[[int], int], dpi: int = 200) -> None:
+    """The pages of `src` (a scan) as fed in turned: page k by `turns(k)`
+    degrees, rendered at `dpi`."""
+    pages = [p.render(scale=dpi / 72, grayscale=True).to_pil().convert("L").rotate(turns(k), expand=True)
+             for k, p in enumerate(pypdfium2.PdfDocument(src))]
+    pages[0].save(dst, save_all=True, append_images=pages[1:], resolution=dpi)
 
 
 # Two pages of a scan on which tesseract misreads a number of the form's own

@@ -215,13 +215,11 @@ def test_a_file_fed_in_turned_reads_whole(tmp_path, turns):
     unsure of it, and it is tried turned as the page before it was, then
     every other way (the 总分 row is on it)."""
     needs(engine_for("auto"))
-    import pypdfium2 as pdfium
     from jixiao.extract.ocr import DPI
+    from make_scan_samples import turned
 
-    pages = [p.render(scale=DPI / 72, grayscale=True).to_pil().convert("L").rotate(turn, expand=True)
-             for p, turn in zip(pdfium.PdfDocument(str(SCAN)), turns, strict=True)]
     path = tmp_path / "turned.pdf"
-    pages[0].save(path, save_all=True, append_images=pages[1:], resolution=DPI)
+    turned(SCAN, path, lambda k: turns[k], DPI)
     tables = convert([path], tmp_path / "out")
     n, bad = compare({**gold_of("scans", SCAN), "source": path.name}, tables)
     assert 1 - len(bad) / n >= GOAL[engine_for("auto")], "\n".join(bad[:40])

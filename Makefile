@@ -9,7 +9,7 @@ OUT ?= out
 # The PP-OCRv4 engine, without its opencv-python (see pyproject.toml: rapidocr)
 RAPIDOCR := rapidocr-onnxruntime==1.3.24
 
-.PHONY: setup run test test-fast lint bench bench-all clean
+.PHONY: setup run test test-fast lint bench bench-all ocr-model clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -51,6 +51,12 @@ bench-all: bench
 	$(BIN)/python benchmarks/bench_scan_variants.py
 	$(BIN)/python benchmarks/bench_legacy.py
 	$(BIN)/python benchmarks/bench_hostile.py
+
+# Rebuild extract/models/ppocr_v4_rec_int8.onnx from the rapidocr wheel's
+# recogniser (tools/build_rec_model.py; onnx is needed by this step only).
+ocr-model: setup
+	$(BIN)/pip install -q onnx==1.23.2
+	$(BIN)/python tools/build_rec_model.py
 
 clean:
 	rm -rf $(VENV) $(OUT) *.egg-info .pytest_cache .ruff_cache

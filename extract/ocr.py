@@ -60,7 +60,7 @@ class OcrUnavailable(RuntimeError):
 
 
 # What reads a scan's text. Both are offline; tesseract also does the
-# orientation check and the digits-only second reading in either case.
+# orientation check in either case (and its own digits-only second reading).
 OcrEngine = Literal["auto", "rapidocr", "tesseract"]
 ENGINES: tuple[OcrEngine, ...] = get_args(OcrEngine)
 RAPIDOCR_MISSING = ("--ocr-engine rapidocr needs rapidocr-onnxruntime: pip install '.[rapidocr]' && "

@@ -346,7 +346,8 @@ def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segm
             boxes = [Box(bb[0], bb[1], bb[2], bb[3], page=page.number) for bb in cells]
             rest = fill_boxes(boxes, rest, page.ocr)
             if page.ocr is not None:
-                _reread_numbers(page, boxes)
+                if ocr_engine == "tesseract":  # PP-OCR reads digits as surely the first time
+                    _reread_numbers(page, boxes)
                 number_levels(boxes)
             low += [f"page {page.number}: {b.text[:30]!r} at confidence {b.confidence:.0f}" for b in boxes
                     if b.confidence is not None and b.confidence < LOW_CONFIDENCE and b.text]

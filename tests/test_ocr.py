@@ -296,12 +296,13 @@ def test_rapidocr_asked_for_but_missing_fails_the_file_in_one_line(tmp_path, mon
 
     from jixiao.pipeline import convert_file
 
-    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)  # import fails as if never installed
-    ocr_rapid._engine.cache_clear()
+    for name in ["rapidocr_onnxruntime", *(m for m in sys.modules if m.startswith("rapidocr_onnxruntime."))]:
+        monkeypatch.setitem(sys.modules, name, None)  # import fails as if never installed
+    ocr_rapid._recogniser.cache_clear()
     try:
         res = convert_file("scan.pdf", SCAN, ocr_engine="rapidocr")
     finally:
-        ocr_rapid._engine.cache_clear()
+        ocr_rapid._recogniser.cache_clear()
     assert res.source["status"] == "failed" and "\n" not in res.source["error"]
     assert "needs rapidocr-onnxruntime" in res.source["error"]
 

@@ -53,9 +53,9 @@ bench-all: bench
 	$(BIN)/python benchmarks/bench_hostile.py
 
 # Rebuild extract/models/ppocr_v4_rec_int8.onnx from the rapidocr wheel's
-# recogniser (tools/build_rec_model.py; onnx is needed by this step only).
+# recogniser (tools/build_rec_model.py; onnx, a dev dependency, is needed by
+# this step and its test only).
 ocr-model: setup
-	$(BIN)/pip install -q onnx==1.23.2
 	$(BIN)/python tools/build_rec_model.py
 
 clean:

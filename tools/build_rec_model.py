@@ -17,8 +17,7 @@ time a line:
    of scans that no benchmark reads. Quantizing the depthwise and first
    layers too is slower in ONNX Runtime and reads worse.
 
-    .venv/bin/pip install onnx==1.23.2      # this tool only, not a dependency
-    .venv/bin/python tools/build_rec_model.py
+    make ocr-model      # .venv/bin/python tools/build_rec_model.py (onnx: a dev dependency)
 
 Deterministic for given versions of the model, onnx and ONNX Runtime.
 """
@@ -229,20 +228,26 @@ def quantize(src: Path, dst: Path, lines: list[np.ndarray]) -> None:
     print(f"{len(mixing)} 1x1 convolutions in int8")
 
 
-def main() -> None:
-    source = onnx.load(wheel_model())
+def fused(source: onnx.ModelProto) -> onnx.ModelProto:
+    """The model with its affines folded and its hardswish one operator
+    (step 1: the same function, computed in fewer passes)."""
     # HardSwish is an opset 14 operator; the wheel's model is opset 12
     g = Graph(version_converter.convert_version(source, 14))
     counts = collections.Counter(affine=fold_affine_into_conv(g), hardswish=hardswish(g),
                                  affine_next=fold_affine_into_next_conv(g))
     print(dict(counts))
+    return g.save()
+
+
+def main() -> None:
+    source = onnx.load(wheel_model())
     lines = calibration_lines()
     print(f"{len(lines)} calibration lines")
     with tempfile.TemporaryDirectory() as tmp:
-        fused, ready = Path(tmp) / "fused.onnx", Path(tmp) / "ready.onnx"
-        onnx.save(g.save(), fused)
+        step1, ready = Path(tmp) / "fused.onnx", Path(tmp) / "ready.onnx"
+        onnx.save(fused(onnx.load(wheel_model())), step1)
         # shapes inferred and constants folded, as quantize_static asks
-        quant_pre_process(str(fused), str(ready), skip_symbolic_shape=True)
+        quant_pre_process(str(step1), str(ready), skip_symbolic_shape=True)
         OUT.parent.mkdir(exist_ok=True)
         quantize(ready, OUT, lines)
     model = onnx.load(OUT)

@@ -1,0 +1,95 @@
+"""The PP-OCR recogniser jixiao ships (extract/models/, built by
+tools/build_rec_model.py from the rapidocr wheel's): its exact rewrites
+compute what the wheel's model computes, and it decodes with the wheel's
+characters. (How well it reads is tested against gold in test_ocr.py.)"""
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import SAMPLES, need
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+
+def needs_rapidocr() -> None:
+    import importlib.util
+
+    spec = importlib.util.find_spec("rapidocr_onnxruntime")
+    need(spec and spec.origin, "rapidocr-onnxruntime", "JIXIAO_REQUIRE_OCR", "it: make setup")
+
+
+@pytest.fixture(scope="module")
+def scan_lines():
+    """The text lines of the scan sample's pages, as the recogniser is given them."""
+    needs_rapidocr()
+    from jixiao.extract import ocr_rapid
+
+    from jixiao.pipeline import convert_file
+
+    seen: list[np.ndarray] = []
+    recognise = ocr_rapid.recognise
+
+    def recording(strips):
+        seen.extend(strips)
+        return recognise(strips)
+
+    ocr_rapid.recognise = recording
+    try:
+        convert_file("scan.pdf", SAMPLES / "scan_beijing_n1_s101_000.pdf", ocr_engine="rapidocr")
+    finally:
+        ocr_rapid.recognise = recognise
+    assert len(seen) > 100
+    return seen
+
+
+def _session(model):
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads, opts.log_severity_level = 1, 3
+    return ort.InferenceSession(model, opts, providers=["CPUExecutionProvider"])
+
+
+def _inputs(lines):
+    from rapidocr_onnxruntime.ch_ppocr_v3_rec.text_recognize import TextRecognizer
+
+    shape = type("Shape", (), {"rec_image_shape": [3, 48, 320]})()
+    return [TextRecognizer.resize_norm_img(shape, im, im.shape[1] / im.shape[0])[None] for im in lines]
+
+
+def test_the_fused_model_computes_what_the_wheels_computes(scan_lines):
+    """Step 1 of the build (affines folded into the convolutions, hardswish
+    one operator) changes how, not what: every line's character
+    probabilities as the wheel's model gives them, to float rounding."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("onnx")
+    need(spec and spec.origin, "onnx", "JIXIAO_REQUIRE_OCR", "it: make setup (a dev dependency)")
+    import onnx
+    from build_rec_model import fused, wheel_model
+
+    source = onnx.load(wheel_model())
+    ours = fused(source)
+    kinds = [n.op_type for n in ours.graph.node]
+    assert kinds.count("HardSwish") == 28 and "Clip" not in kinds  # the rewrites took
+    wheel, rebuilt = _session(str(wheel_model())), _session(ours.SerializeToString())
+    for x in _inputs(scan_lines[::3]):
+        a, b = wheel.run(None, {"x": x})[0], rebuilt.run(None, {"x": x})[0]
+        assert np.abs(a - b).max() < 1e-4
+        assert (a.argmax(-1) == b.argmax(-1)).all()
+
+
+def test_the_shipped_model_decodes_with_the_wheels_characters(scan_lines):
+    from build_rec_model import wheel_model
+    from jixiao.extract.ocr_rapid import MODEL
+
+    assert MODEL.is_file()
+    shipped, wheel = _session(str(MODEL)), _session(str(wheel_model()))
+    characters = shipped.get_modelmeta().custom_metadata_map["character"]
+    assert characters == wheel.get_modelmeta().custom_metadata_map["character"]
+    # and its output is a distribution over them (plus CTC's blank and a space)
+    out = shipped.run(None, {"x": _inputs(scan_lines[:1])[0]})[0]
+    assert out.shape[-1] == len(characters.splitlines()) + 2
+    assert np.allclose(out.sum(-1), 1, atol=1e-3)

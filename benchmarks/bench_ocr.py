@@ -6,7 +6,7 @@ median), their ratio, peak memory, and the share of gold fields read
 right (the positional comparison of tests/conftest.py; ../shared/eval/score.py
 aligns rows and may be higher).
 
-    .venv/bin/python benchmarks/bench_ocr.py
+    .venv/bin/python benchmarks/bench_ocr.py [--rounds 3]
 
 A benchmark, not a test: it prints figures and asserts nothing.
 """
@@ -87,4 +87,8 @@ def main_(rounds: int = 3) -> None:
 
 
 if __name__ == "__main__":
-    main_()
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3, help="runs with 1 worker per engine (make bench: 1)")
+    main_(parser.parse_args().rounds)

@@ -137,7 +137,9 @@ def parse_rate(text: str | None, percent: bool = False) -> float | None:
     return float(d)
 
 
-_POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+# The closing bracket may be lost at the label's end (OCR drops a lone ）
+# as a speck; a copied label loses it on a wrap): 产出指标(50分 is 50 points.
+_POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*(?:[)）]|$)")
 
 
 def points_in_label(text: str | None) -> float | None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from conftest import GOLD
 from jixiao.normalize.textclean import clean, value
-from jixiao.normalize.values import parse_amount, parse_rate, parse_value, points_in_label
+from jixiao.normalize.values import parse_amount, parse_rate, parse_value, points_in_label, strip_points
 
 SCHEMA_EXAMPLES = [
     ("≥95%", (">=", 95.0, "%")),
@@ -91,3 +91,7 @@ def test_rates_and_points():
     assert points_in_label("产\n出\n指\n标\n（50分）") == 50.0
     assert points_in_label("效益指标 (30分)") == 30.0
     assert points_in_label("产出指标") is None
+    # the closing bracket lost at the label's end (a scan's lone ） read as a speck)
+    assert points_in_label("产出指标（50分") == 50.0
+    assert strip_points("产出指标(50分") == "产出指标"
+    assert points_in_label("产出指标（50分以上的项目") is None  # not at the end: not points

@@ -35,7 +35,8 @@ MODEL = Path(__file__).parent / "models" / "ppocr_v4_rec_int8.onnx"
 SHORT = 3
 
 
-def _wheel_model() -> Path:
+def wheel_model() -> Path:
+    """The recogniser as the rapidocr-onnxruntime wheel ships it."""
     import rapidocr_onnxruntime
 
     return Path(rapidocr_onnxruntime.__file__).parent / "models" / "ch_PP-OCRv4_rec_infer.onnx"
@@ -58,7 +59,7 @@ def recognise(strips: list[np.ndarray]) -> list[tuple[str, float]]:
     """Each text line's text and confidence (0-1)."""
     short = [s.shape[1] < SHORT * s.shape[0] for s in strips]
     out: list[tuple[str, float]] = [("", 0.0)] * len(strips)
-    for model, which in ((_wheel_model(), True), (MODEL, False)):
+    for model, which in ((wheel_model(), True), (MODEL, False)):
         if at := [k for k, is_short in enumerate(short) if is_short == which]:
             for k, read in zip(at, _recogniser(model)([strips[k] for k in at])[0], strict=True):
                 out[k] = read

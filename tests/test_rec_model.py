@@ -68,7 +68,8 @@ def test_the_fused_model_computes_what_the_wheels_computes(scan_lines):
     spec = importlib.util.find_spec("onnx")
     need(spec and spec.origin, "onnx", "JIXIAO_REQUIRE_OCR", "it: make setup (a dev dependency)")
     import onnx
-    from build_rec_model import fused, wheel_model
+    from build_rec_model import fused
+    from jixiao.extract.ocr_rapid import wheel_model
 
     source = onnx.load(wheel_model())
     ours = fused(source)
@@ -82,8 +83,7 @@ def test_the_fused_model_computes_what_the_wheels_computes(scan_lines):
 
 
 def test_the_shipped_model_decodes_with_the_wheels_characters(scan_lines):
-    from build_rec_model import wheel_model
-    from jixiao.extract.ocr_rapid import MODEL
+    from jixiao.extract.ocr_rapid import MODEL, wheel_model
 
     assert MODEL.is_file()
     shipped, wheel = _session(str(MODEL)), _session(str(wheel_model()))

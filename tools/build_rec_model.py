@@ -43,11 +43,7 @@ OUT = ROOT / "extract" / "models" / "ppocr_v4_rec_int8.onnx"
 CALIBRATION = ("beijing_n8_s108_005.pdf", "002_summary.pdf")
 EVERY = 8  # one text line in EVERY of the calibration scans
 
-
-def wheel_model() -> Path:
-    import rapidocr_onnxruntime
-
-    return Path(rapidocr_onnxruntime.__file__).parent / "models" / "ch_PP-OCRv4_rec_infer.onnx"
+from jixiao.extract.ocr_rapid import wheel_model  # noqa: E402
 
 
 class Graph:

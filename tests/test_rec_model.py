@@ -13,33 +13,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 
-def needs_rapidocr() -> None:
+def needs_rapidocr_and_onnx() -> None:
     import importlib.util
 
-    spec = importlib.util.find_spec("rapidocr_onnxruntime")
-    need(spec and spec.origin, "rapidocr-onnxruntime", "JIXIAO_REQUIRE_OCR", "it: make setup")
+    for module, what in (("rapidocr_onnxruntime", "rapidocr-onnxruntime"), ("onnx", "onnx")):
+        spec = importlib.util.find_spec(module)
+        need(spec and spec.origin, what, "JIXIAO_REQUIRE_OCR", "it: make setup (onnx: a dev dependency)")
 
 
 @pytest.fixture(scope="module")
 def scan_lines():
     """The text lines of the scan sample's pages, as the recogniser is given them."""
-    needs_rapidocr()
-    from jixiao.extract import ocr_rapid
+    needs_rapidocr_and_onnx()  # tools/build_rec_model.py imports onnx
+    from build_rec_model import lines_read
 
-    from jixiao.pipeline import convert_file
-
-    seen: list[np.ndarray] = []
-    recognise = ocr_rapid.recognise
-
-    def recording(strips):
-        seen.extend(strips)
-        return recognise(strips)
-
-    ocr_rapid.recognise = recording
-    try:
-        convert_file("scan.pdf", SAMPLES / "scan_beijing_n1_s101_000.pdf", ocr_engine="rapidocr")
-    finally:
-        ocr_rapid.recognise = recognise
+    seen = lines_read(SAMPLES / "scan_beijing_n1_s101_000.pdf")
     assert len(seen) > 100
     return seen
 
@@ -63,10 +51,6 @@ def test_the_fused_model_computes_what_the_wheels_computes(scan_lines):
     """Step 1 of the build (affines folded into the convolutions, hardswish
     one operator) changes how, not what: every line's character
     probabilities as the wheel's model gives them, to float rounding."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("onnx")
-    need(spec and spec.origin, "onnx", "JIXIAO_REQUIRE_OCR", "it: make setup (a dev dependency)")
     import onnx
     from build_rec_model import fused
     from jixiao.extract.ocr_rapid import wheel_model

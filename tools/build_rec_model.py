@@ -173,11 +173,10 @@ def fold_affine_into_next_conv(g: Graph) -> int:
     return n
 
 
-def calibration_lines() -> list[np.ndarray]:
-    """Text lines as the wheel's model is given them, from scans of samples
-    that no test or benchmark reads (tests/make_scan_samples.py's scanner)."""
+def lines_read(pdf: Path) -> list[np.ndarray]:
+    """The text lines of a scanned PDF as `ocr_rapid.recognise` is given them
+    (its cells found and cut into lines by jixiao's own reading)."""
     from jixiao.extract import ocr_rapid
-    from make_scan_samples import Scanner, scan
 
     from jixiao.pipeline import convert_file
 
@@ -188,12 +187,27 @@ def calibration_lines() -> list[np.ndarray]:
         seen.extend(strips)
         return recognise(strips)
 
-    ocr_rapid.MODEL, ocr_rapid.recognise = wheel_model(), recording
+    ocr_rapid.recognise = recording
+    try:
+        convert_file(pdf.name, pdf, ocr_engine="rapidocr")
+    finally:
+        ocr_rapid.recognise = recognise
+    return seen
+
+
+def calibration_lines() -> list[np.ndarray]:
+    """Text lines as the wheel's model is given them, from scans of samples
+    that no test or benchmark reads (tests/make_scan_samples.py's scanner)."""
+    from jixiao.extract import ocr_rapid
+    from make_scan_samples import Scanner, scan
+
+    ocr_rapid.MODEL = wheel_model()  # not the model this build replaces
+    seen: list[np.ndarray] = []
     with tempfile.TemporaryDirectory() as tmp:
         for name in CALIBRATION:
             scanned = Path(tmp) / name
             scan(ROOT / "samples" / name, scanned, Scanner(dpi=200, angle=0.5, noise=8, seed=7))
-            convert_file(name, scanned, ocr_engine="rapidocr")
+            seen += lines_read(scanned)
     return seen[::EVERY]
 
 

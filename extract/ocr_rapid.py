@@ -31,7 +31,7 @@ MODEL = Path(__file__).parent / "models" / "ppocr_v4_rec_int8.onnx"
 # character of a vertical label) is read by the wheel's own model: int8's
 # slips gather there (15 of the 34 lines of the OCR benchmark it reads
 # otherwise, in 14% of the columns), and such cells are the labels that fill
-# down a column, one slip wrong in every row. It costs a tenth more time.
+# down a column, one slip wrong in every row. It costs 7-8% more time a page.
 SHORT = 3
 
 

@@ -56,7 +56,7 @@ bench-all: setup
 	$(BIN)/python benchmarks/bench_legacy.py
 	$(BIN)/python benchmarks/bench_hostile.py
 
-# Rebuild extract/models/ppocr_v4_rec_int8.onnx from the rapidocr wheel's
+# Rebuild extract/models/ppocr_v4_rec_{fused,int8}.onnx from the rapidocr wheel's
 # recogniser (tools/build_rec_model.py; onnx, a dev dependency, is needed by
 # this step and its test only).
 ocr-model: setup

@@ -2,7 +2,8 @@
 on the CPU through rapidocr-onnxruntime's recogniser (its resizing and CTC
 decoding). The model is the wheel's, rebuilt by tools/build_rec_model.py to
 read in half the time (its layers fused, its mixing layers in int8) and
-shipped beside this module: nothing is downloaded.
+shipped beside this module with the fused model in float for the lines
+int8 reads least surely: nothing is downloaded.
 
 It reads text lines, not pages: the lattice already gives the cells, so no
 detection model runs. Each cell image is cut into its lines by the rows that
@@ -28,15 +29,19 @@ FAINT = 215  # grey level: lighter is paper (the image is median-blurred: noise 
 
 MODEL = Path(__file__).parent / "models" / "ppocr_v4_rec_int8.onnx"
 # A line narrower than SHORT times its height (a bracket, a unit, one
-# character of a vertical label) is read by the wheel's own model: int8's
-# slips gather there (15 of the 34 lines of the OCR benchmark it reads
-# otherwise, in 14% of the columns), and such cells are the labels that fill
-# down a column, one slip wrong in every row. It costs 7-8% more time a page.
+# character of a vertical label) is read by EXACT, the same network in float
+# (only its layers fused: it reads as the wheel's model does): int8's slips
+# gather there (15 of the 34 lines of the OCR benchmark it reads otherwise, in
+# 14% of the columns), and such cells are the labels that fill down a column,
+# one slip wrong in every row. That costs 5% more model time than int8 for
+# every line (the wheel's own model there cost 12%).
+EXACT = Path(__file__).parent / "models" / "ppocr_v4_rec_fused.onnx"
 SHORT = 3
 
 
 def wheel_model() -> Path:
-    """The recogniser as the rapidocr-onnxruntime wheel ships it."""
+    """The recogniser as the rapidocr-onnxruntime wheel ships it (what
+    tools/build_rec_model.py rebuilds MODEL and EXACT from)."""
     import rapidocr_onnxruntime
 
     return Path(rapidocr_onnxruntime.__file__).parent / "models" / "ch_PP-OCRv4_rec_infer.onnx"
@@ -59,7 +64,7 @@ def recognise(strips: list[np.ndarray]) -> list[tuple[str, float]]:
     """Each text line's text and confidence (0-1)."""
     short = [s.shape[1] < SHORT * s.shape[0] for s in strips]
     out: list[tuple[str, float]] = [("", 0.0)] * len(strips)
-    for model, which in ((wheel_model(), True), (MODEL, False)):
+    for model, which in ((EXACT, True), (MODEL, False)):
         if at := [k for k, is_short in enumerate(short) if is_short == which]:
             for k, read in zip(at, _recogniser(model)([strips[k] for k in at])[0], strict=True):
                 out[k] = read

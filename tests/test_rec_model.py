@@ -1,7 +1,8 @@
-"""The PP-OCR recogniser jixiao ships (extract/models/, built by
-tools/build_rec_model.py from the rapidocr wheel's): its exact rewrites
-compute what the wheel's model computes, and it decodes with the wheel's
-characters. (How well it reads is tested against gold in test_ocr.py.)"""
+"""The PP-OCR recognisers jixiao ships (extract/models/, built by
+tools/build_rec_model.py from the rapidocr wheel's): the exact rewrites, and
+the fused model shipped for short lines, compute what the wheel's model
+computes, and both models decode with the wheel's characters. (How well they
+read is tested against gold in test_ocr.py.)"""
 import sys
 from pathlib import Path
 
@@ -50,27 +51,31 @@ def _inputs(lines):
 def test_the_fused_model_computes_what_the_wheels_computes(scan_lines):
     """Step 1 of the build (affines folded into the convolutions, hardswish
     one operator) changes how, not what: every line's character
-    probabilities as the wheel's model gives them, to float rounding."""
+    probabilities as the wheel's model gives them, to float rounding; so
+    does the fused model shipped (EXACT, which reads the short lines)."""
     import onnx
     from build_rec_model import fused
-    from jixiao.extract.ocr_rapid import wheel_model
+    from jixiao.extract.ocr_rapid import EXACT, wheel_model
 
     source = onnx.load(wheel_model())
     ours = fused(source)
     kinds = [n.op_type for n in ours.graph.node]
     assert kinds.count("HardSwish") == 28 and "Clip" not in kinds  # the rewrites took
-    wheel, rebuilt = _session(str(wheel_model())), _session(ours.SerializeToString())
-    for x in _inputs(scan_lines[::3]):
-        a, b = wheel.run(None, {"x": x})[0], rebuilt.run(None, {"x": x})[0]
-        assert np.abs(a - b).max() < 1e-4
-        assert (a.argmax(-1) == b.argmax(-1)).all()
+    wheel = _session(str(wheel_model()))
+    for rebuilt in (_session(ours.SerializeToString()), _session(str(EXACT))):
+        for x in _inputs(scan_lines[::3]):
+            a, b = wheel.run(None, {"x": x})[0], rebuilt.run(None, {"x": x})[0]
+            assert np.abs(a - b).max() < 1e-4
+            assert (a.argmax(-1) == b.argmax(-1)).all()
 
 
-def test_the_shipped_model_decodes_with_the_wheels_characters(scan_lines):
-    from jixiao.extract.ocr_rapid import MODEL, wheel_model
+@pytest.mark.parametrize("which", ["MODEL", "EXACT"])
+def test_the_shipped_models_decode_with_the_wheels_characters(scan_lines, which):
+    from jixiao.extract import ocr_rapid
 
-    assert MODEL.is_file()
-    shipped, wheel = _session(str(MODEL)), _session(str(wheel_model()))
+    model = getattr(ocr_rapid, which)
+    assert model.is_file()
+    shipped, wheel = _session(str(model)), _session(str(ocr_rapid.wheel_model()))
     characters = shipped.get_modelmeta().custom_metadata_map["character"]
     assert characters == wheel.get_modelmeta().custom_metadata_map["character"]
     # and its output is a distribution over them (plus CTC's blank and a space)

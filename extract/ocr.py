@@ -280,10 +280,27 @@ Strokes = tuple[np.ndarray, np.ndarray]  # a mask's strokes: its label image, an
 
 
 def strokes(mask: np.ndarray) -> Strokes:
-    """The connected strokes of a rules mask (label 0, stats row 0: the background)."""
+    """The connected strokes of a rules mask (label 0: the background; its
+    stats row is the whole image). The same label image and stats as
+    cv2.connectedComponentsWithStats, in a third of its time: OpenCV's stats
+    pass walks every pixel of the page, these only the mask's few."""
     import cv2
 
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, labels = cv2.connectedComponents(mask, connectivity=8)
+    stats = np.zeros((n, 5), np.int32)
+    stats[0] = (0, 0, mask.shape[1], mask.shape[0], mask.size)
+    found = cv2.findNonZero(mask)
+    if found is None:
+        return labels, stats
+    xs, ys = found.reshape(-1, 2).T
+    at = labels[ys, xs]
+    order = np.argsort(at, kind="stable")
+    at, xs, ys = at[order], xs[order], ys[order]
+    starts = np.flatnonzero(np.r_[True, at[1:] != at[:-1]])
+    x0, x1 = np.minimum.reduceat(xs, starts), np.maximum.reduceat(xs, starts)
+    y0, y1 = np.minimum.reduceat(ys, starts), np.maximum.reduceat(ys, starts)
+    stats[at[starts]] = np.stack([x0, y0, x1 - x0 + 1, y1 - y0 + 1, np.diff(np.r_[starts, len(at)])], axis=1)
+    stats[0, 4] -= len(at)
     return labels, stats
 
 

@@ -67,6 +67,28 @@ def test_deskew_levels_the_rules(tilt, height, width):
     assert abs(angle(deskew(tilted))) < 0.15
 
 
+def test_strokes_are_opencvs_components():
+    """`strokes` labels and measures a mask's strokes as OpenCV's
+    connectedComponentsWithStats does (it computes the stats from the ink
+    alone): rules, crossing and touching strokes, a one-pixel speck, a
+    stroke on the image's border, and a blank mask."""
+    import cv2
+    from jixiao.extract.ocr import strokes
+
+    mask = np.zeros((400, 300), np.uint8)
+    cv2.line(mask, (10, 20), (290, 22), 255, 3)
+    cv2.line(mask, (150, 0), (150, 399), 255, 2)  # crosses the first, touches two borders
+    cv2.line(mask, (20, 300), (120, 380), 255, 1)  # diagonal: joined by 8-connectivity only
+    mask[200, 200] = 255
+    cv2.rectangle(mask, (0, 390), (60, 399), 255, -1)
+    for m in (mask, np.zeros((5, 7), np.uint8)):
+        _, labels, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+        ours = strokes(m)
+        assert (ours[0] == labels).all()
+        assert (ours[1][1:] == stats[1:]).all() and ours[1][0, 4] == stats[0, 4]
+    assert len(strokes(mask)[1]) == 5
+
+
 def test_keystone_puts_a_short_table_in_the_columns_of_a_tall_one():
     """Two pages scanned under the same lifted lid (top edge 5% narrower): one
     a table of 30 rows, one of 4 (a form's last rows, alone on a page). Both

@@ -17,6 +17,7 @@ the rest the same way for all of them.
 from __future__ import annotations
 
 import ctypes
+import math
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -172,8 +173,50 @@ def _ocr(page: PdfPage, number: int, engine: str, hint: int) -> Page:
     from .ocr import DPI, check_pixels, ocr_page
 
     check_pixels(page.get_width() * DPI / 72, page.get_height() * DPI / 72, f"page {number} rendered for OCR")
-    gray = np.asarray(page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L"))
+    gray = _scanned_image(page, DPI, f"page {number}'s image")
+    if gray is None:
+        gray = np.asarray(page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L"))
     return ocr_page(gray, number, engine, hint)
+
+
+def _scanned_image(page: PdfPage, dpi: int, what: str) -> Any:
+    """The page in grey at `dpi` from its image's own pixels, where the page
+    is a scan as scanners write it: one image (8-bit grey or RGB) covering
+    the page, upright; None for any other page (PDFium renders it). Decoding
+    the image takes a quarter of the time of rendering the page (a 200 dpi A4
+    scan: 12 ms against 53)."""
+    import cv2
+    import pypdfium2.raw as raw
+
+    from .ocr import check_pixels
+
+    if page.get_rotation() or raw.FPDFPage_CountObjects(page.raw) != 1:
+        return None
+    obj = raw.FPDFPage_GetObject(page.raw, 0)
+    fs, meta = raw.FS_MATRIX(), raw.FPDF_IMAGEOBJ_METADATA()
+    if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_IMAGE or not raw.FPDFPageObj_GetMatrix(obj, fs) \
+            or not raw.FPDFImageObj_GetImageMetadata(obj, page.raw, meta):
+        return None
+    left, bottom, right, top = page.get_cropbox()
+    covers = fs.b == fs.c == 0 and fs.a > 0 and fs.d > 0 and all(
+        abs(u - v) <= 1 for u, v in ((fs.e, left), (fs.f, bottom), (fs.e + fs.a, right), (fs.f + fs.d, top)))
+    if not covers or (meta.colorspace, meta.bits_per_pixel) not in _SCANNER_PIXELS:
+        return None
+    check_pixels(meta.width, meta.height, what)
+    from pypdfium2 import PdfImage
+
+    pixels = PdfImage(obj, page, page.pdf).get_bitmap(render=False).to_numpy()
+    if pixels.ndim == 3:
+        pixels = cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY if pixels.shape[2] == 3 else cv2.COLOR_BGRA2GRAY)
+    # Resampled to the size PDFium renders the page at, as PDFium resamples
+    # (its pixels and these differ by 2 grey levels at most, where the image's
+    # own pixels, one column narrower, differ by 4 on average and read worse).
+    size = (math.ceil(page.get_width() * dpi / 72), math.ceil(page.get_height() * dpi / 72))
+    shrink = size[0] < pixels.shape[1]
+    return cv2.resize(pixels, size, interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
+
+
+_SCANNER_PIXELS = {(1, 8), (2, 24)}  # (colour space, bits per pixel): DeviceGray 8, DeviceRGB 24
 
 
 def _pdfium_chars(page: PdfPage, height: float) -> list[Char]:

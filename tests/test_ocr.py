@@ -89,6 +89,35 @@ def test_strokes_are_opencvs_components():
     assert len(strokes(mask)[1]) == 5
 
 
+@pytest.mark.parametrize("dpi, mode", [(200, "L"), (150, "L"), (300, "L"), (200, "RGB")])
+def test_a_scanned_page_is_taken_from_its_image_as_pdfium_renders_it(tmp_path, dpi, mode):
+    """A page that is one scanned image is decoded, not rendered: the same
+    pixels to 2 grey levels (resampled to the OCR's resolution from 150 and
+    300 dpi as PDFium resamples); any other page, a text PDF's or one turned by
+    /Rotate, is left to PDFium (None)."""
+    import pypdfium2 as pdfium
+    from jixiao.extract.ocr import DPI
+    from jixiao.extract.pdf_pages import _scanned_image
+    from PIL import Image, ImageDraw
+
+    img = Image.new(mode, (int(8.27 * dpi), int(11.69 * dpi)), "white")
+    draw = ImageDraw.Draw(img)
+    for k in range(20):  # rules and strokes a pixel or two wide, where resampling shows
+        draw.line((dpi // 2, dpi + k * dpi // 3, img.width - dpi // 2, dpi + k * dpi // 3 + k % 3), fill="black",
+                  width=1 + k % 2)
+        draw.text((dpi, dpi + k * dpi // 3 + 5), f"row {k} 12.5%", fill=(90, 40, 20) if mode == "RGB" else 60)
+    img.save(tmp_path / "scan.pdf", resolution=dpi)
+    page = pdfium.PdfDocument(tmp_path / "scan.pdf")[0]
+    ours = _scanned_image(page, DPI, "page 1's image")
+    rendered = page.render(scale=DPI / 72, grayscale=True).to_numpy()
+    assert ours is not None and ours.shape == rendered.shape
+    assert np.abs(ours.astype(int) - rendered).max() <= 2
+    page.set_rotation(90)
+    assert _scanned_image(page, DPI, "page 1's image") is None
+    text_page = pdfium.PdfDocument(SAMPLES / "beijing_n3_s103_000.pdf")[0]
+    assert _scanned_image(text_page, DPI, "page 1's image") is None
+
+
 def test_keystone_puts_a_short_table_in_the_columns_of_a_tall_one():
     """Two pages scanned under the same lifted lid (top edge 5% narrower): one
     a table of 30 rows, one of 4 (a form's last rows, alone on a page). Both

@@ -198,3 +198,11 @@ def test_options_are_checked_when_made_and_frozen(bad, says):
         Options(**bad)
     with pytest.raises(dataclasses.FrozenInstanceError):
         Options().workers = 4  # type: ignore[misc]
+
+
+def test_a_worker_runs_opencv_on_one_thread():
+    """A worker per core: OpenCV's own thread pool is off in each."""
+    code = "from jixiao.batch import start_worker\nstart_worker(None)\nimport cv2\nprint(cv2.getNumThreads())"
+    env = {k: v for k, v in os.environ.items() if k != "OPENCV_FOR_THREADS_NUM"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.split() == ["1"]

@@ -2,7 +2,9 @@
 scanner settings of tests/make_scan_samples.py, varied per file), converted
 by `jixiao convert` with each OCR engine (rapidocr, tesseract), with 1
 worker three times (interleaved) and 2 workers once; prints pages/s (min and
-median), their ratio, peak memory, and the share of gold fields read
+median), pages per CPU-second (the process and its workers: a core's
+throughput, whatever threads a library starts), their ratio, peak memory,
+and the share of gold fields read
 right (the positional comparison of tests/conftest.py; ../shared/eval/score.py
 aligns rows and may be higher).
 
@@ -35,15 +37,16 @@ SCANS = {  # sample -> how it is scanned
 ENGINES = ("rapidocr", "tesseract")
 
 
-def convert(src: Path, out: Path, engine: str, workers: int) -> tuple[float, float]:
+def convert(src: Path, out: Path, engine: str, workers: int) -> tuple[float, float, float]:
     """`jixiao convert` in a process of its own: (seconds, peak RSS in MiB of
-    the largest of it and its workers)."""
+    the largest of it and its workers, CPU seconds of it and its workers,
+    tesseract's processes included)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "convert", str(src), "--out", str(out), "--quiet",
                              "--workers", str(workers), "--ocr-engine", engine], stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - t0, usage.ru_maxrss / 1024
+    return time.perf_counter() - t0, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def fields_right(out: Path) -> tuple[float, int]:
@@ -65,7 +68,7 @@ def main_(rounds: int = 3) -> None:
         for name, scanner in SCANS.items():
             scan(ROOT / "samples" / name, src / name, scanner)
         pages = 30
-        runs: dict[tuple[str, int], list[tuple[float, float]]] = {}
+        runs: dict[tuple[str, int], list[tuple[float, float, float]]] = {}
         plan = [(e, 1) for _ in range(rounds) for e in ENGINES] + [(e, 2) for e in ENGINES]
         for k, (engine, workers) in enumerate(plan):
             out = Path(tmp) / f"out-{k}"
@@ -74,13 +77,15 @@ def main_(rounds: int = 3) -> None:
             if k < len(ENGINES):
                 right, n = fields_right(out)
                 print(f"{engine}: fields right {right:.4f} of {n}")
-        print(f"{'engine':<10} {'workers':>7} {'runs':>4} {'pages/s min / median':>21} {'peak RSS':>9}")
+        print(f"{'engine':<10} {'workers':>7} {'runs':>4} {'pages/s min / median':>21} "
+              f"{'pages per CPU-s min / median':>29} {'peak RSS':>9}")
         median: dict[tuple[str, int], float] = {}
         for (engine, workers), got in runs.items():
-            speeds = sorted(pages / dt for dt, _ in got)
+            speeds = sorted(pages / dt for dt, _, _ in got)
+            per_cpu = sorted(pages / cpu for _, _, cpu in got)
             median[engine, workers] = statistics.median(speeds)
             print(f"{engine:<10} {workers:>7} {len(got):>4} {speeds[0]:>10.2f} / {median[engine, workers]:<8.2f} "
-                  f"{max(rss for _, rss in got):>6.0f} MiB")
+                  f"{per_cpu[0]:>18.2f} / {statistics.median(per_cpu):<8.2f} {max(rss for _, rss, _ in got):>6.0f} MiB")
         a, b = ENGINES
         print(f"{pages} pages; per core, {a} / {b}: {median[a, 1] / median[b, 1]:.2f}x; "
               f"2 workers / 1: {a} {median[a, 2] / median[a, 1]:.2f}x, {b} {median[b, 2] / median[b, 1]:.2f}x")

@@ -200,16 +200,25 @@ def lines_read(pdf: Path) -> list[np.ndarray]:
 def calibration_lines() -> list[np.ndarray]:
     """Text lines as the wheel's model is given them, from scans of samples
     that no test or benchmark reads (tests/make_scan_samples.py's scanner)."""
-    from jixiao.extract import ocr_rapid
+    from jixiao.extract import ocr_rapid, pdf_pages
     from make_scan_samples import Scanner, scan
 
     ocr_rapid.MODEL = ocr_rapid.EXACT = wheel_model()  # not the models this build replaces
+    # The pages as PDFium renders them, as when the shipped model was built:
+    # the scanned image's own pixels (pdf_pages._scanned_image) differ by 2
+    # grey levels at most, and that moves the ranges enough to change 1 line in
+    # 500 (rebuilt on them, the model read the never-seen scan of test_ocr.py
+    # 0.994 where the shipped one reads 0.998).
+    scanned_image, pdf_pages._scanned_image = pdf_pages._scanned_image, lambda *_: None
     seen: list[np.ndarray] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for name in CALIBRATION:
-            scanned = Path(tmp) / name
-            scan(ROOT / "samples" / name, scanned, Scanner(dpi=200, angle=0.5, noise=8, seed=7))
-            seen += lines_read(scanned)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in CALIBRATION:
+                scanned = Path(tmp) / name
+                scan(ROOT / "samples" / name, scanned, Scanner(dpi=200, angle=0.5, noise=8, seed=7))
+                seen += lines_read(scanned)
+    finally:
+        pdf_pages._scanned_image = scanned_image
     return seen[::EVERY]
 
 

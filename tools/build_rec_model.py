@@ -37,7 +37,7 @@ from onnxruntime.quantization.shape_inference import quant_pre_process
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
-OUT = ROOT / "extract" / "models" / "ppocr_v4_rec_int8.onnx"
+INT8 = ROOT / "extract" / "models" / "ppocr_v4_rec_int8.onnx"
 FUSED = ROOT / "extract" / "models" / "ppocr_v4_rec_fused.onnx"
 # Samples that no test or benchmark reads as a scan (a department's 21-page
 # file and a summary table), so that no OCR figure is measured on what the
@@ -275,15 +275,15 @@ def main() -> None:
     source = onnx.load(wheel_model())
     lines = calibration_lines()
     print(f"{len(lines)} calibration lines")
-    OUT.parent.mkdir(exist_ok=True)
+    INT8.parent.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         step1, ready = Path(tmp) / "fused.onnx", Path(tmp) / "ready.onnx"
         onnx.save(fused(onnx.load(wheel_model())), step1)
         save_with_characters(onnx.load(step1), source, FUSED)
         # shapes inferred and constants folded, as quantize_static asks
         quant_pre_process(str(step1), str(ready), skip_symbolic_shape=True)
-        quantize(ready, OUT, lines)
-    save_with_characters(onnx.load(OUT), source, OUT)
+        quantize(ready, INT8, lines)
+    save_with_characters(onnx.load(INT8), source, INT8)
 
 
 if __name__ == "__main__":

@@ -42,10 +42,9 @@ def _session(model):
 
 
 def _inputs(lines):
-    from rapidocr_onnxruntime.ch_ppocr_v3_rec.text_recognize import TextRecognizer
+    from build_rec_model import model_input
 
-    shape = type("Shape", (), {"rec_image_shape": [3, 48, 320]})()
-    return [TextRecognizer.resize_norm_img(shape, im, im.shape[1] / im.shape[0])[None] for im in lines]
+    return [model_input(im) for im in lines]
 
 
 def test_the_fused_model_computes_what_the_wheels_computes(scan_lines):

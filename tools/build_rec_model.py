@@ -222,6 +222,17 @@ def calibration_lines() -> list[np.ndarray]:
     return seen[::EVERY]
 
 
+def model_input(line: np.ndarray) -> np.ndarray:
+    """A text line as the recogniser's model is given it (rapidocr's
+    TextRecognizer, one line at a time as ocr_rapid runs it: 48 pixels high,
+    not padded)."""
+    from rapidocr_onnxruntime.ch_ppocr_v3_rec.text_recognize import TextRecognizer
+
+    shape = type("Shape", (), {"rec_image_shape": [3, 48, 320]})()
+    x: np.ndarray = TextRecognizer.resize_norm_img(shape, line, line.shape[1] / line.shape[0])[None]
+    return x
+
+
 def quantize(src: Path, dst: Path, lines: list[np.ndarray]) -> None:
     from onnxruntime.quantization import (
         CalibrationDataReader,
@@ -230,18 +241,15 @@ def quantize(src: Path, dst: Path, lines: list[np.ndarray]) -> None:
         QuantType,
         quantize_static,
     )
-    from rapidocr_onnxruntime.ch_ppocr_v3_rec.text_recognize import TextRecognizer
 
     model = onnx.load(src)
     inits = {i.name: i for i in model.graph.initializer}
     mixing = [n.name for n in model.graph.node if n.op_type == "Conv" and n.input[1] in inits
               and list(inits[n.input[1]].dims[2:]) == [1, 1] and inits[n.input[1]].dims[1] >= 128]
-    norm = TextRecognizer.resize_norm_img
 
     class Lines(CalibrationDataReader):
         def __init__(self) -> None:
-            shape = type("Shape", (), {"rec_image_shape": [3, 48, 320]})()
-            self.feed = iter([{"x": norm(shape, im, im.shape[1] / im.shape[0])[None]} for im in lines])
+            self.feed = iter([{"x": model_input(im)} for im in lines])
 
         def get_next(self) -> dict | None:  # type: ignore[type-arg]
             return next(self.feed, None)

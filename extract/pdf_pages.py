@@ -17,9 +17,11 @@ the rest the same way for all of them.
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from .page import DESCENT, STRAIGHT, BBox, Char, Edge, Page, edge, lattice
@@ -225,38 +227,68 @@ def _pdfium_chars(page: PdfPage, height: float) -> list[Char]:
     dropped, and each character's box costs three calls, reusing buffers."""
     import pypdfium2.raw as raw
 
+    c = _unchecked()
     tp = page.get_textpage()
     try:
-        n = raw.FPDFText_CountChars(tp.raw)
+        t = tp.raw
+        n = raw.FPDFText_CountChars(t)
         buf = (ctypes.c_ushort * (n + 1))()
         # One UTF-16 unit per character index (PDFium splits a character past
         # U+FFFF into two indices); where the counts disagree, ask per index.
-        if raw.FPDFText_GetText(tp.raw, 0, n, buf) == n + 1:
-            codes = list(buf[:n])
+        if raw.FPDFText_GetText(t, 0, n, buf) == n + 1:
+            codes = buf[:n]
         else:
-            codes = [raw.FPDFText_GetUnicode(tp.raw, i) for i in range(n)]
+            codes = [c.FPDFText_GetUnicode(t, i) for i in range(n)]
         box, ox, oy = raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
-        out = []
+        at_box, at_x, at_y = ctypes.byref(box), ctypes.byref(ox), ctypes.byref(oy)
+        loose, font_size, origin = c.FPDFText_GetLooseCharBox, c.FPDFText_GetFontSize, c.FPDFText_GetCharOrigin
+        out: list[Char] = []
         for i, code in enumerate(codes):
             if code == 0xFFFE:  # GetText's stand-in for U+0002 as well
-                code = raw.FPDFText_GetUnicode(tp.raw, i)
+                code = c.FPDFText_GetUnicode(t, i)
             if code in _NOT_CHARS or 0xD800 <= code <= 0xDFFF:
                 continue
-            if code == 32 and raw.FPDFText_IsGenerated(tp.raw, i) == 1:
+            if code == 32 and c.FPDFText_IsGenerated(t, i) == 1:
                 continue
             # PDFium reports a hyphen it takes for a line-end hyphenation as U+0002.
             text = "-" if code == 2 else chr(code)
             # Vertical extent from the baseline and the font size, the same for
             # every glyph of a line (PDFium's boxes hug a quote mark's ink, which
             # would put “ on a line of its own); horizontal from the loose box.
-            raw.FPDFText_GetLooseCharBox(tp.raw, i, box)
-            size = raw.FPDFText_GetFontSize(tp.raw, i)
-            raw.FPDFText_GetCharOrigin(tp.raw, i, ox, oy)
+            loose(t, i, at_box)
+            size = font_size(t, i)
+            origin(t, i, at_x, at_y)
             y0, y1 = oy.value - DESCENT * size, oy.value + (1 - DESCENT) * size
             out.append((box.left, height - y1, box.right, height - y0, size, text))
         return out
     finally:
         tp.close()
+
+
+@functools.cache
+def _unchecked() -> SimpleNamespace:
+    """PDFium's functions called once per character, page object or path
+    segment, without pypdfium2's argument declarations: ctypes converts every
+    argument of a declared function through its type (`from_param`), which
+    is half the cost of such a call. Callers pass exactly what the C function
+    takes: the handles PDFium returned, `byref` for out parameters, and
+    Python ints only where it takes a C int."""
+    import pypdfium2.raw as raw
+
+    def bare(name: str) -> Any:
+        declared = getattr(raw, name)
+        f = type(declared)(ctypes.cast(declared, ctypes.c_void_p).value)
+        f.restype = declared.restype
+        return f
+
+    return SimpleNamespace(**{name: bare(name) for name in _HOT})
+
+
+_HOT = ("FPDFText_GetUnicode", "FPDFText_IsGenerated", "FPDFText_GetLooseCharBox", "FPDFText_GetFontSize",
+        "FPDFText_GetCharOrigin", "FPDFPage_GetObject", "FPDFPageObj_GetType", "FPDFPageObj_GetMatrix",
+        "FPDFTextObj_GetFont", "FPDFFont_GetIsEmbedded", "FPDFPath_GetDrawMode", "FPDFPath_CountSegments",
+        "FPDFPath_GetPathSegment", "FPDFPathSegment_GetPoint", "FPDFPathSegment_GetType",
+        "FPDFPathSegment_GetClose")
 
 
 _NOT_CHARS = frozenset({0, 0xFFFE, 0xFFFF, 10, 13})
@@ -270,14 +302,18 @@ def _pdfium_edges(page: PdfPage, height: float) -> tuple[list[Edge], bool, list[
     Objects are walked through PDFium's C API: no Python object per object."""
     import pypdfium2.raw as raw
 
+    c = _unchecked()
     edges: list[Edge] = []
     unsure: list[Any] = []  # PDFium text objects (ctypes pointers)
     images = False
     fs = raw.FS_MATRIX()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
+    at_fs, at_fill, at_stroke = ctypes.byref(fs), ctypes.byref(fill), ctypes.byref(stroke)
+    kind_of = c.FPDFPageObj_GetType
+    form, image, text, path = raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH
 
     def matrix(obj: Any) -> Matrix:
-        if not raw.FPDFPageObj_GetMatrix(obj, fs):
+        if not c.FPDFPageObj_GetMatrix(obj, at_fs):
             raise PdfError("damaged PDF: a page object has no transform")
         return (fs.a, fs.b, fs.c, fs.d, fs.e, fs.f)
 
@@ -287,25 +323,26 @@ def _pdfium_edges(page: PdfPage, height: float) -> tuple[list[Edge], bool, list[
         nonlocal images
         for i in range(count):
             obj = get(owner, i)
-            kind = raw.FPDFPageObj_GetType(obj)
-            if kind == raw.FPDF_PAGEOBJ_FORM:
-                if len(parents) < MAX_FORM_DEPTH - 1:
-                    walk(raw.FPDFFormObj_CountObjects(obj), raw.FPDFFormObj_GetObject, obj, (*parents, matrix(obj)))
-            elif kind == raw.FPDF_PAGEOBJ_IMAGE:
-                images = True
-            elif kind == raw.FPDF_PAGEOBJ_TEXT:
-                font = raw.FPDFTextObj_GetFont(obj)
-                if font and not raw.FPDFFont_GetIsEmbedded(font):
-                    unsure.append(obj)
-            elif kind == raw.FPDF_PAGEOBJ_PATH:
-                raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+            kind = kind_of(obj)
+            if kind == path:
+                c.FPDFPath_GetDrawMode(obj, at_fill, at_stroke)
                 if fill.value or stroke.value:
                     m = matrix(obj)
                     for parent in reversed(parents):
                         m = _compose(m, parent)
-                    edges.extend(_path_edges(obj, m, height))
+                    edges.extend(_path_edges(obj, m, height, c))
+            elif kind == text:
+                font = c.FPDFTextObj_GetFont(obj)
+                if font and not c.FPDFFont_GetIsEmbedded(font):
+                    unsure.append(obj)
+            elif kind == image:
+                images = True
+            elif kind == form:
+                if len(parents) < MAX_FORM_DEPTH - 1:
+                    # (GetObject takes an unsigned long: declared, not bare)
+                    walk(raw.FPDFFormObj_CountObjects(obj), raw.FPDFFormObj_GetObject, obj, (*parents, matrix(obj)))
 
-    walk(raw.FPDFPage_CountObjects(page.raw), raw.FPDFPage_GetObject, page.raw, ())
+    walk(raw.FPDFPage_CountObjects(page.raw), c.FPDFPage_GetObject, page.raw, ())
     return edges, images, unsure
 
 
@@ -315,23 +352,26 @@ def _compose(m: Matrix, parent: Matrix) -> Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _path_edges(path: Any, m: Matrix, height: float) -> list[Edge]:
+def _path_edges(path: Any, m: Matrix, height: float, pdfium: SimpleNamespace) -> list[Edge]:
     import pypdfium2.raw as raw
 
     a, b, c, d, e, f = m
     x, y = ctypes.c_float(), ctypes.c_float()
+    at_x, at_y = ctypes.byref(x), ctypes.byref(y)
+    segment, point, kind_of, closes = (pdfium.FPDFPath_GetPathSegment, pdfium.FPDFPathSegment_GetPoint,
+                                       pdfium.FPDFPathSegment_GetType, pdfium.FPDFPathSegment_GetClose)
+    moveto = raw.FPDF_SEGMENT_MOVETO
     out: list[Edge] = []
     start = prev = None
-    for i in range(raw.FPDFPath_CountSegments(path)):
-        seg = raw.FPDFPath_GetPathSegment(path, i)
-        raw.FPDFPathSegment_GetPoint(seg, x, y)
+    for i in range(pdfium.FPDFPath_CountSegments(path)):
+        seg = segment(path, i)
+        point(seg, at_x, at_y)
         pt = (a * x.value + c * y.value + e, height - (b * x.value + d * y.value + f))
-        kind = raw.FPDFPathSegment_GetType(seg)
-        if kind == raw.FPDF_SEGMENT_MOVETO or prev is None:
+        if kind_of(seg) == moveto or prev is None:
             start = pt
         else:
             _edge(out, prev, pt)
-            if raw.FPDFPathSegment_GetClose(seg) and start is not None:
+            if closes(seg) and start is not None:
                 _edge(out, pt, start)
         prev = pt
     return out

@@ -79,33 +79,37 @@ class Table:
 # --- characters to text ---------------------------------------------------------------------------
 
 def _join_chars(line: list[Char]) -> str:
+    if len(line) == 1:
+        only: str = line[0][5]
+        return only.strip()
     line.sort(key=_X0)
     out, prev = "", None
     for c in line:
-        if prev is not None and out and out[-1] != " " and c[5] != " ":
-            gap = c[0] - prev[2]
-            if gap > 0.3 * (c[4] if c[4] > 1.0 else 1.0) and not (is_cjk(out[-1]) and is_cjk(c[5][:1] or " ")):
+        t = c[5]
+        if prev is not None and out and out[-1] != " " and t != " ":
+            size = c[4]
+            if c[0] - prev[2] > 0.3 * (size if size > 1.0 else 1.0) and not (is_cjk(out[-1]) and is_cjk(t[:1] or " ")):
                 out += " "
-        out += c[5]
+        out += t
         prev = c
     return out.strip()
 
 
-_X0, _TOP_X0 = itemgetter(0), itemgetter(1, 0)
+_X0, _TOP_X0, _BOTTOM, _SIZE = itemgetter(0), itemgetter(1, 0), itemgetter(3), itemgetter(4)
 
 
 def text_lines(chars: list[Char]) -> list[tuple[float, str]]:
     """Characters grouped into lines (by overlapping vertical extent), top to
     bottom: [(top, text)]."""
     lines: list[list[Char]] = []
-    spans: list[tuple[float, float]] = []
+    lo = hi = 0.0  # the vertical extent of the line being built (its first character's)
     for c in sorted(chars, key=_TOP_X0):
         mid = (c[1] + c[3]) / 2
-        if spans and spans[-1][0] <= mid <= spans[-1][1]:
+        if lines and lo <= mid <= hi:
             lines[-1].append(c)
         else:
             lines.append([c])
-            spans.append((c[1], c[3]))
+            lo, hi = c[1], c[3]
     return [(ln[0][1], t) for ln in lines if (t := _join_chars(ln))]
 
 
@@ -145,12 +149,14 @@ def fill_boxes(boxes: list[Box], chars: list[Char], ocr: dict[Char, float] | Non
     ys = _snap([b.top for b in boxes] + [b.bottom for b in boxes])
     owner: dict[tuple[int, int], int] = {}
     for k, b in enumerate(boxes):
+        cols = range(_index(xs, b.x0), _index(xs, b.x1))
         for r in range(_index(ys, b.top), _index(ys, b.bottom)):
-            for c in range(_index(xs, b.x0), _index(xs, b.x1)):
+            for c in cols:
                 owner[r, c] = k
     inside: list[list[Char]] = [[] for _ in boxes]
     rest = []
     x_lo, x_hi, y_lo, y_hi = xs[0], xs[-1], ys[0], ys[-1]
+    right, get = bisect.bisect_right, owner.get
     for ch in chars:
         # By the glyph's left edge, not its centre: CJK punctuation may hang
         # past a cell's right rule, and belongs to the cell it starts in.
@@ -160,14 +166,16 @@ def fill_boxes(boxes: list[Box], chars: list[Char], ocr: dict[Char, float] | Non
         if not (x_lo <= cx <= x_hi and y_lo <= cy <= y_hi):
             rest.append(ch)
             continue
-        at = owner.get((bisect.bisect_right(ys, cy) - 1, bisect.bisect_right(xs, cx) - 1))
+        at = get((right(ys, cy) - 1, right(xs, cx) - 1))
         if at is not None:
             inside[at].append(ch)
     for b, cs in zip(boxes, inside, strict=True):
+        if not cs:
+            b.text = ""
+            continue
         b.text = join_wrapped([t for _, t in text_lines(cs)])
-        if cs:
-            b.ink_bottom, b.size = max(c[3] for c in cs), max(c[4] for c in cs)
-        if ocr is not None and cs:
+        b.ink_bottom, b.size = max(map(_BOTTOM, cs)), max(map(_SIZE, cs))
+        if ocr is not None:
             from .ocr import correct
 
             b.text = correct(b.text)

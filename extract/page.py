@@ -97,28 +97,37 @@ def lattice(edges: list[Edge]) -> list[list[BBox]]:
 def intersections_to_cells(intersections: dict[Point, dict[str, list[Edge]]]) -> list[BBox]:
     """pdfplumber's `intersections_to_cells`, cell for cell, without its
     quadratic scans: each point's edges become sets once, and the points
-    below and right of a point are looked up by column and by row."""
+    below and right of a point are looked up by column and by row. An edge
+    is known by its identity where pdfplumber compares bounding boxes: after
+    `merge_edges` no two edges of one orientation share one."""
     points = sorted(intersections)
-    v = {p: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in intersections[p]["v"]} for p in points}
-    h = {p: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in intersections[p]["h"]} for p in points}
+    v = {p: {id(e) for e in intersections[p]["v"]} for p in points}
+    h = {p: {id(e) for e in intersections[p]["h"]} for p in points}
     by_x: dict[float, list[Point]] = {}
     by_y: dict[float, list[Point]] = {}
     for p in points:  # sorted, so each list runs down (by_x) or right (by_y)
         by_x.setdefault(p[0], []).append(p)
         by_y.setdefault(p[1], []).append(p)
-
-    def down(p: Point, q: Point) -> bool:
-        return not v[p].isdisjoint(v[q])
-
-    def across(p: Point, q: Point) -> bool:
-        return not h[p].isdisjoint(h[q])
+    # where each point stands in its column and in its row
+    at_x = {p: k for column in by_x.values() for k, p in enumerate(column)}
+    at_y = {p: k for row in by_y.values() for k, p in enumerate(row)}
 
     cells = []
     for pt in points:
-        right = [q for q in by_y[pt[1]] if q[0] > pt[0] and across(pt, q)]
-        below = (q for q in by_x[pt[0]] if q[1] > pt[1] and down(pt, q)) if right else ()
-        cell = next(((pt[0], pt[1], r[0], b[1]) for b in below for r in right
-                     if (r[0], b[1]) in v and down((r[0], b[1]), r) and across((r[0], b[1]), b)), None)
-        if cell:
-            cells.append(cell)
+        hs, vs = h[pt], v[pt]
+        if not hs or not vs:
+            continue  # no rule runs right, or none down: no cell has this corner
+        right = [q for q in by_y[pt[1]][at_y[pt] + 1:] if not hs.isdisjoint(h[q])]
+        if not right:
+            continue
+        for b in by_x[pt[0]][at_x[pt] + 1:]:
+            if vs.isdisjoint(v[b]):
+                continue
+            hb = h[b]
+            cell = next(((pt[0], pt[1], r[0], b[1]) for r in right
+                         if (corner := (r[0], b[1])) in v and not v[corner].isdisjoint(v[r])
+                         and not h[corner].isdisjoint(hb)), None)
+            if cell:
+                cells.append(cell)
+                break
     return cells

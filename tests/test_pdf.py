@@ -108,6 +108,31 @@ def test_engines_agree(tmp_path):
         assert out["camelot"][name] == out["pdfium"][name]
 
 
+def test_lattice_cells_are_pdfplumbers(monkeypatch):
+    """page.intersections_to_cells gives pdfplumber's cells, in its order, on
+    every page of the sample PDFs (merged cells, tables across pages, a
+    sheet printed by LibreOffice): it only looks points up where pdfplumber
+    scans them, and knows edges by identity where it compares boxes."""
+    from jixiao.extract import page
+    from pdfplumber.table import intersections_to_cells as plumbers
+
+    seen = []
+    ours = page.intersections_to_cells
+
+    def both(points):
+        cells = ours(points)
+        seen.append((cells, [tuple(c) for c in plumbers(points)]))
+        return cells
+
+    monkeypatch.setattr(page, "intersections_to_cells", both)
+    for path in sorted(SAMPLES.glob("*.pdf")):
+        if not path.name.startswith("scan_"):
+            convert_file(str(path), path)
+    assert len(seen) >= 40 and sum(len(c) for c, _ in seen) > 2000
+    for cells, theirs in seen:
+        assert cells == theirs
+
+
 def _scan_page(path: Path) -> None:
     im = Image.new("RGB", (1240, 1754), "white")
     ImageDraw.Draw(im).rectangle((100, 100, 1100, 1600), outline="black", width=3)

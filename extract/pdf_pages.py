@@ -278,7 +278,7 @@ def _unchecked() -> SimpleNamespace:
     def bare(name: str) -> Any:
         declared = getattr(raw, name)
         f = type(declared)(ctypes.cast(declared, ctypes.c_void_p).value)
-        f.restype = declared.restype
+        f.restype = ctypes.c_void_p if name in _AS_ADDRESS else declared.restype
         return f
 
     return SimpleNamespace(**{name: bare(name) for name in _HOT})
@@ -289,6 +289,7 @@ _HOT = ("FPDFText_GetUnicode", "FPDFText_IsGenerated", "FPDFText_GetLooseCharBox
         "FPDFTextObj_GetFont", "FPDFFont_GetIsEmbedded", "FPDFPath_GetDrawMode", "FPDFPath_CountSegments",
         "FPDFPath_GetPathSegment", "FPDFPathSegment_GetPoint", "FPDFPathSegment_GetType",
         "FPDFPathSegment_GetClose")
+_AS_ADDRESS = {"FPDFTextObj_GetFont"}  # returned as an int, to key a cache
 
 
 _NOT_CHARS = frozenset({0, 0xFFFE, 0xFFFF, 10, 13})
@@ -310,6 +311,7 @@ def _pdfium_edges(page: PdfPage, height: float) -> tuple[list[Edge], bool, list[
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     at_fs, at_fill, at_stroke = ctypes.byref(fs), ctypes.byref(fill), ctypes.byref(stroke)
     kind_of = c.FPDFPageObj_GetType
+    unembedded: dict[int, bool] = {}  # by a font's address: a page's few fonts are asked about once each
     form, image, text, path = raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH
 
     def matrix(obj: Any) -> Matrix:
@@ -333,8 +335,11 @@ def _pdfium_edges(page: PdfPage, height: float) -> tuple[list[Edge], bool, list[
                     edges.extend(_path_edges(obj, m, height, c))
             elif kind == text:
                 font = c.FPDFTextObj_GetFont(obj)
-                if font and not c.FPDFFont_GetIsEmbedded(font):
-                    unsure.append(obj)
+                if font:
+                    if (lacking := unembedded.get(font)) is None:
+                        lacking = unembedded[font] = not c.FPDFFont_GetIsEmbedded(ctypes.c_void_p(font))
+                    if lacking:
+                        unsure.append(obj)
             elif kind == image:
                 images = True
             elif kind == form:

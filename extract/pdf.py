@@ -22,6 +22,7 @@ empty.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -157,6 +158,11 @@ def fill_boxes(boxes: list[Box], chars: list[Char], ocr: dict[Char, float] | Non
     rest = []
     x_lo, x_hi, y_lo, y_hi = xs[0], xs[-1], ys[0], ys[-1]
     right, get = bisect.bisect_right, owner.get
+    # The grid row and column of the last character: the next one, read
+    # along the same line, mostly falls in them again (no search then).
+    # Each is the half-open band [rule, next rule) bisect_right finds.
+    row = col = 0
+    top = bottom = left = far = 0.0
     for ch in chars:
         # By the glyph's left edge, not its centre: CJK punctuation may hang
         # past a cell's right rule, and belongs to the cell it starts in.
@@ -166,7 +172,13 @@ def fill_boxes(boxes: list[Box], chars: list[Char], ocr: dict[Char, float] | Non
         if not (x_lo <= cx <= x_hi and y_lo <= cy <= y_hi):
             rest.append(ch)
             continue
-        at = get((right(ys, cy) - 1, right(xs, cx) - 1))
+        if not top <= cy < bottom:
+            row = right(ys, cy) - 1
+            top, bottom = ys[row], ys[row + 1] if row + 1 < len(ys) else math.inf
+        if not left <= cx < far:
+            col = right(xs, cx) - 1
+            left, far = xs[col], xs[col + 1] if col + 1 < len(xs) else math.inf
+        at = get((row, col))
         if at is not None:
             inside[at].append(ch)
     for b, cs in zip(boxes, inside, strict=True):

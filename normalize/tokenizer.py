@@ -15,12 +15,29 @@ import hashlib
 import logging
 import marshal
 import os
+import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # jieba is imported on the first cut: its import alone costs 0.1 s (pkg_resources)
     import jieba
+
+
+def _jieba() -> Any:
+    """jieba, imported without setuptools' pkg_resources: jieba imports it
+    only to open its own data files, and opens them itself where it is
+    missing (the same files). pkg_resources' import is most of jieba's:
+    70 ms in every process, for nothing."""
+    if "jieba" not in sys.modules and "pkg_resources" not in sys.modules:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # `import pkg_resources` raises ImportError
+        try:
+            import jieba
+        finally:
+            del sys.modules["pkg_resources"]
+    import jieba
+
+    return jieba
 
 
 class LazyFreq:
@@ -78,8 +95,7 @@ def _dictionary(tok: jieba.Tokenizer) -> tuple[int, dict[str, bytes]]:
     the build."""
     with tok.get_dict_file() as fh:
         key = hashlib.sha256(fh.read()).hexdigest()[:16]
-    import jieba
-
+    jieba = _jieba()
     path = _cache_dir() / f"jieba-{jieba.__version__}-{key}.marshal"
     try:
         return _unpack(path.read_bytes())
@@ -108,8 +124,7 @@ def _unpack(data: bytes) -> tuple[int, dict[str, bytes]]:
 def tokenizer(words: list[str] | tuple[str, ...] = (), freq: int = 200000) -> jieba.Tokenizer:
     """A jieba Tokenizer over the default dictionary, loaded lazily, with
     `words` added at `freq` (as `add_word` adds them)."""
-    import jieba
-
+    jieba = _jieba()
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
     total, blocks = _dictionary(tok)

@@ -137,3 +137,23 @@ def test_cells_turned_away_unread_could_not_have_matched():
                 assert column(t, family, floor) == (m.column if m.column and m.score >= floor else None), t
                 turned_away += not could_reach(core(t), family, floor)
     assert turned_away > len(_cell_texts())  # the bound does turn most cells away
+
+
+def test_jieba_is_imported_without_pkg_resources():
+    """jieba imports setuptools' pkg_resources only to open its own data
+    files (70 ms in every process): the process that reads a file loads jieba
+    without it, and cuts as jieba does (the test above; here the headers of a
+    real form still match: its forms are read whole)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "guangdong_n1_s101_000.pdf"
+    code = ("import sys; from pathlib import Path; from jixiao.pipeline import convert_file; "
+            "p = Path(sys.argv[1]); r = convert_file(str(p), p); "
+            "print(len(r.forms), len(r.forms[0].indicators), 'jieba' in sys.modules, 'pkg_resources' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(sample)], capture_output=True, text=True, check=True)
+    from jixiao.pipeline import convert_file
+
+    here = convert_file(str(sample), sample)
+    assert out.stdout.split() == [str(len(here.forms)), str(len(here.forms[0].indicators)), "True", "False"]

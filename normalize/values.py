@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import NamedTuple
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％＞＜＝，", "0123456789.%><=,")
@@ -46,6 +47,7 @@ def _is_unit_char(ch: str) -> bool:
     return not unicodedata.category(ch).startswith("P")
 
 
+@lru_cache(maxsize=1 << 16)  # bounded: a long archive run meets endless distinct cells
 def parse_value(text: str | None) -> Value:
     """op, value and unit of a target or actual, by the schema's rule."""
     if not text:
@@ -83,6 +85,7 @@ def parse_number(text: str | None) -> float | None:
     return float(d) if d is not None else None
 
 
+@lru_cache(maxsize=1 << 16)  # the same cell is asked again by every column it might fit
 def parse_decimal(text: str | None) -> Decimal | None:
     if not text:
         return None

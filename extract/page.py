@@ -82,7 +82,7 @@ def close_page_cuts(edges: list[Edge]) -> list[Edge]:
 def lattice(edges: list[Edge]) -> list[list[BBox]]:
     """pdfplumber's lines strategy, on edges from anywhere (cells a page
     break cut closed first: `close_page_cuts`)."""
-    from pdfplumber.table import cells_to_tables, edges_to_intersections, merge_edges
+    from pdfplumber.table import edges_to_intersections, merge_edges
     from pdfplumber.utils.geometry import filter_edges
 
     if not edges:
@@ -131,3 +131,34 @@ def intersections_to_cells(intersections: dict[Point, dict[str, list[Edge]]]) ->
                 cells.append(cell)
                 break
     return cells
+
+
+def cells_to_tables(cells: list[BBox]) -> list[list[BBox]]:
+    """pdfplumber's `cells_to_tables`, table for table and cell for cell:
+    passes over the cells not yet placed, each adding to the table being
+    grown those that share a corner with it, until a pass adds none. A pass
+    keeps the cells it leaves in a new list, where pdfplumber removes each
+    one it takes from the list (quadratic in the page's cells)."""
+    remaining = list(cells)
+    corners: set[Point] = set()
+    current: list[BBox] = []
+    tables: list[list[BBox]] = []
+    while remaining:
+        before = len(current)
+        left = []
+        for cell in remaining:
+            x0, top, x1, bottom = cell
+            own = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+            if not current or not corners.isdisjoint(own):
+                corners.update(own)
+                current.append(cell)
+            else:
+                left.append(cell)
+        remaining = left
+        if len(current) == before:
+            tables.append(current)
+            corners, current = set(), []
+    if current:
+        tables.append(current)
+    ordered = sorted(tables, key=lambda t: min((c[1], c[0]) for c in t))
+    return [t for t in ordered if len(t) > 1]

@@ -109,19 +109,20 @@ def test_engines_agree(tmp_path):
 
 
 def test_lattice_cells_are_pdfplumbers(monkeypatch):
-    """page.intersections_to_cells gives pdfplumber's cells, in its order, on
-    every page of the sample PDFs (merged cells, tables across pages, a
-    sheet printed by LibreOffice): it only looks points up where pdfplumber
-    scans them, and knows edges by identity where it compares boxes."""
+    """page.intersections_to_cells and page.cells_to_tables give
+    pdfplumber's cells and tables, in its order, on every page of the sample
+    PDFs (merged cells, tables across pages, a sheet printed by LibreOffice):
+    they only look up what pdfplumber scans for, and know edges by identity
+    where it compares boxes."""
     from jixiao.extract import page
-    from pdfplumber.table import intersections_to_cells as plumbers
+    from pdfplumber.table import cells_to_tables, intersections_to_cells
 
     seen = []
     ours = page.intersections_to_cells
 
     def both(points):
         cells = ours(points)
-        seen.append((cells, [tuple(c) for c in plumbers(points)]))
+        seen.append((cells, [tuple(c) for c in intersections_to_cells(points)]))
         return cells
 
     monkeypatch.setattr(page, "intersections_to_cells", both)
@@ -131,6 +132,18 @@ def test_lattice_cells_are_pdfplumbers(monkeypatch):
     assert len(seen) >= 40 and sum(len(c) for c, _ in seen) > 2000
     for cells, theirs in seen:
         assert cells == theirs
+        assert page.cells_to_tables(cells) == cells_to_tables(cells)
+    # Cells in any order, of several tables at once, and lone ones: the same
+    # tables, their cells in the same order.
+    import random
+
+    rng = random.Random(3)
+    for k, (cells, _) in enumerate(seen):
+        other = seen[(k + 7) % len(seen)][0]
+        mixed = cells + [(x0 + 1000, top, x1 + 1000, bottom) for x0, top, x1, bottom in other] + [(-50, 0, -40, 9)]
+        rng.shuffle(mixed)
+        assert page.cells_to_tables(mixed) == cells_to_tables(mixed)
+        assert len(page.cells_to_tables(mixed)) == len(cells_to_tables(cells)) + len(cells_to_tables(other))
 
 
 def _scan_page(path: Path) -> None:

@@ -332,7 +332,7 @@ def _pdfium_edges(page: PdfPage, height: float) -> tuple[list[Edge], bool, list[
                     m = matrix(obj)
                     for parent in reversed(parents):
                         m = _compose(m, parent)
-                    edges.extend(_path_edges(obj, m, height, c))
+                    edges.extend(_path_edges(obj, m, height))
             elif kind == text:
                 font = c.FPDFTextObj_GetFont(obj)
                 if font:
@@ -357,9 +357,10 @@ def _compose(m: Matrix, parent: Matrix) -> Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _path_edges(path: Any, m: Matrix, height: float, pdfium: SimpleNamespace) -> list[Edge]:
+def _path_edges(path: Any, m: Matrix, height: float) -> list[Edge]:
     import pypdfium2.raw as raw
 
+    pdfium = _unchecked()
     a, b, c, d, e, f = m
     x, y = ctypes.c_float(), ctypes.c_float()
     at_x, at_y = ctypes.byref(x), ctypes.byref(y)

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # jieba is imported on the first cut: its import alone costs 0.1 s (pkg_resources)
+if TYPE_CHECKING:  # jieba is imported on the first cut (`_jieba`): 30-40 ms a process
     import jieba
 
 

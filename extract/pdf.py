@@ -349,6 +349,7 @@ def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segm
     findings: list[Finding] = []
     low: list[str] = []
     ocr_pages: list[int] = []
+    text_pages, ruled = 0, False  # pages with characters; whether any page has a ruled table
     for page in pages:
         if page.ocr is not None:
             ocr_pages.append(page.number)
@@ -361,6 +362,7 @@ def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segm
                 scanned.append(page.number)
             continue
         rest = page.chars
+        text_pages, ruled = text_pages + 1, ruled or bool(page.tables)
         tables = []
         for cells in page.tables:
             boxes = [Box(bb[0], bb[1], bb[2], bb[3], page=page.number) for bb in cells]
@@ -389,6 +391,11 @@ def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segm
                                                            f"confidence {LOW_CONFIDENCE:g}"))
     grids = _grids(items)
     notes = [f"pages without a text layer (scans, not read): {_ranges(scanned)}"] if scanned else []
+    if text_pages and not ruled:
+        # Cells are found by their rules: a form drawn without them (a sheet
+        # printed without borders) is lines of text, and no form is found.
+        notes.append(f"no ruled table on any of its {text_pages} page(s) of text: a table drawn without "
+                     "ruling lines is read as lines of text, not as cells")
     if ocr_pages:
         extractor = f"{extractor}+{ocr_engine}" if extractor != ocr_engine else extractor
     return Document(grids, extractor, n_pages, notes, unread_pages=scanned, findings=findings, ocr_pages=ocr_pages)

@@ -238,9 +238,10 @@ def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: 
             source["status"] = "ok"
         else:
             ocr_pages = sum(1 for f in doc.findings if f.check == "ocr_confidence")
-            source["error"] = unread if doc.unread_pages else (
-                "no form found (no funds block or indicator table"
-                + (f"; {ocr_pages} page(s) read by OCR)" if ocr_pages else ")"))
+            # what the extractor noticed about the file (its notes) may say why
+            why = ["no funds block or indicator table", *([f"{ocr_pages} page(s) read by OCR"] if ocr_pages else []),
+                   *doc.notes]
+            source["error"] = unread if doc.unread_pages else f"no form found ({'; '.join(why)})"
     except ArchiveMemberRefused as exc:
         source["error"] = str(exc)
     except Exception as exc:  # one broken file never stops a run

@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def render(xlsx: Path, pdf: Path) -> None:
+def render(xlsx: Path, pdf: Path, ruled: bool = True) -> None:
+    """`ruled`: False draws the tables without rules (a sheet printed without borders)."""
     import openpyxl
     from jixiao.extract.cellformat import display
     from openpyxl.utils import get_column_letter
@@ -35,7 +36,7 @@ def render(xlsx: Path, pdf: Path) -> None:
             if rr and cc and rr[0] >= 0 and (len(rr) > 1 or len(cc) > 1):
                 spans.append(("SPAN", (cc[0], rr[0]), (cc[-1], rr[-1])))
         table = Table(body, colWidths=[60, 60, 80, 70, 70, 55, 50, 80])
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"),
-                                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *spans]))
+        grid = [("GRID", (0, 0), (-1, -1), 0.5, "black")] if ruled else []
+        table.setStyle(TableStyle([*grid, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *spans]))
         story += [Paragraph(text[0][0], title_style), Paragraph(text[1][0], cell_style), table, PageBreak()]
     SimpleDocTemplate(str(pdf), pagesize=A4).build(story)

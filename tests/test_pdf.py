@@ -234,6 +234,23 @@ def test_pdf_of_another_layout(tmp_path):
     assert n > 1000 and not bad, "\n".join(bad[:30])
 
 
+def test_pdf_of_tables_without_rules_says_so(tmp_path):
+    """The same forms drawn without rules (a sheet printed without borders):
+    cells are found by their rules, so no form is read, and the file's one-line
+    reason and its checks say why, where "no form found" alone would leave a
+    person guessing. Its ruled twin above reads as gold."""
+    from sheet_to_pdf import render
+
+    render(SAMPLES / "forms_a.xlsx", tmp_path / "bare.pdf", ruled=False)
+    out = tmp_path / "out"
+    assert main(["convert", str(tmp_path / "bare.pdf"), "--out", str(out), "--quiet"]) == 1  # every file failed
+    t = read_tables(out)
+    assert [(s["status"], s["error"]) for s in t["sources"]] == [
+        ("failed", "no form found (no funds block or indicator table; no ruled table on any of its 18 page(s) of "
+                   "text: a table drawn without ruling lines is read as lines of text, not as cells)")]
+    assert [(c["check"], c["severity"]) for c in t["checks"] if "ruled" in c["detail"]] == [("extraction", "warning")]
+
+
 def test_long_pdf_is_read_in_segments():
     """Grids are handed over form by form (and let go), and the forms are the
     same as when the whole file is held at once."""

@@ -13,6 +13,10 @@ the rest the same way for all of them.
 * `pdfplumber`: the same algorithm on pdfminer's parse of the page.
 * `camelot`: camelot's lattice (vector rules, with its raster fallback)
   finds the cells; characters come from PDFium.
+
+A page whose text is turned by its content (a landscape form laid on its
+side on a portrait page, `_text_turn`) comes turned upright with PDFium's
+engine: its characters and rules in the upright page's frame.
 """
 from __future__ import annotations
 
@@ -105,17 +109,21 @@ def _pdfium_pages(path: Path, camelot: bool, ocr: str | None = None) -> tuple[in
                     doc = _open_pdfium(path)
                 page = doc[i]
                 try:
-                    width, height = page.get_size()
-                    chars = _pdfium_chars(page, height)
+                    drawn = width, height = page.get_size()
+                    chars, turn = _pdfium_chars(page, width, height)
                     edges, images, unsure = _pdfium_edges(page, height)
                     if unsure and _pdfium_lost_text(page, unsure):
-                        chars = add_missing(chars, miner_chars(i))
+                        chars = add_missing(chars, [_turned_box(ch, turn, *drawn) + ch[4:] for ch in miner_chars(i)])
+                    if turn:  # the page as it reads: turned upright
+                        edges = [_turned_edge(e, turn, *drawn) for e in edges]
+                        width, height = (height, width) if turn != 180 else drawn
                     if not chars and images and ocr:
                         scanned = _ocr(page, i + 1, ocr, turned)
                         turned = scanned.turned
                         yield scanned
                         continue
-                    tables = (_camelot_tables(path, i + 1, height) if camelot and chars
+                    # (camelot turns a sideways page its own way: there, the lattice of the rules turned here)
+                    tables = (_camelot_tables(path, i + 1, height) if camelot and chars and not turn
                               else lattice(edges))
                     yield Page(i + 1, width, height, chars, tables, images)
                 finally:
@@ -221,10 +229,12 @@ def _scanned_image(page: PdfPage, dpi: int, what: str) -> Any:
 _SCANNER_PIXELS = {(1, 8), (2, 24)}  # (colour space, bits per pixel): DeviceGray 8, DeviceRGB 24
 
 
-def _pdfium_chars(page: PdfPage, height: float) -> list[Char]:
-    """The page's characters. Their codes come in one call for the page;
-    PDFium's own characters (the spaces and line ends it generates) are
-    dropped, and each character's box costs three calls, reusing buffers."""
+def _pdfium_chars(page: PdfPage, width: float, height: float) -> tuple[list[Char], int]:
+    """The page's characters, and the degrees (clockwise) its text is turned
+    (`_text_turn`): the characters of a turned page come in the frame of the
+    page turned upright. Their codes come in one call for the page; PDFium's
+    own characters (the spaces and line ends it generates) are dropped, and
+    each character's box costs three calls, reusing buffers."""
     import pypdfium2.raw as raw
 
     c = _unchecked()
@@ -239,6 +249,8 @@ def _pdfium_chars(page: PdfPage, height: float) -> list[Char]:
             codes = buf[:n]
         else:
             codes = [c.FPDFText_GetUnicode(t, i) for i in range(n)]
+        if turn := _text_turn(t, codes):
+            return _turned_chars(t, codes, turn, width, height), turn
         box, ox, oy = raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
         at_box, at_x, at_y = ctypes.byref(box), ctypes.byref(ox), ctypes.byref(oy)
         loose, font_size, origin = c.FPDFText_GetLooseCharBox, c.FPDFText_GetFontSize, c.FPDFText_GetCharOrigin
@@ -260,9 +272,79 @@ def _pdfium_chars(page: PdfPage, height: float) -> list[Char]:
             origin(t, i, at_x, at_y)
             y0, y1 = oy.value - DESCENT * size, oy.value + (1 - DESCENT) * size
             out.append((box.left, height - y1, box.right, height - y0, size, text))
-        return out
+        return out, 0
     finally:
         tp.close()
+
+
+TURN_SAMPLE = 64  # characters whose angle is asked, spread over the page
+TURN_SHARE = 0.8  # of them turned the same way: the page's text is turned
+
+
+def _text_turn(t: Any, codes: list[int]) -> int:
+    """Degrees (clockwise: 90, 180, 270) that a page's text is turned, 0
+    when it is upright: a table laid sideways on the page (a landscape form
+    printed on portrait paper by its content, not by the page's /Rotate,
+    which PDFium applies itself). Told by PDFium's angle of characters spread
+    over the page; a few turned ones (a vertical label) leave it upright."""
+    c = _unchecked()
+    votes = [0, 0, 0, 0]
+    for i in range(0, len(codes), max(len(codes) // TURN_SAMPLE, 1)):
+        code = codes[i]
+        if code in _NOT_CHARS or code == 32 or 0xD800 <= code <= 0xDFFF:
+            continue
+        angle = c.FPDFText_GetCharAngle(t, i)
+        if angle >= 0:  # -1: PDFium could not tell
+            votes[round(math.degrees(angle) / 90) % 4] += 1
+    turned = max(range(1, 4), key=lambda k: votes[k])
+    return turned * 90 if votes[turned] >= TURN_SHARE * sum(votes) > 0 else 0
+
+
+def _turned_point(x: float, top: float, turn: int, width: float, height: float) -> tuple[float, float]:
+    """A point (top-left origin) of a page of `width` x `height` whose text
+    is turned `turn` degrees clockwise, on the page turned upright."""
+    if turn == 90:  # the text runs down the page
+        return top, width - x
+    if turn == 270:  # the text runs up the page
+        return height - top, x
+    return width - x, height - top
+
+
+def _turned_box(box: Any, turn: int, width: float, height: float) -> tuple[float, float, float, float]:
+    """(x0, top, x1, bottom) of a box on the page turned upright (`_turned_point`)."""
+    if not turn:
+        return box[0], box[1], box[2], box[3]
+    (ax, at), (bx, bt) = (_turned_point(box[0], box[1], turn, width, height),
+                          _turned_point(box[2], box[3], turn, width, height))
+    return min(ax, bx), min(at, bt), max(ax, bx), max(at, bt)
+
+
+def _turned_edge(e: Edge, turn: int, width: float, height: float) -> Edge:
+    x0, top, x1, bottom = _turned_box((e["x0"], e["top"], e["x1"], e["bottom"]), turn, width, height)
+    across = {"h": "v", "v": "h"} if turn != 180 else {"h": "h", "v": "v"}
+    return edge(across[e["orientation"]], x0, x1, top, bottom)
+
+
+def _turned_chars(t: Any, codes: list[int], turn: int, width: float, height: float) -> list[Char]:
+    """`_pdfium_chars` of a page whose text is turned: each box on the page
+    turned upright, across from the loose box and up and down from the
+    baseline, as there (the rare page: no call saved here)."""
+    import pypdfium2.raw as raw
+
+    box, ox, oy = raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
+    out: list[Char] = []
+    for i, code in enumerate(codes):
+        if code == 0xFFFE:
+            code = raw.FPDFText_GetUnicode(t, i)
+        if code in _NOT_CHARS or 0xD800 <= code <= 0xDFFF or (code == 32 and raw.FPDFText_IsGenerated(t, i) == 1):
+            continue
+        raw.FPDFText_GetLooseCharBox(t, i, box)
+        size = raw.FPDFText_GetFontSize(t, i)
+        raw.FPDFText_GetCharOrigin(t, i, ox, oy)
+        x0, _, x1, _ = _turned_box((box.left, height - box.top, box.right, height - box.bottom), turn, width, height)
+        _, base = _turned_point(ox.value, height - oy.value, turn, width, height)
+        out.append((x0, base - (1 - DESCENT) * size, x1, base + DESCENT * size, size, "-" if code == 2 else chr(code)))
+    return out
 
 
 @functools.cache
@@ -285,7 +367,7 @@ def _unchecked() -> SimpleNamespace:
 
 
 _HOT = ("FPDFText_GetUnicode", "FPDFText_IsGenerated", "FPDFText_GetLooseCharBox", "FPDFText_GetFontSize",
-        "FPDFText_GetCharOrigin", "FPDFPage_GetObject", "FPDFPageObj_GetType", "FPDFPageObj_GetMatrix",
+        "FPDFText_GetCharOrigin", "FPDFText_GetCharAngle", "FPDFPage_GetObject", "FPDFPageObj_GetType", "FPDFPageObj_GetMatrix",
         "FPDFTextObj_GetFont", "FPDFFont_GetIsEmbedded", "FPDFPath_GetDrawMode", "FPDFPath_CountSegments",
         "FPDFPath_GetPathSegment", "FPDFPathSegment_GetPoint", "FPDFPathSegment_GetType",
         "FPDFPathSegment_GetClose")

@@ -234,6 +234,31 @@ def test_pdf_of_another_layout(tmp_path):
     assert n > 1000 and not bad, "\n".join(bad[:30])
 
 
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_a_form_laid_sideways_reads_as_upright(tmp_path, turn):
+    """A landscape form laid on its side by the page's content (a rotated
+    drawing on a portrait page), not by the page's /Rotate, which PDFium
+    applies itself: its text runs down (90), up (270) or upside down (180).
+    PDFium's angle of its characters tells, and the page is read turned
+    upright: each way reads as gold."""
+    from pypdf import PdfWriter, Transformation
+    from pypdf.generic import RectangleObject
+
+    w = PdfWriter(clone_from=SAMPLES / "guangdong_n3_s103_000.pdf")
+    for page in w.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        page.add_transformation({90: Transformation().rotate(-90).translate(0, width),
+                                 180: Transformation().rotate(180).translate(width, height),
+                                 270: Transformation().rotate(90).translate(height, 0)}[turn])
+        page.mediabox = page.cropbox = RectangleObject([0, 0, width, height] if turn == 180 else [0, 0, height, width])
+    w.write(tmp_path / "sideways.pdf")
+    out = tmp_path / "out"
+    assert main(["convert", str(tmp_path / "sideways.pdf"), "--out", str(out), "--quiet"]) == 0
+    gold = json.loads((GOLD / "corpus" / "guangdong_n3_s103_000.pdf.gold.json").read_text(encoding="utf-8"))
+    n, bad = compare({**gold, "source": "sideways.pdf"}, read_tables(out))
+    assert n > 500 and not bad, "\n".join(bad[:30])
+
+
 def test_pdf_of_tables_without_rules_says_so(tmp_path):
     """The same forms drawn without rules (a sheet printed without borders):
     cells are found by their rules, so no form is read, and the file's one-line

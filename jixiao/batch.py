@@ -144,10 +144,12 @@ class _NoPandas:
         return None
 
 
-def start_worker(max_mb: int | None) -> None:
-    """Worker initializer: no pandas (`without_pandas`), one thread for
-    OpenCV (`one_thread_each`), and the memory limit (`watch_memory`)."""
-    without_pandas()
+def start_worker(max_mb: int | None, pdf_engine: str = "pdfium") -> None:
+    """Worker initializer: no pandas (`without_pandas`; but camelot, an
+    engine, runs on pandas), one thread for OpenCV (`one_thread_each`), and
+    the memory limit (`watch_memory`)."""
+    if pdf_engine != "camelot":
+        without_pandas()
     one_thread_each()
     if max_mb:
         watch_memory(max_mb)
@@ -324,7 +326,7 @@ def _local(todo: list[Task], opts: Options) -> Iterator[WorkResult]:
     window = max(2, 4 * opts.workers)
     queue = iter(todo)
     with ProcessPool(max_workers=max(opts.workers, 1), initializer=start_worker,
-                     initargs=(opts.max_memory_mb,)) as pool:
+                     initargs=(opts.max_memory_mb, opts.pdf_engine)) as pool:
         running: dict[Any, tuple[Task, float]] = {}  # a pebble future -> its task, when it was sent
 
         def submit() -> None:

@@ -315,7 +315,8 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(problem)
         if args.vocabulary:  # before anything reads the vocabulary; the workers inherit it
             os.environ["JIXIAO_VOCABULARY"] = str(Path(args.vocabulary).resolve())
-        if argv is None and args.engine == "local":  # a `jixiao convert` process of its own (not main([...]))
+        # a `jixiao convert` process of its own (not main([...])); camelot runs on pandas
+        if argv is None and args.engine == "local" and args.pdf_engine != "camelot":
             from .batch import without_pandas
 
             without_pandas()

@@ -2,6 +2,8 @@
 cells and repeated headers across a page break), the three engines, and
 PDFs that can't be read."""
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pypdfium2
@@ -106,6 +108,21 @@ def test_engines_agree(tmp_path):
     for name in ("projects", "funds", "indicators"):
         assert out["pdfplumber"][name] == out["pdfium"][name]
         assert out["camelot"][name] == out["pdfium"][name]
+
+
+def test_camelot_engine_runs_in_the_clis_workers(tmp_path):
+    """`--pdf-engine camelot` through the CLI: its workers keep pandas out
+    (pyarrow's no-pandas path), but camelot needs it, so they let it in for
+    this engine; before, every file failed with pandas refused. Reads as gold."""
+    path = SAMPLES / "guangdong_n1_s101_000.pdf"
+    tables = convert([path], tmp_path / "out", "--pdf-engine", "camelot", "--workers", "2")
+    assert [(s["status"], s["extractor"]) for s in tables["sources"]] == [("ok", "camelot-lattice")]
+    n, bad = compare(gold_of("corpus", path), tables)
+    assert n > 500 and not bad, "\n".join(bad[:30])
+    # and a `jixiao convert` process of its own reading the file itself (no pool)
+    subprocess.run([sys.executable, "-m", "jixiao.cli", "convert", str(path), "--out", str(tmp_path / "solo"),
+                    "--quiet", "--pdf-engine", "camelot", "--workers", "1", "--max-memory", "0"], check=True)
+    assert read_tables(tmp_path / "solo")["projects"] == tables["projects"]
 
 
 def test_lattice_cells_are_pdfplumbers(monkeypatch):

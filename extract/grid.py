@@ -140,3 +140,9 @@ class Document:
     unread_pages: list[int] = field(default_factory=list)  # pages it could not read (scans without OCR)
     findings: list[Finding] = field(default_factory=list)  # file-level checks
     ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR: their numbers are readings, not print
+    unmapped_pages: list[int] = field(default_factory=list)  # pages whose text layer is glyph numbers, not text
+
+    @property
+    def no_text_layer(self) -> str:
+        """What the unread pages lack, in a reason's words."""
+        return "no text layer that maps to Unicode" if self.unmapped_pages else "no text layer"

@@ -50,8 +50,8 @@ CELL_INSET = 3  # pixels kept off a cell's rules
 MIN_INK = 15  # dark pixels: fewer is a blank cell with a speck, not read
 INK = 160  # grey level: printed strokes are darker at their core; paper, noise and JPEG ringing are not
 PT = 72.0 / DPI  # points per pixel at the rendering resolution
-_DIGITISH = re.compile(r"^[\d０-９OoIl|SBZ.,，。·%％≥≤<>=\-—~～]+$")
-_CONFUSIONS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8", "Z": "2",
+_DIGITISH = re.compile(r"^[\d０-９OoIl|!SBZ.,，。·%％≥≤<>=\-—~～]+$")
+_CONFUSIONS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "!": "1", "S": "5", "B": "8", "Z": "2",
                              "，": ".", "。": ".", "·": ".", "％": "%"})
 
 
@@ -575,7 +575,9 @@ def correct(text: str) -> str:
     # Between two CJK characters a dash is 一, which OCR reads as one.
     t = re.sub(r"(?<=[\u4e00-\u9fff])[-—_](?=[\u4e00-\u9fff])", "一", t)
     bare = t.replace(" ", "")
-    if bare and _DIGITISH.match(bare) and any(ch.isdigit() for ch in bare):
+    # A 1 on its own in a sharp print (a PDF page rendered, not scanned) reads
+    # as ! (分值 1, 得分 1), which no cell of a form holds alone.
+    if bare and _DIGITISH.match(bare) and (any(ch.isdigit() for ch in bare) or bare == "!"):
         return bare.translate(_CONFUSIONS)
     from rapidfuzz import fuzz, process
 

@@ -43,6 +43,7 @@ class Page:
     ocr: dict[Char, float] | None = None  # for a page read by OCR: each char tuple's confidence (0-100)
     image: object = None  # for a page read by OCR: its deskewed grayscale image
     turned: int = 0  # for a page read by OCR: degrees it was turned clockwise to stand upright
+    unmapped: bool = False  # its text layer is glyph numbers, not text (`pdf_pages.unmapped`): read as a scan
 
 
 def edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> Edge:

@@ -333,7 +333,8 @@ def read(path: Path, engine: str = "pdfium", ocr: str | None = "auto", on_segmen
 
     doc = assemble(pages, n_pages, EXTRACTOR[engine], counted if on_segment else None, ocr_engine or "tesseract")
     if doc.unread_pages and not doc.grids and not segments[0]:
-        raise ValueError(f"scanned PDF: no text layer on {len(doc.unread_pages)} of {n_pages} pages (OCR is off)")
+        raise ValueError(f"{'PDF' if doc.unmapped_pages else 'scanned PDF'}: {doc.no_text_layer} on "
+                         f"{len(doc.unread_pages)} of {n_pages} pages (OCR is off)")
     return doc
 
 
@@ -350,6 +351,7 @@ def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segm
     low: list[str] = []
     ocr_pages: list[int] = []
     text_pages, ruled = 0, False  # pages with characters; whether any page has a ruled table
+    unmapped: list[int] = []  # pages whose text layer is glyph numbers (read as scans, or not at all)
     for page in pages:
         if page.ocr is not None:
             ocr_pages.append(page.number)
@@ -357,8 +359,10 @@ def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segm
             mean = sum(confs) / len(confs) if confs else 0.0
             findings.append(Finding("ocr_confidence", "warning", f"page {page.number} read by OCR: mean word "
                                                                  f"confidence {mean:.1f} of 100 over {len(confs)} words"))
+        if page.unmapped:
+            unmapped.append(page.number)
         if not page.chars:
-            if page.has_images and page.ocr is None:
+            if (page.has_images or page.unmapped) and page.ocr is None:
                 scanned.append(page.number)
             continue
         rest = page.chars
@@ -391,6 +395,9 @@ def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segm
                                                            f"confidence {LOW_CONFIDENCE:g}"))
     grids = _grids(items)
     notes = [f"pages without a text layer (scans, not read): {_ranges(scanned)}"] if scanned else []
+    if unmapped:
+        notes.append(f"pages whose text does not map to Unicode (fonts without a ToUnicode map: copied, it is "
+                     f"control characters and symbols), read from their rendering as scans are: {_ranges(unmapped)}")
     if text_pages and not ruled:
         # Cells are found by their rules: a form drawn without them (a sheet
         # printed without borders) is lines of text, and no form is found.
@@ -398,7 +405,8 @@ def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segm
                      "ruling lines is read as lines of text, not as cells")
     if ocr_pages:
         extractor = f"{extractor}+{ocr_engine}" if extractor != ocr_engine else extractor
-    return Document(grids, extractor, n_pages, notes, unread_pages=scanned, findings=findings, ocr_pages=ocr_pages)
+    return Document(grids, extractor, n_pages, notes, unread_pages=scanned, findings=findings, ocr_pages=ocr_pages,
+                    unmapped_pages=unmapped)
 
 
 NUMERIC = re.compile(r"^[\d.%]+$")

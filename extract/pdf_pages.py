@@ -114,18 +114,20 @@ def _pdfium_pages(path: Path, camelot: bool, ocr: str | None = None) -> tuple[in
                     edges, images, unsure = _pdfium_edges(page, height)
                     if unsure and _pdfium_lost_text(page, unsure):
                         chars = add_missing(chars, [_turned_box(ch, turn, *drawn) + ch[4:] for ch in miner_chars(i)])
+                    if lost := unmapped(chars):  # its glyphs render: the page is read as a scan is
+                        chars, turn = [], 0
                     if turn:  # the page as it reads: turned upright
                         edges = [_turned_edge(e, turn, *drawn) for e in edges]
                         width, height = (height, width) if turn != 180 else drawn
-                    if not chars and images and ocr:
+                    if not chars and (images or lost) and ocr:
                         scanned = _ocr(page, i + 1, ocr, turned)
-                        turned = scanned.turned
+                        turned, scanned.unmapped = scanned.turned, lost
                         yield scanned
                         continue
                     # (camelot turns a sideways page its own way: there, the lattice of the rules turned here)
                     tables = (_camelot_tables(path, i + 1, height) if camelot and chars and not turn
                               else lattice(edges))
-                    yield Page(i + 1, width, height, chars, tables, images)
+                    yield Page(i + 1, width, height, chars, tables, images, unmapped=lost)
                 finally:
                     page.close()
         finally:
@@ -134,6 +136,19 @@ def _pdfium_pages(path: Path, camelot: bool, ocr: str | None = None) -> tuple[in
                 pdf.close()
 
     return n, gen()
+
+
+def unmapped(chars: list[Char]) -> bool:
+    """Whether a page's text layer holds glyph numbers, not text: a font
+    without a ToUnicode map (and no standard encoding) gives each glyph's
+    number in the subset, so that copying the text gives control characters
+    and symbols in place of Chinese (U+0001-U+001F were a fifth of such pages'
+    characters; printed text has none). A viewer draws the glyphs right."""
+    control = sum(1 for c in chars if c[5] < " " and c[5] != "\t")
+    return control >= max(2, UNMAPPED_SHARE * len(chars))
+
+
+UNMAPPED_SHARE = 0.05
 
 
 def add_missing(chars: list[Char], other: list[Char]) -> list[Char]:

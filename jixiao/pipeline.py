@@ -231,7 +231,7 @@ def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: 
         source["format"] = {"text-csv": "csv", "text-markdown": "md"}.get(doc.extractor, source["format"])
         result.file_findings += [Finding("extraction", "warning", n) for n in doc.notes] + doc.findings
         source["forms"] = len(result.forms)
-        unread = f"{len(doc.unread_pages)} of {doc.pages} pages not read (no text layer; OCR is off)"
+        unread = f"{len(doc.unread_pages)} of {doc.pages} pages not read ({doc.no_text_layer}; OCR is off)"
         if result.forms and doc.unread_pages:
             source["status"], source["error"] = "partial", unread
         elif result.forms:

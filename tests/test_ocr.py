@@ -41,6 +41,8 @@ def needs(engine: str) -> None:
     ("效益指标示人(30分)", "效益指标(30分)"),
     # a character OCR confuses, put back where that makes a label (tesseract: 值 as 什); not elsewhere
     ("分什", "分值"), ("实际完成什", "实际完成值"), ("什么", "什么"),
+    # a lone 1 in a sharp print (a PDF page rendered) reads as !; not within words
+    ("!", "1"), ("!0", "10"), ("1!", "11"), ("注意!", "注意!"),
 ])
 def test_ocr_corrections(read, fixed):
     assert correct(read) == fixed
@@ -226,6 +228,44 @@ def test_a_scan_never_seen(tmp_path):
     tables = convert([tmp_path / name], tmp_path / "out", "--ocr-engine", engine)
     n, bad = compare(gold_of("corpus", SAMPLES / name), tables)
     assert 1 - len(bad) / n >= NEVER_SEEN_GOAL[engine], "\n".join(bad[:40])
+
+
+def without_unicode(src: Path, dst: Path) -> None:
+    """`src` with its fonts' ToUnicode maps taken out: PDFium then gives
+    each glyph's number in the subset font for its text, as some producers'
+    files do, while the page still draws the same."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject
+
+    w = PdfWriter(clone_from=src)
+    for page in w.pages:
+        for font in page["/Resources"].get_object().get("/Font", {}).values():
+            font.get_object().pop(NameObject("/ToUnicode"), None)
+    w.write(dst)
+
+
+def test_a_text_layer_that_does_not_map_to_unicode_is_read_as_a_scan(tmp_path):
+    """A PDF whose fonts have no ToUnicode map: its text layer is glyph
+    numbers (control characters and symbols; before, no form was found), so
+    its pages are read from their rendering by OCR, and a check says which.
+    Reads as its gold, by the engine `auto` takes; with OCR off the pages are
+    reported unread. A sharp render reads a lone 1 as ! (分值, 得分): such a
+    cell is put back."""
+    needs_tesseract()
+    engine = engine_for("auto")
+    name = "guangdong_n1_s101_000.pdf"
+    without_unicode(SAMPLES / name, tmp_path / name)
+    tables = convert([tmp_path / name], tmp_path / "out", "--ocr-engine", engine)
+    assert [(s["status"], s["extractor"]) for s in tables["sources"]] == [("ok", f"pdfium+{engine}")]
+    assert [c["detail"] for c in tables["checks"] if "Unicode" in c["detail"]] == [
+        "pages whose text does not map to Unicode (fonts without a ToUnicode map: copied, it is control "
+        "characters and symbols), read from their rendering as scans are: 1-3"]
+    n, bad = compare(gold_of("corpus", SAMPLES / name), tables)
+    assert 1 - len(bad) / n >= NEVER_SEEN_GOAL[engine], "\n".join(bad[:40])
+    assert main(["convert", str(tmp_path / name), "--out", str(tmp_path / "off"), "--quiet", "--ocr", "off"]) == 1
+    (src,) = read_tables(tmp_path / "off")["sources"]
+    assert (src["status"], src["error"]) == (
+        "failed", "ValueError: PDF: no text layer that maps to Unicode on 3 of 3 pages (OCR is off)")
 
 
 @pytest.fixture(scope="module")

@@ -276,6 +276,23 @@ def test_a_form_laid_sideways_reads_as_upright(tmp_path, turn):
     assert n > 500 and not bad, "\n".join(bad[:30])
 
 
+def test_glyph_numbers_are_told_from_text(tmp_path):
+    """A text layer whose fonts have no ToUnicode map is glyph numbers
+    (`pdf_pages.unmapped`: control characters are a fifth of them); no page
+    of the text PDFs here is taken for one (such a page is read by OCR)."""
+    from jixiao.extract.pdf_pages import _pdfium_chars, unmapped
+    from test_ocr import without_unicode
+
+    def flags(path: Path) -> list[bool]:
+        doc = pypdfium2.PdfDocument(str(path))
+        return [unmapped(_pdfium_chars(doc[i], *doc[i].get_size())[0]) for i in range(len(doc))]
+
+    texts = [p for p in sorted(SAMPLES.rglob("*.pdf")) if not p.name.startswith("scan")]
+    assert len(texts) == 8 and not any(f for p in texts for f in flags(p))
+    without_unicode(SAMPLES / "guangdong_n1_s101_000.pdf", tmp_path / "glyphs.pdf")
+    assert flags(tmp_path / "glyphs.pdf") == [True, True, True]
+
+
 def test_pdf_of_tables_without_rules_says_so(tmp_path):
     """The same forms drawn without rules (a sheet printed without borders):
     cells are found by their rules, so no form is read, and the file's one-line

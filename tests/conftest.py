@@ -140,3 +140,17 @@ def pytest_collection_modifyitems(config, items):
     hands tests out in order, and a long one dealt last leaves the other
     cores idle while it runs (longest first balances the load)."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def without_unicode(src: Path, dst: Path) -> None:
+    """`src` with its fonts' ToUnicode maps taken out: PDFium then gives
+    each glyph's number in the subset font for its text, as some producers'
+    files do, while the page still draws the same."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject
+
+    w = PdfWriter(clone_from=src)
+    for page in w.pages:
+        for font in page["/Resources"].get_object().get("/Font", {}).values():
+            font.get_object().pop(NameObject("/ToUnicode"), None)
+    w.write(dst)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SAMPLES, compare, convert, gold_of, need, read_tables
+from conftest import SAMPLES, compare, convert, gold_of, need, read_tables, without_unicode
 from jixiao.extract.ocr import correct, deskew, engine_for
 
 from jixiao.cli import main
@@ -228,20 +228,6 @@ def test_a_scan_never_seen(tmp_path):
     tables = convert([tmp_path / name], tmp_path / "out", "--ocr-engine", engine)
     n, bad = compare(gold_of("corpus", SAMPLES / name), tables)
     assert 1 - len(bad) / n >= NEVER_SEEN_GOAL[engine], "\n".join(bad[:40])
-
-
-def without_unicode(src: Path, dst: Path) -> None:
-    """`src` with its fonts' ToUnicode maps taken out: PDFium then gives
-    each glyph's number in the subset font for its text, as some producers'
-    files do, while the page still draws the same."""
-    from pypdf import PdfWriter
-    from pypdf.generic import NameObject
-
-    w = PdfWriter(clone_from=src)
-    for page in w.pages:
-        for font in page["/Resources"].get_object().get("/Font", {}).values():
-            font.get_object().pop(NameObject("/ToUnicode"), None)
-    w.write(dst)
 
 
 def test_a_text_layer_that_does_not_map_to_unicode_is_read_as_a_scan(tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
-from conftest import GOLD, SAMPLES, compare, convert, corpus_samples, gold_of, read_tables
+from conftest import GOLD, SAMPLES, compare, convert, corpus_samples, gold_of, read_tables, without_unicode
 from jixiao.extract import pdf as pdf_extract
 from jixiao.extract.pdf import Box, Table, stitch
 from PIL import Image, ImageDraw
@@ -281,7 +281,6 @@ def test_glyph_numbers_are_told_from_text(tmp_path):
     (`pdf_pages.unmapped`: control characters are a fifth of them); no page
     of the text PDFs here is taken for one (such a page is read by OCR)."""
     from jixiao.extract.pdf_pages import _pdfium_chars, unmapped
-    from test_ocr import without_unicode
 
     def flags(path: Path) -> list[bool]:
         doc = pypdfium2.PdfDocument(str(path))

@@ -110,8 +110,8 @@ def _pdfium_pages(path: Path, camelot: bool, ocr: str | None = None) -> tuple[in
                 page = doc[i]
                 try:
                     drawn = width, height = page.get_size()
-                    chars, turn = _pdfium_chars(page, width, height)
-                    edges, images, unsure = _pdfium_edges(page, height)
+                    edges, images, unsure, oblique = _pdfium_edges(page, height)
+                    chars, turn = _pdfium_chars(page, width, height, oblique)
                     if unsure and _pdfium_lost_text(page, unsure):
                         chars = add_missing(chars, [_turned_box(ch, turn, *drawn) + ch[4:] for ch in miner_chars(i)])
                     if lost := unmapped(chars):  # its glyphs render: the page is read as a scan is
@@ -244,12 +244,15 @@ def _scanned_image(page: PdfPage, dpi: int, what: str) -> Any:
 _SCANNER_PIXELS = {(1, 8), (2, 24)}  # (colour space, bits per pixel): DeviceGray 8, DeviceRGB 24
 
 
-def _pdfium_chars(page: PdfPage, width: float, height: float) -> tuple[list[Char], int]:
+def _pdfium_chars(page: PdfPage, width: float, height: float, oblique: bool = False) -> tuple[list[Char], int]:
     """The page's characters, and the degrees (clockwise) its text is turned
     (`_text_turn`): the characters of a turned page come in the frame of the
     page turned upright. Their codes come in one call for the page; PDFium's
     own characters (the spaces and line ends it generates) are dropped, and
-    each character's box costs three calls, reusing buffers."""
+    each character's box costs three calls, reusing buffers. `oblique`: the
+    page sets some text slanting (`_pdfium_edges`); those characters, a
+    watermark's, are left out: strewn across the table, they would land in
+    its cells."""
     import pypdfium2.raw as raw
 
     c = _unchecked()
@@ -264,6 +267,10 @@ def _pdfium_chars(page: PdfPage, width: float, height: float) -> tuple[list[Char
             codes = buf[:n]
         else:
             codes = [c.FPDFText_GetUnicode(t, i) for i in range(n)]
+        if oblique:
+            angle = c.FPDFText_GetCharAngle
+            codes = [0 if (a := angle(t, i)) >= 0 and _is_oblique(a) else code  # -1: PDFium can't tell
+                     for i, code in enumerate(codes)]
         if turn := _text_turn(t, codes):
             return _turned_chars(t, codes, turn, width, height), turn
         box, ox, oy = raw.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
@@ -393,17 +400,19 @@ _NOT_CHARS = frozenset({0, 0xFFFE, 0xFFFF, 10, 13})
 MAX_FORM_DEPTH = 8
 
 
-def _pdfium_edges(page: PdfPage, height: float) -> tuple[list[Edge], bool, list[Any]]:
+def _pdfium_edges(page: PdfPage, height: float) -> tuple[list[Edge], bool, list[Any], bool]:
     """Horizontal and vertical segments of every stroked or filled path, in
-    pdfplumber's edge format; whether the page has an image; and its text
-    objects in fonts the file does not embed (see `_pdfium_lost_text`).
-    Objects are walked through PDFium's C API: no Python object per object."""
+    pdfplumber's edge format; whether the page has an image; its text
+    objects in fonts the file does not embed (see `_pdfium_lost_text`); and
+    whether some text is set slanting (a watermark across the page, whose
+    characters `_pdfium_chars` leaves out). Objects are walked through
+    PDFium's C API: no Python object per object."""
     import pypdfium2.raw as raw
 
     c = _unchecked()
     edges: list[Edge] = []
     unsure: list[Any] = []  # PDFium text objects (ctypes pointers)
-    images = False
+    images = oblique = False
     fs = raw.FS_MATRIX()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     at_fs, at_fill, at_stroke = ctypes.byref(fs), ctypes.byref(fill), ctypes.byref(stroke)
@@ -419,7 +428,7 @@ def _pdfium_edges(page: PdfPage, height: float) -> tuple[list[Edge], bool, list[
     # Objects inside a form XObject are placed by the form's matrix too:
     # `parents` holds the enclosing forms' matrices, outermost first.
     def walk(count: int, get: Callable[[Any, int], Any], owner: Any, parents: tuple[Matrix, ...]) -> None:
-        nonlocal images
+        nonlocal images, oblique
         for i in range(count):
             obj = get(owner, i)
             kind = kind_of(obj)
@@ -431,6 +440,12 @@ def _pdfium_edges(page: PdfPage, height: float) -> tuple[list[Edge], bool, list[
                         m = _compose(m, parent)
                     edges.extend(_path_edges(obj, m, height))
             elif kind == text:
+                # upright text has b = c = 0: only a turned or slanted object is looked at
+                if not oblique and c.FPDFPageObj_GetMatrix(obj, at_fs) and (fs.b or fs.c or parents):
+                    m = (fs.a, fs.b, fs.c, fs.d, fs.e, fs.f)
+                    for parent in reversed(parents):
+                        m = _compose(m, parent)
+                    oblique = _is_oblique(math.atan2(m[1], m[0]))
                 font = c.FPDFTextObj_GetFont(obj)
                 if font:
                     if (lacking := unembedded.get(font)) is None:
@@ -445,7 +460,15 @@ def _pdfium_edges(page: PdfPage, height: float) -> tuple[list[Edge], bool, list[
                     walk(raw.FPDFFormObj_CountObjects(obj), raw.FPDFFormObj_GetObject, obj, (*parents, matrix(obj)))
 
     walk(raw.FPDFPage_CountObjects(page.raw), c.FPDFPage_GetObject, page.raw, ())
-    return edges, images, unsure
+    return edges, images, unsure, oblique
+
+
+OBLIQUE = math.radians(2)  # off every right angle by more than this: a watermark's slant, not a page turned
+
+
+def _is_oblique(angle: float) -> bool:
+    off = angle % (math.pi / 2)
+    return min(off, math.pi / 2 - off) > OBLIQUE
 
 
 def _compose(m: Matrix, parent: Matrix) -> Matrix:

@@ -44,6 +44,9 @@ PAGE_NUMBER = re.compile(r"^[-—–－一\s]*(第?\s*\d{1,4}\s*页?(\s*[/共]\s
 # A page number as OCR garbles it ("- 7 -" read as .7-, -l+. or |-): a few
 # marks without two ideographs in a row, in a scan's top or bottom tenth.
 GARBLED_MARKS = re.compile(r"^(?!.*[\u4e00-\u9fff]{2}).{1,6}$")
+PRINTED = 0.05  # of the page height: where a browser prints its own running header and footer
+# a web address, or a date and time (12/1/26, 7:11 AM; 2026/12/1 07:11; 2026-12-01 下午7:11)
+BROWSER_MARKS = re.compile(r"(?:https?|file)://|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}[,\s]*(?:[上下]午)?\s*\d{1,2}:\d{2}")
 
 
 @dataclass(eq=False)  # boxes are compared by identity: two cells may look alike
@@ -59,6 +62,7 @@ class Box:
     ink_bottom: float = 0.0  # bottom of its lowest character
     size: float = 0.0  # its largest font size
     confidence: float | None = None  # OCR: its least sure word (0-100)
+    cut: bool = False  # closed past the page's edge: a row the page break cut (`page.close_page_cuts`)
 
 
 @dataclass
@@ -212,8 +216,10 @@ def _bands(boxes: list[Box], page: int) -> tuple[list[Box], list[Box]]:
 
 
 def _full(box: Box) -> bool:
-    """Its text reaches the bottom of the box (less than a line is left)."""
-    return box.bottom - box.ink_bottom < 1.8 * max(box.size, 1.0)
+    """Its text reaches the bottom of the box (less than a line is left), or
+    the box was cut by the page's edge (a browser prints a cut row's first
+    lines on one page and the rest on the next)."""
+    return box.cut or box.bottom - box.ink_bottom < 1.8 * max(box.size, 1.0)
 
 
 def _same_column(box: Box, row: list[Box]) -> Box | None:
@@ -365,11 +371,12 @@ def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segm
             if (page.has_images or page.unmapped) and page.ocr is None:
                 scanned.append(page.number)
             continue
-        rest = page.chars
+        rest = without_browser_furniture(page.chars, page.height)
         text_pages, ruled = text_pages + 1, ruled or bool(page.tables)
         tables = []
         for cells in page.tables:
-            boxes = [Box(bb[0], bb[1], bb[2], bb[3], page=page.number) for bb in cells]
+            boxes = [Box(bb[0], bb[1], bb[2], bb[3], page=page.number, cut=bb[3] > page.height or bb[1] < 0)
+                     for bb in cells]
             rest = fill_boxes(boxes, rest, page.ocr)
             if page.ocr is not None:
                 if ocr_engine == "tesseract":  # PP-OCR reads digits as surely the first time
@@ -407,6 +414,27 @@ def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segm
         extractor = f"{extractor}+{ocr_engine}" if extractor != ocr_engine else extractor
     return Document(grids, extractor, n_pages, notes, unread_pages=scanned, findings=findings, ocr_pages=ocr_pages,
                     unmapped_pages=unmapped)
+
+
+def without_browser_furniture(chars: list[Char], height: float) -> list[Char]:
+    """A page's characters but a browser's running header and footer: a web
+    disclosure printed to PDF carries, in the page's outer twentieth, the
+    date and time and the page's title above and its address and page n/m
+    below. A row a page break cuts is closed past the page's edge
+    (`page.close_page_cuts`), and these lines fell into its cells (a name
+    read '/1/2 6,7:11 AM 指标2：总体培训成本'). A line there holding a web
+    address or a date and time goes, whole."""
+    low, high = PRINTED * height, (1 - PRINTED) * height
+    if not chars or (min(map(itemgetter(1), chars)) >= low and max(map(itemgetter(3), chars)) <= high):
+        return chars
+    lines: list[list[Char]] = []
+    for c in sorted((c for c in chars if c[3] < low or c[1] > high), key=lambda c: c[1] + c[3]):
+        if lines and abs(c[1] + c[3] - lines[-1][-1][1] - lines[-1][-1][3]) < c[3] - c[1]:
+            lines[-1].append(c)  # centres within half a character's height: one line
+        else:
+            lines.append([c])
+    drop = {id(c) for line in lines if BROWSER_MARKS.search("".join(c[5] for c in sorted(line))) for c in line}
+    return [c for c in chars if id(c) not in drop] if drop else chars
 
 
 NUMERIC = re.compile(r"^[\d.%]+$")

@@ -116,6 +116,8 @@ def _pdfium_pages(path: Path, camelot: bool, ocr: str | None = None) -> tuple[in
                         chars = add_missing(chars, [_turned_box(ch, turn, *drawn) + ch[4:] for ch in miner_chars(i)])
                     if lost := unmapped(chars):  # its glyphs render: the page is read as a scan is
                         chars, turn = [], 0
+                    if chars and images and not edges and _hidden_text(page):
+                        chars, turn = [], 0  # a scanner's own OCR under its image: read as the scan it is
                     if turn:  # the page as it reads: turned upright
                         edges = [_turned_edge(e, turn, *drawn) for e in edges]
                         width, height = (height, width) if turn != 180 else drawn
@@ -149,6 +151,19 @@ def unmapped(chars: list[Char]) -> bool:
 
 
 UNMAPPED_SHARE = 0.05
+
+
+def _hidden_text(page: PdfPage) -> bool:
+    """Whether every text object of a page is drawn invisible: a searchable
+    scan, whose scanner (or Acrobat's Recognize Text) laid its own OCR's
+    text under the image, without the table's cells. Asked only of pages
+    with an image and no ruled lines."""
+    import pypdfium2.raw as raw
+
+    modes = [raw.FPDFTextObj_GetTextRenderMode(obj) for obj in
+             (raw.FPDFPage_GetObject(page.raw, i) for i in range(raw.FPDFPage_CountObjects(page.raw)))
+             if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT]
+    return bool(modes) and all(m == raw.FPDF_TEXTRENDERMODE_INVISIBLE for m in modes)
 
 
 def add_missing(chars: list[Char], other: list[Char]) -> list[Char]:
@@ -215,9 +230,13 @@ def _scanned_image(page: PdfPage, dpi: int, what: str) -> Any:
 
     from .ocr import check_pixels
 
-    if page.get_rotation() or raw.FPDFPage_CountObjects(page.raw) != 1:
+    objs = [raw.FPDFPage_GetObject(page.raw, i) for i in range(raw.FPDFPage_CountObjects(page.raw))]
+    # the image alone, or with a searchable scan's invisible text (`_hidden_text`)
+    pictures = [o for o in objs if raw.FPDFPageObj_GetType(o) != raw.FPDF_PAGEOBJ_TEXT
+                or raw.FPDFTextObj_GetTextRenderMode(o) != raw.FPDF_TEXTRENDERMODE_INVISIBLE]
+    if page.get_rotation() or len(pictures) != 1:
         return None
-    obj = raw.FPDFPage_GetObject(page.raw, 0)
+    obj = pictures[0]
     fs, meta = raw.FS_MATRIX(), raw.FPDF_IMAGEOBJ_METADATA()
     if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_IMAGE or not raw.FPDFPageObj_GetMatrix(obj, fs) \
             or not raw.FPDFImageObj_GetImageMetadata(obj, page.raw, meta):

@@ -189,6 +189,42 @@ def test_scan_against_gold(converted_scan):
     assert sum(w is not None for w in weights) >= 24  # the digits-only second reading of 分值
 
 
+def test_a_searchable_scan_reads_as_the_scan_it_is(converted_scan, tmp_path):
+    """A searchable scan: the scanner (or Acrobat's Recognize Text) laid its
+    own OCR's text, invisible, under the page image. That text has no cells
+    (the rules are in the image), so before no form was found; the page is
+    read as the scan it is, from the image's own pixels, row for row as the
+    plain scan."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    engine, plain = converted_scan
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    w = PdfWriter(clone_from=SCAN)
+    for page in w.pages:
+        height = float(page.mediabox.height)
+        layer = io.BytesIO()
+        c = canvas.Canvas(layer, pagesize=(float(page.mediabox.width), height))
+        text = c.beginText()
+        text.setTextRenderMode(3)  # invisible
+        text.setFont("STSong-Light", 10)
+        for k in range(30):
+            text.setTextOrigin(60, height - 80 - 20 * k)
+            text.textLine("项目支出绩效自评表 项目名称 社区青年汇活动项目 年度资金总额 479.8")
+        c.drawText(text)
+        c.save()
+        page.merge_page(PdfReader(layer).pages[0])
+    w.write(tmp_path / SCAN.name)
+    searchable = convert([tmp_path / SCAN.name], tmp_path / "out", "--ocr-engine", engine)
+    for name in ("projects", "funds", "indicators"):
+        assert [{k: v for k, v in r.items() if k not in ("form_id", "source_id")} for r in searchable[name]] == \
+            [{k: v for k, v in r.items() if k not in ("form_id", "source_id")} for r in plain[name]]
+
+
 def test_scan_confidence_is_reported(converted_scan):
     _, converted_scan = converted_scan
     conf = [c for c in converted_scan["checks"] if c["check"] == "ocr_confidence"]

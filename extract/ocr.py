@@ -1,6 +1,8 @@
 """Scanned pages: a page image to the same `Page` a PDF's text layer gives,
 so that the cells, stitching and normalizing downstream are the PDF's own.
 
+0. Grey: a colour scan's red (an office's seal stamped over the form) is
+   taken out first (`gray_of`).
 1. Deskew: the angle of the table's long horizontal rules (OpenCV), undone;
    and a keystone (the frame's sides leaning apart, as in a photograph),
    squared by a perspective warp.
@@ -57,6 +59,28 @@ _CONFUSIONS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "
 
 class OcrUnavailable(RuntimeError):
     pass
+
+
+SEAL = 60  # red over green and blue by more than this: a seal's ink (black print under it is not)
+
+
+def gray_of(color: np.ndarray, bgr: bool) -> np.ndarray:
+    """A colour page (RGB, or BGR as PDFium gives it; a fourth channel is
+    ignored) in grey for the OCR, a red seal's ink as light as paper: an
+    official scan carries the issuing office's seal (公章) stamped across the
+    form, and in grey its ring and characters are strokes in the cells they
+    cross. Where red dominates, the grey is the red channel's: the seal's ink
+    is light there, and the print and rules it covers (the ink mixes) stay
+    as dark as they are."""
+    import cv2
+
+    pixels = np.ascontiguousarray(color[..., :3])
+    gray: np.ndarray = cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY if bgr else cv2.COLOR_RGB2GRAY)
+    red, green, blue = (pixels[..., 2], pixels[..., 1], pixels[..., 0]) if bgr else (
+        pixels[..., 0], pixels[..., 1], pixels[..., 2])
+    seal = red.astype(np.int16) - np.maximum(green, blue) > SEAL
+    gray[seal] = red[seal]
+    return gray
 
 
 # What reads a scan's text. Both are offline; tesseract also does the

@@ -210,12 +210,12 @@ def _ocr(page: PdfPage, number: int, engine: str, hint: int) -> Page:
     `hint`: the turn the previous page needed)."""
     import numpy as np
 
-    from .ocr import DPI, check_pixels, ocr_page
+    from .ocr import DPI, check_pixels, gray_of, ocr_page
 
     check_pixels(page.get_width() * DPI / 72, page.get_height() * DPI / 72, f"page {number} rendered for OCR")
     gray = _scanned_image(page, DPI, f"page {number}'s image")
-    if gray is None:
-        gray = np.asarray(page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L"))
+    if gray is None:  # rendered in colour: a seal's red is taken out (`gray_of`)
+        gray = gray_of(np.asarray(page.render(scale=DPI / 72).to_pil().convert("RGB")), bgr=False)
     return ocr_page(gray, number, engine, hint)
 
 
@@ -228,7 +228,7 @@ def _scanned_image(page: PdfPage, dpi: int, what: str) -> Any:
     import cv2
     import pypdfium2.raw as raw
 
-    from .ocr import check_pixels
+    from .ocr import check_pixels, gray_of
 
     objs = [raw.FPDFPage_GetObject(page.raw, i) for i in range(raw.FPDFPage_CountObjects(page.raw))]
     # the image alone, or with a searchable scan's invisible text (`_hidden_text`)
@@ -251,7 +251,7 @@ def _scanned_image(page: PdfPage, dpi: int, what: str) -> Any:
 
     pixels = PdfImage(obj, page, page.pdf).get_bitmap(render=False).to_numpy()
     if pixels.ndim == 3:
-        pixels = cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY if pixels.shape[2] == 3 else cv2.COLOR_BGRA2GRAY)
+        pixels = gray_of(pixels, bgr=True)
     # Resampled to the size PDFium renders the page at, as PDFium resamples
     # (its pixels and these differ by 2 grey levels at most, where the image's
     # own pixels, one column narrower, differ by 4 on average and read worse).

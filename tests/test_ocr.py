@@ -225,6 +225,46 @@ def test_a_searchable_scan_reads_as_the_scan_it_is(converted_scan, tmp_path):
             [{k: v for k, v in r.items() if k not in ("form_id", "source_id")} for r in plain[name]]
 
 
+def test_a_red_seal_across_the_form_is_not_read(tmp_path):
+    """An official scan carries the issuing office's seal (公章) stamped
+    across the form, its red ink mixed over the print. In grey its ring and
+    characters were strokes in the cells they cross: an executed amount read
+    332570.00, the seal's characters became the form's remarks, level-2
+    labels read /数量指标 (0.91 of the sample's fields by the scorer). Where
+    red dominates, the grey is now the red channel's: the amounts, labels and
+    remarks under the seals read as gold, from a colour PDF and a colour TIFF."""
+    import pypdfium2
+    from PIL import Image, ImageChops, ImageDraw, ImageFont
+
+    needs_tesseract()
+    engine = engine_for("auto")
+    font = need(next(iter(Path("/usr/share/fonts").rglob("wqy-microhei.ttc")), None), "a Chinese font",
+                "JIXIAO_REQUIRE_OCR", "fonts-wqy-microhei")
+    name = "guangdong_n1_s101_000.pdf"
+    pages = []
+    for page in pypdfium2.PdfDocument(str(SAMPLES / name)):
+        image = page.render(scale=200 / 72).to_pil().convert("RGB")
+        seal = Image.new("RGB", image.size, "white")
+        draw = ImageDraw.Draw(seal)
+        for x, y in ((0.55 * image.width, 0.35 * image.height), (0.3 * image.width, 0.7 * image.height)):
+            draw.ellipse((x - 170, y - 170, x + 170, y + 170), outline=(220, 30, 40), width=10)
+            draw.regular_polygon((x, y - 90, 30), 5, fill=(220, 30, 40))
+            draw.text((x - 130, y - 25), "财政局专用章", fill=(220, 30, 40), font=ImageFont.truetype(str(font), 40))
+        pages.append(ImageChops.multiply(image, seal))  # ink over ink
+    stem = tmp_path / "sealed"
+    for ext, options in (("tif", {"dpi": (200, 200), "compression": "tiff_lzw"}), ("pdf", {"resolution": 200})):
+        pages[0].copy().save(f"{stem}.{ext}", save_all=True, append_images=[p.copy() for p in pages[1:]],
+                             **options)
+    gold = gold_of("corpus", SAMPLES / name)
+    for form in gold["forms"]:  # what the seals cross: the amounts, the labels, the text around the tables
+        form["project"] = {k: form["project"][k] for k in ("project_name", "department", "remarks")}
+        form["indicators"] = [{k: i[k] for k in ("level1", "level2")} for i in form["indicators"]]
+    for ext in ("pdf", "tif"):
+        tables = convert([Path(f"{stem}.{ext}")], tmp_path / ext, "--ocr-engine", engine)
+        n, bad = compare({**gold, "source": f"sealed.{ext}"}, tables)
+        assert n == 83 and not bad, "\n".join(bad[:30])
+
+
 def test_scan_confidence_is_reported(converted_scan):
     _, converted_scan = converted_scan
     conf = [c for c in converted_scan["checks"] if c["check"] == "ocr_confidence"]

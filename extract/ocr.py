@@ -137,6 +137,7 @@ def ocr_page(gray: np.ndarray, number: int, engine: str = "tesseract", hint: int
     page of fewer than SPARSE characters (a table's last rows, mostly blank,
     cheap to read again) every other turn after it, until one reads above
     ORIENT_CHECK. `engine`: "rapidocr" or "tesseract" (see `engine_for`)."""
+    gray = even_light(gray)
     page = _read_page(gray, number, engine)
     if mean_confidence(page) >= ORIENT_CHECK:
         return page
@@ -149,6 +150,30 @@ def ocr_page(gray: np.ndarray, number: int, engine: str = "tesseract", hint: int
             if mean_confidence(page) >= ORIENT_CHECK:
                 break
     return page
+
+
+SHADOW = 200  # paper darker than this anywhere: the page's light is uneven
+PAPER_SCALE = 8  # the paper's light is estimated on the page shrunk this much
+PAPER_REACH = 7  # pixels of the shrunk page (56 of the page): wider than a character, so text drops out
+
+
+def even_light(gray: np.ndarray) -> np.ndarray:
+    """The page with its paper evened out where its light is not: a page
+    photographed, or a bound page's side near the spine, darkens towards
+    a corner, and where the paper is darker than the ink thresholds the
+    whole of it reads as ink (a shadow to 55% at one corner read 0.86 of a
+    sample's fields). The paper's light is the page's brightest within a
+    character's reach, and each pixel is divided by it. An evenly lit page
+    is left as it is."""
+    import cv2
+
+    small = cv2.resize(gray, None, fx=1 / PAPER_SCALE, fy=1 / PAPER_SCALE, interpolation=cv2.INTER_AREA)
+    paper = cv2.dilate(small, np.ones((PAPER_REACH, PAPER_REACH), np.uint8))
+    if paper.size == 0 or int(paper.min()) >= SHADOW:
+        return gray
+    paper = cv2.resize(cv2.blur(paper, (PAPER_REACH, PAPER_REACH)), gray.shape[::-1], interpolation=cv2.INTER_LINEAR)
+    even: np.ndarray = cv2.divide(gray, paper, scale=255)
+    return even
 
 
 def mean_confidence(page: Page) -> float:

@@ -36,6 +36,7 @@ class Scanner:
     jpeg: int = 0  # JPEG quality of each page image; 0 keeps it lossless
     seed: int = 1
     perspective: float = 0.0  # keystone: the page's top edge this fraction narrower than its bottom
+    shadow: float = 0.0  # uneven light: the page this fraction darker at its bottom right corner (a photograph)
 
 
 def scan(src: Path, dst: Path, s: Scanner = Scanner()) -> None:
@@ -48,6 +49,10 @@ def scan(src: Path, dst: Path, s: Scanner = Scanner()) -> None:
             img = keystone(img, s.perspective)
         if s.blur:
             img = img.filter(ImageFilter.GaussianBlur(s.blur))
+        if s.shadow:
+            yy, xx = np.mgrid[0:img.height, 0:img.width]
+            light = 1 - s.shadow * (0.6 * (xx / img.width) ** 2 + 0.4 * (yy / img.height) ** 2)
+            img = Image.fromarray((np.asarray(img) * light).astype(np.uint8))
         noisy = np.asarray(img).astype(np.int16) + rng.normal(0, s.noise, (img.height, img.width)).astype(np.int16)
         img = Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
         if s.jpeg:

@@ -544,10 +544,12 @@ class FormReader:
 
     def read_tail(self, rows: list[Row]) -> None:
         """problems / rectification / grade where labelled; the rest is remarks
-        (the template's footnotes 注：1.… included: the corpus gold keeps them)."""
+        (the template's footnotes 注：1.… included: the corpus gold keeps them),
+        but for a web page's own furniture (`web_chrome`: 发布时间, 版权所有 …)."""
         remarks: list[str] = []
+        chrome = vocabulary()["web_chrome"]
         for r in rows:
-            texts = r.texts()
+            texts = [(c, t) for c, t in r.texts() if not any(w in t for w in chrome)]
             for k, (_, t) in enumerate(texts):
                 key, inline = key_label(t)
                 if key in ("problems", "rectification", "grade"):

@@ -35,6 +35,27 @@ def test_web_page_reads_as_its_docx(tmp_path, pages, docx_tables, suffix):
         assert have == want, table
 
 
+def test_a_form_inside_a_sites_page_reads_as_its_docx(tmp_path, pages, docx_tables):
+    """The form as a government site serves it: inside the site's layout
+    table, after its breadcrumb and menu, followed by the page's publishing
+    line, print and close links and copyright. That furniture came out as
+    the form's remarks; a cell holding one of the vocabulary's `web_chrome`
+    words is the site's, not the form's."""
+    page = next(p for p in pages if p.suffix == ".html").read_text(encoding="utf-8")
+    head, rest = page.split("<body>", 1)
+    body, tail = rest.rsplit("</body>", 1)
+    site = tmp_path / "site.html"
+    site.write_text(f"{head}<body><table width='100%'><tr><td colspan=2>首页 &gt; 政务公开 &gt; 财政预决算</td></tr>"
+                    f"<tr><td>通知公告<br>政策文件</td><td>{body}<p>发布时间：2021-06-30 浏览次数：128</p>"
+                    "<p>【打印本页】 【关闭窗口】</p></td></tr><tr><td colspan=2>版权所有 某某区人民政府 "
+                    f"京ICP备12345678号</td></tr></table></body>{tail}", encoding="utf-8")
+    got = records(convert([site], tmp_path / "out"))
+    for table in ("projects", "funds", "indicators"):
+        want = [{k: v for k, v in r.items() if k not in ("page_start", "page_end")} for r in docx_tables[table]]
+        have = [{k: v for k, v in r.items() if k not in ("page_start", "page_end")} for r in got[table]]
+        assert have == want, table
+
+
 def test_spans_are_placed_as_a_browser_lays_them_out():
     doc = html.read_html("""<table>
       <tr><td rowspan="2">产出指标</td><td colspan="2">数量指标</td><td>x</td></tr>

@@ -268,8 +268,23 @@ def read(path: str | Path) -> Document:
     return doc
 
 
+CHROME_LINE = 100  # characters: a line longer than this holds more than a site's furniture
+
+
+def without_web_chrome(lines: list[str]) -> list[str]:
+    """The lines, with those of a site's own furniture blanked (发布时间,
+    浏览次数, 【打印本页】, 版权所有 …: `web_chrome` in schemas/vocabulary.toml):
+    copied off a page along with the form, they would be read as its last
+    row's cells. A long line is kept whatever it holds (a whole form copied
+    onto one line)."""
+    from jixiao.schemas import vocabulary
+
+    chrome = vocabulary()["web_chrome"]
+    return ["" if len(ln) <= CHROME_LINE and any(w in ln for w in chrome) else ln for ln in lines]
+
+
 def read_text(text: str) -> Document:
-    lines = split_lines(text)
+    lines = without_web_chrome(split_lines(text))
     flavor = detect_flavor(lines)
     if flavor in STREAM_SHAPES:
         tokens = stream_tokens(lines, flavor)

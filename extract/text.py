@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
 import re
 from pathlib import Path
@@ -269,22 +270,29 @@ def read(path: str | Path) -> Document:
 
 
 CHROME_LINE = 100  # characters: a line longer than this holds more than a site's furniture
+# a viewer's page mark copied with the text: 第 2 页, 第2页 共5页, 共5页 第2页, - 2 - (a bare number may be a cell)
+PAGE_MARK = re.compile(r"^\s*(?:第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|共\s*\d{1,4}\s*页\s*[,，]?\s*"
+                       r"第\s*\d{1,4}\s*页|[-—–]\s*\d{1,4}\s*[-—–])\s*$")
+ENTITY = re.compile(r"&(?:nbsp|amp|lt|gt|quot|ensp|emsp|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
 
 
-def without_web_chrome(lines: list[str]) -> list[str]:
+def without_furniture(lines: list[str]) -> list[str]:
     """The lines, with those of a site's own furniture blanked (发布时间,
-    浏览次数, 【打印本页】, 版权所有 …: `web_chrome` in schemas/vocabulary.toml):
-    copied off a page along with the form, they would be read as its last
-    row's cells. A long line is kept whatever it holds (a whole form copied
-    onto one line)."""
+    浏览次数, 【打印本页】, 版权所有 …: `web_chrome` in schemas/vocabulary.toml)
+    and a viewer's page marks (第 2 页 共 5 页): copied along with the form,
+    they would be read as its cells. A long line is kept whatever it holds
+    (a whole form copied onto one line)."""
     from jixiao.schemas import vocabulary
 
     chrome = vocabulary()["web_chrome"]
-    return ["" if len(ln) <= CHROME_LINE and any(w in ln for w in chrome) else ln for ln in lines]
+    return ["" if len(ln) <= CHROME_LINE and (any(w in ln for w in chrome) or PAGE_MARK.match(ln)) else ln
+            for ln in lines]
 
 
 def read_text(text: str) -> Document:
-    lines = without_web_chrome(split_lines(text))
+    if ENTITY.search(text):  # text taken from a page's source: &nbsp; between the cells
+        text = html.unescape(text)
+    lines = without_furniture(split_lines(text))
     flavor = detect_flavor(lines)
     if flavor in STREAM_SHAPES:
         tokens = stream_tokens(lines, flavor)

@@ -74,3 +74,45 @@ def _check_merges(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
                     raise RefusedContainer(f"{info.filename} merges {ref}: {cells:,} cells, over the {MAX_MERGE:,} "
                                            "one merge may cover (a bomb?): not read")
             tail = data[-200:]  # a tag cut by the chunk's end is whole in the next pass
+
+
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+\d+)"[^>]*>(.*?)</(?:\w+:)?c>', re.S)
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
+
+
+def formulas_without_values(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """Per sheet title, the formula cells of an XLSX that hold no saved value
+    ((cell, formula)): a program that writes formulas without computing them
+    (openpyxl, Apache POI) leaves the value to the spreadsheet that opens the
+    file, and a reader of saved values sees those cells empty."""
+    import html
+
+    out: dict[str, list[tuple[str, str]]] = {}
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+            return out
+        targets = {m.group(2).decode(): m.group(1).decode() for m in re.finditer(
+            rb'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', zf.read("xl/_rels/workbook.xml.rels"))}
+        targets.update({m.group(1).decode(): m.group(2).decode() for m in re.finditer(
+            rb'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', zf.read("xl/_rels/workbook.xml.rels"))})
+        for tag in _SHEET.finditer(zf.read("xl/workbook.xml")):
+            name, rid = re.search(rb'\bname="([^"]*)"', tag.group(0)), re.search(rb'\b\w+:id="([^"]*)"', tag.group(0))
+            target = targets.get(rid.group(1).decode()) if rid else None
+            if name is None or target is None:
+                continue
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            if part not in names:
+                continue
+            data = zf.read(part)
+            if b"<f" not in data and b":f" not in data:
+                continue
+            bare = [(ref.decode(), html.unescape((f.group(1) or b"").decode("utf-8", "replace")))
+                    for ref, body in ((m.group(1), m.group(2)) for m in _CELL.finditer(data))
+                    if (f := _FORMULA.search(body)) and not _VALUE.search(body)]
+            if bare:
+                out[html.unescape(name.group(1).decode("utf-8", "replace"))] = bare
+    return out
+

@@ -26,10 +26,16 @@ def read(path: Path) -> Document:
         except Exception as exc:  # zipfile, XML and openpyxl errors alike: the file is unreadable
             raise ValueError(f"damaged XLSX ({type(exc).__name__}): {exc}") from exc
     grids, notes = [], []
+    unsaved = ooxml.formulas_without_values(Path(path))
     for ws in wb.worksheets:
         if ws.sheet_state != "visible":
             notes.append(f"sheet {ws.title!r} is {ws.sheet_state} and was not read")
             continue
+        if bare := unsaved.get(ws.title):
+            # never silent: the cells read empty, and the check says which and why
+            notes.append(f"sheet {ws.title!r}: {len(bare)} formula cell(s) without a saved value, read as empty "
+                         f"(e.g. {bare[0][0]} ={bare[0][1][:40]}): the program that wrote the file did not compute "
+                         "them; open and save it in Excel or WPS to keep their values")
         hidden_rows = {r - 1 for r, d in ws.row_dimensions.items() if d.hidden}
         hidden_cols = set()
         for key, d in ws.column_dimensions.items():

@@ -84,3 +84,31 @@ def test_broken_workbooks(tmp_path):
     for s in src.values():
         assert s["status"] == "failed" and "\n" not in s["error"], s
         assert s["error"].startswith("ValueError: damaged XLS"), s
+
+
+def test_a_formula_without_a_saved_value_is_named_not_lost_silently(tmp_path):
+    """A workbook written by a program that stores formulas without computing
+    them (openpyxl, Apache POI): a reader of saved values sees the cell empty,
+    and an amount went missing without a word. The run names the cell and its
+    formula in a check; a spreadsheet that saved the values (Excel, WPS,
+    LibreOffice: its <v> beside the <f>) says nothing, and the value reads."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(SAMPLES / "forms_a.xlsx")
+    wb.worksheets[0]["F4"] = "=C8"  # the first form's total budget, now a formula
+    wb.save(tmp_path / "unsaved.xlsx")
+    tables = convert([tmp_path / "unsaved.xlsx"], tmp_path / "out")
+    assert [c["detail"] for c in tables["checks"] if "formula" in c["detail"]] == [
+        "sheet '表1': 1 formula cell(s) without a saved value, read as empty (e.g. F4 =C8): the program that wrote "
+        "the file did not compute them; open and save it in Excel or WPS to keep their values"]
+    saved = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(tmp_path / "unsaved.xlsx") as zin, zipfile.ZipFile(saved, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":  # as a spreadsheet saves it: the value beside
+                data = data.replace(b'<c r="F4"><f>C8</f><v></v></c>', b'<c r="F4"><f>C8</f><v>186000</v></c>')
+            zout.writestr(item, data)
+    again = convert([saved], tmp_path / "again")
+    assert not [c for c in again["checks"] if "formula" in c["detail"]]
+    with zipfile.ZipFile(saved) as z:  # (the file held what the test meant it to)
+        assert b'<c r="F4"><f>C8</f><v>186000</v></c>' in z.read("xl/worksheets/sheet1.xml")

@@ -77,6 +77,7 @@ def _check_merges(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
 
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_RELATIONSHIP = re.compile(rb"<Relationship\b[^>]*>")
 _CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+\d+)"[^>]*>(.*?)</(?:\w+:)?c>', re.S)
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
@@ -94,13 +95,11 @@ def formulas_without_values(path: Path) -> dict[str, list[tuple[str, str]]]:
         names = set(zf.namelist())
         if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
             return out
-        targets = {m.group(2).decode(): m.group(1).decode() for m in re.finditer(
-            rb'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', zf.read("xl/_rels/workbook.xml.rels"))}
-        targets.update({m.group(1).decode(): m.group(2).decode() for m in re.finditer(
-            rb'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', zf.read("xl/_rels/workbook.xml.rels"))})
+        rels = (_attrs(m.group(0)) for m in _RELATIONSHIP.finditer(zf.read("xl/_rels/workbook.xml.rels")))
+        targets = {r["Id"]: r["Target"] for r in rels if "Id" in r and "Target" in r}
         for tag in _SHEET.finditer(zf.read("xl/workbook.xml")):
-            name, rid = re.search(rb'\bname="([^"]*)"', tag.group(0)), re.search(rb'\b\w+:id="([^"]*)"', tag.group(0))
-            target = targets.get(rid.group(1).decode()) if rid else None
+            attrs = _attrs(tag.group(0))
+            name, target = attrs.get("name"), targets.get(attrs.get("id", ""))  # id: r:id, the prefix dropped
             if name is None or target is None:
                 continue
             part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
@@ -113,6 +112,12 @@ def formulas_without_values(path: Path) -> dict[str, list[tuple[str, str]]]:
                     for ref, body in ((m.group(1), m.group(2)) for m in _CELL.finditer(data))
                     if (f := _FORMULA.search(body)) and not _VALUE.search(body)]
             if bare:
-                out[html.unescape(name.group(1).decode("utf-8", "replace"))] = bare
+                out[html.unescape(name)] = bare
     return out
+
+
+def _attrs(tag: bytes) -> dict[str, str]:
+    """A tag's attributes by local name (r:id as id), in whatever order they come."""
+    return {m.group(1).decode(): m.group(2).decode("utf-8", "replace")
+            for m in re.finditer(rb'(?:\w+:)?(\w+)="([^"]*)"', tag)}
 

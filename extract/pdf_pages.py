@@ -160,10 +160,23 @@ def _hidden_text(page: PdfPage) -> bool:
     with an image and no ruled lines."""
     import pypdfium2.raw as raw
 
-    modes = [raw.FPDFTextObj_GetTextRenderMode(obj) for obj in
-             (raw.FPDFPage_GetObject(page.raw, i) for i in range(raw.FPDFPage_CountObjects(page.raw)))
-             if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT]
-    return bool(modes) and all(m == raw.FPDF_TEXTRENDERMODE_INVISIBLE for m in modes)
+    texts = [obj for obj in _objects(page) if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT]
+    return bool(texts) and all(map(_invisible, texts))
+
+
+def _objects(page: PdfPage) -> list[Any]:
+    """The page's top-level objects (PDFium handles)."""
+    import pypdfium2.raw as raw
+
+    return [raw.FPDFPage_GetObject(page.raw, i) for i in range(raw.FPDFPage_CountObjects(page.raw))]
+
+
+def _invisible(obj: Any) -> bool:
+    """Whether a page object is text drawn invisible (render mode 3)."""
+    import pypdfium2.raw as raw
+
+    return bool(raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT
+                and raw.FPDFTextObj_GetTextRenderMode(obj) == raw.FPDF_TEXTRENDERMODE_INVISIBLE)
 
 
 def add_missing(chars: list[Char], other: list[Char]) -> list[Char]:
@@ -230,10 +243,8 @@ def _scanned_image(page: PdfPage, dpi: int, what: str) -> Any:
 
     from .ocr import check_pixels, gray_of
 
-    objs = [raw.FPDFPage_GetObject(page.raw, i) for i in range(raw.FPDFPage_CountObjects(page.raw))]
     # the image alone, or with a searchable scan's invisible text (`_hidden_text`)
-    pictures = [o for o in objs if raw.FPDFPageObj_GetType(o) != raw.FPDF_PAGEOBJ_TEXT
-                or raw.FPDFTextObj_GetTextRenderMode(o) != raw.FPDF_TEXTRENDERMODE_INVISIBLE]
+    pictures = [obj for obj in _objects(page) if not _invisible(obj)]
     if page.get_rotation() or len(pictures) != 1:
         return None
     obj = pictures[0]

@@ -387,6 +387,8 @@ class FormReader:
             return
         header = self.rows[h]
         achieved_col = next((i for i, t in header.texts() if in_block(t, "goal_achieved")), None)
+        # a target table prints no achieved goals: its texts side by side are all planned ones
+        targets_only = achieved_col is None and not families.spec(self.family)["actuals"]
         planned, achieved = [], []
         if achieved_col is None and not any(in_block(t, "goal_planned") for _, t in header.texts()):
             # 年度总体目标 | text: a target table's one goal, beside its label
@@ -399,7 +401,7 @@ class FormReader:
             texts = [(i, t) for i, t in r.texts()
                      if not (in_block(t, "goals") or column(clean(t), "indicator_columns", REVIEW)
                              == "category" and len(compact(t)) <= 8)]
-            if len(texts) == 2:
+            if len(texts) == 2 and not targets_only:
                 planned.append(texts[0][1])
                 achieved.append(texts[1][1])
                 continue
@@ -431,7 +433,7 @@ class FormReader:
         initial_weight = None
         for i, t in header.texts():
             m = match(clean(t), "indicator_columns")
-            roles[i] = m.column
+            roles[i] = m.column or ind.UNREAD  # a header naming no field: its cells are reported, not misplaced
             f.header_map.append((clean(t), m.column, m.score))
             if m.column is None:
                 near = nearest_column(clean(t), "indicator_columns")
@@ -463,7 +465,7 @@ class FormReader:
             if not r.texts() or is_indicator_header(r):
                 continue
             for i, t in r.texts():
-                if (i >= len(roles) or roles[i] is None) and i not in unread and value(t) is not None \
+                if (i >= len(roles) or roles[i] in (None, ind.UNREAD)) and i not in unread and value(t) is not None \
                         and i < len(header.cells) and value(header.cells[i]) is not None:
                     unread[i] = t
             r, spelled, label = take_spelled_label(r, l1_col, spelled)
@@ -484,6 +486,7 @@ class FormReader:
             placed: dict[str, str] = (
                 {role: t for i, t in r.texts() if i < len(roles) and (role := roles[i])} if positional
                 else ind.align(r.cells, roles))
+            placed.pop(ind.UNREAD, None)  # reported by unread_column below
             if label and not ind.is_bare_points(label):
                 placed["level1"] = label
                 # the label is spelled out to its last character: the group's rows read so far take it

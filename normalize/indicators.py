@@ -89,6 +89,11 @@ def nature_op(nature: str | None) -> str | None:
 
 
 JOIN_FIT = -0.5  # a text cell continuing the name cell before it: better than a drop, worse than a column of its own
+# The role of a column whose header names no field of the contract (指标解释):
+# a cell standing in it is its own, not a piece of the name, and the reader
+# reports what it held (unread_column). Elsewhere a cell does not go there.
+UNREAD = "unread"
+UNREAD_IN_PLACE = 0.3
 JOINABLE = frozenset({"name"})
 
 
@@ -101,7 +106,8 @@ def align(cells: list[str], roles: list[str | None]) -> dict[str, str]:
     items = [(i, t) for i, t in enumerate(cells) if value(t) is not None]
     n, m = len(items), len(roles)
     # Every cell's score in every column, once: the loops below read it m times.
-    score = [[fit(roles[c], t) + (POSITION_BONUS if i == c else 0.0) for c in range(m)] for i, t in items]
+    score = [[(UNREAD_IN_PLACE if i == c else -3.0) if roles[c] == UNREAD else
+              fit(roles[c], t) + (POSITION_BONUS if i == c else 0.0) for c in range(m)] for i, t in items]
     drop = [0.0 if is_ignorable(t) else DROP_PENALTY for _, t in items]
     can_join = [k > 0 and parse_number(t) is None for k, (_, t) in enumerate(items)]
 

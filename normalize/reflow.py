@@ -38,8 +38,8 @@ from itertools import combinations
 from jixiao.extract.chars import is_ideograph
 from jixiao.schemas import vocabulary
 
+from . import families, levels
 from . import indicators as ind
-from . import levels
 from .headers import ACCEPT, column
 from .labels import in_block, key_label, label_key, labels
 from .records import Finding
@@ -56,7 +56,13 @@ AMBIGUOUS = 0.25  # a fund line's two placements this close: a `reflow` warning
 ROW_DOUBT = 0.1  # two cuts of indicator rows this close, moving a value: a `reflow` warning
 # Leaving a column empty: a target or actual or weight is normally printed.
 SKIP = {"target": 0.3, "actual": 0.3, "weight": 0.3, "name": 2.0}
-JOINABLE = frozenset({"name", "deviation", "target", "actual", "scoring_rule"})
+# A header cell inside an indicator header that names no column of the
+# contract (福建's 指标解释 between 三级指标 and 目标值): its cells are read
+# into a column of their own, which the form reader reports (unread_column),
+# rather than ending the header there and losing the table.
+UNREAD = ind.UNREAD
+JOINABLE = frozenset({"name", "deviation", "target", "actual", "scoring_rule", UNREAD})
+FRAGMENT = 4  # characters: a piece of a label cut at each line of its cell (年度 | 预算 | 安排)
 LEVEL_ROLES = ("level1", "level2", "name")
 
 
@@ -178,12 +184,29 @@ def join_fragments(tokens: list[str]) -> list[str]:
             if re.fullmatch(r"[（(][^）)]{1,8}[）)]", k) and not is_value(prev):
                 out[-1] += k
                 continue
+            if (n := _label_run(out, k)) is not None:  # 年度 | 总体 | 目标: a tall cell cut at each line
+                out[-n:] = ["".join(compact(p) for p in out[-n:]) + k]
+                singles = False
+                continue
             if known(prev + k) and not is_value(k) and (not known(prev) or is_level(prev + k)):
                 out[-1] = prev + k
                 continue
         out.append(t)
         singles = single
     return out
+
+
+def _label_run(out: list[str], k: str) -> int | None:
+    """How many cells at the end of `out` make a known label with `k`, where
+    each is a short piece that is no label itself (2 or 3 of them)."""
+    if len(k) > FRAGMENT or is_value(k) or known(k):
+        return None
+    for n in (3, 2):
+        pieces = [compact(p) for p in out[-n:]]
+        if len(pieces) == n and all(0 < len(p) <= FRAGMENT and not is_value(p) and not known(p) for p in pieces) \
+                and known("".join(pieces) + k):
+            return n
+    return None
 
 
 # -- the reader ------------------------------------------------------------
@@ -209,9 +232,7 @@ class Reflow:
     def step(self, i: int) -> int:
         t = self.t[i]
         if is_form_title(t):
-            from .families import of_title
-
-            self.family = of_title(t) or self.family
+            self.family = families.of_title(t) or self.family
         if self.starts_funds(i):
             return self.funds(i)
         if self.starts_indicators(i):
@@ -257,13 +278,24 @@ class Reflow:
 
     def header_run(self, i: int, family: str) -> int:
         """How many of the cells from i on (up to 8) are distinct columns of `family`."""
-        cols = []
-        for t in self.t[i:i + 8]:
-            c = column_of(t, family)
+        cols: list[str] = []
+        for j in range(i, min(i + 8, len(self.t))):
+            c = column_of(self.t[j], family)
+            if c is None and family == "indicator_columns" and self.unread_header(j, len(cols)):
+                continue
             if c is None:
                 break
             cols.append(c)
         return len(set(cols))
+
+    def unread_header(self, j: int, known_before: int) -> bool:
+        """A cell of an indicator header that names no column (`UNREAD`): a
+        short label, not a value or a level, after three known header cells
+        and right before another."""
+        t, k = self.t[j], compact(self.t[j])
+        return (known_before >= 3 and 2 <= len(k) <= 8 and all(is_ideograph(ch) for ch in k)
+                and not known(t) and not is_level(t) and j + 1 < len(self.t)
+                and column_of(self.t[j + 1], "indicator_columns") is not None and not is_level(self.t[j + 1]))
 
     def funds(self, i: int) -> int:
         header: list[str] = []
@@ -313,7 +345,9 @@ class Reflow:
             k += 1
         self.emit(header)
         body = self.t[j:k]
-        if len(body) > 2:
+        if self.family and not families.spec(self.family)["actuals"]:
+            pass  # a target table prints its planned goals only: every piece is one of them
+        elif len(body) > 2:
             cut = goals_cut(body)
             self.out.findings.append((len(self.out.rows), Finding(
                 "reflow", "warning", f"goals: {len(body)} pieces where 2 cells were expected; the first {cut} "
@@ -338,6 +372,8 @@ class Reflow:
             t = self.t[j]
             c = "category" if label_key(strip_points(compact(t))) in ("绩效指标", "年度绩效指标") else \
                 column_of(t, "indicator_columns")
+            if c is None and self.unread_header(j, len(header)):
+                c = UNREAD
             if c is None or is_level(t):
                 break
             header.append((t, c))
@@ -410,7 +446,7 @@ def order_header(header: list[tuple[str, str]]) -> list[tuple[str, str]]:
     seen: set[str] = set()
     out = []
     for t, c in items:
-        if c in seen and c != "category":
+        if c in seen and c not in ("category", UNREAD):
             continue
         seen.add(c)
         out.append((t, c))
@@ -504,6 +540,8 @@ def stream_fit(role: str | None, text: str) -> float:
     k = compact(text)
     if k in EMPTY:
         return 0.0
+    if role == UNREAD:  # a column the contract has no field for: text or a value alike
+        return -2.0 if is_level(k) and levels.is_exact(k) else 0.35
     if role == "name" and is_value(k):
         return -2.5
     if is_placeholder(k):

@@ -100,7 +100,8 @@ def test_every_text_keeps_the_schema_text_rule(real_tables):
 
 
 @pytest.mark.parametrize("stem,shape", [("01_", "spaced"), ("03_", "pipe"), ("07_", "paragraph"),
-                                        ("13_", "pipe"), ("18_", "pipe"), ("20_", "pipe"), ("21_", "pipe")])
+                                        ("13_", "pipe"), ("18_", "pipe"), ("20_", "pipe"), ("21_", "pipe"),
+                                        ("22_", "spaced")])
 def test_real_shapes_are_told_from_the_text(stem, shape):
     raw = next(p for p in REAL if p.name.startswith(stem) and ".cells." not in p.name)
     assert text.read(raw).extractor == f"text-{shape}"
@@ -122,6 +123,16 @@ def test_v2_fields_of_real_forms(real_tables):
     sid = by_name["18_hubei_ezhou_2021_shiminzhongxin.txt"]
     total = next(f for f in real_tables["funds"] if f["form_id"].startswith(sid) and f["fund_kind"] == "total")
     assert (total["budget_adjusted_yuan"], total["executed_yuan"]) == (1500000, 1252500)
+
+
+def test_a_column_the_contract_lacks_is_reported_not_dropped(real_tables):
+    """福建's 指标解释 between 三级指标 and 目标值 maps to no field: it used to end
+    the header there, and the form was lost (no form found); now the table
+    reads, and the column and one of its values are named in checks."""
+    sid = next(s["source_id"] for s in real_tables["sources"] if s["path"].endswith("22_fujian_ningde_2019_zhengti.txt"))
+    checks = {c["check"]: c["detail"] for c in real_tables["checks"] if c["source_id"] == sid}
+    assert "'指标解释'" in checks["unmapped_header"]
+    assert "'100%(历史标准)'" in checks["unread_column"]
 
 
 def test_template_placeholders_are_not_indicators(real_tables):

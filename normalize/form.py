@@ -132,8 +132,9 @@ def labelled_goals(rows: list[Row]) -> bool:
         texts = r.texts()
         for k, (_, t) in enumerate(texts[:-1]):
             nxt = texts[k + 1][1]
+            # (年初设定目标 | 年度总体目标完成情况: the second, a block title elsewhere, heads a column here)
             if (in_block(t, "goal_planned") or in_block(t, "goal_achieved")) and not (
-                    in_block(nxt, "goal_planned") or in_block(nxt, "goal_achieved")):
+                    in_block(nxt, "goal_planned") or in_block(nxt, "goal_achieved") or in_block(nxt, "goals")):
                 return True
     return False
 
@@ -163,7 +164,11 @@ def is_anchor(row: Row) -> bool:
 
 def is_preamble(row: Row) -> bool:
     texts = row.texts()
-    return not texts or any(is_title(t) or key_label(t)[0] for _, t in texts)
+    return not texts or any(is_title(t) or key_label(t)[0] or in_block(_INLINE_LABEL.sub("", compact(t)), "preamble")
+                            for _, t in texts)
+
+
+_INLINE_LABEL = re.compile(r"[:：].*$")  # 填报日期：2022年2月3日 -> 填报日期
 
 
 def is_title_row(row: Row) -> bool:

@@ -209,6 +209,13 @@ def _label_run(out: list[str], k: str) -> int | None:
     return None
 
 
+def _cut_header(text: str) -> bool:
+    """The start of an indicator header word, cut short (得分计算, of 得分计算方法)."""
+    k = compact(text)
+    return len(k) >= 2 and any(w.startswith(k) and len(w) > len(k)
+                               for words in vocabulary()["indicator_columns"].values() for w in words)
+
+
 # -- the reader ------------------------------------------------------------
 
 class Reflow:
@@ -377,6 +384,11 @@ class Reflow:
             if c is None or is_level(t):
                 break
             header.append((t, c))
+            j += 1
+        if j == len(self.t) - 1 and _cut_header(self.t[j]):
+            # the text ends inside the header's next cell (得分计算 of 得分计算方法): no row
+            self.out.findings.append((len(self.out.rows), Finding(
+                "reflow", "warning", f"the text ends inside a header cell ({clip(self.t[j])!r}): not read")))
             j += 1
         header = order_header(header)
         roles = [c for _, c in header]

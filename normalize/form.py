@@ -196,6 +196,10 @@ def department_anchor(rows: list[Row], i: int) -> bool:
 def split(rows: list[Row]) -> list[tuple[int, int]]:
     """(start, end) row ranges of the candidate forms, in reading order."""
     anchors = [i for i, r in enumerate(rows) if is_anchor(r) or department_anchor(rows, i)]
+    if not anchors:
+        # a form that names no project or department (安徽's 部门整体支出绩效评价自评表
+        # leaves its 单位 blank): the rows are one form if they hold its blocks
+        return [(0, len(rows))] if rows else []
     starts = []
     floor = 0
     for a in anchors:
@@ -492,6 +496,7 @@ class FormReader:
                 {role: t for i, t in r.texts() if i < len(roles) and (role := roles[i])} if positional
                 else ind.align(r.cells, roles))
             placed.pop(ind.UNREAD, None)  # reported by unread_column below
+            placed.pop("number", None)  # 序号: the order, which indicator_index keeps
             if label and not ind.is_bare_points(label):
                 placed["level1"] = label
                 # the label is spelled out to its last character: the group's rows read so far take it
@@ -506,9 +511,11 @@ class FormReader:
                 points = state.l1_weight = l2_points
             if not (placed.keys() - {"category", "level1", "level2"}) or is_placeholder_row(placed):
                 # a level label alone, or a template's empty slot (指标2：, ……): no indicator
-                state.update(value(placed.get("level1")), value(placed.get("level2")))
+                state.update(value(placed.get("level1")), value(placed.get("level2")),
+                             families.spec(self.family).get("positional", False))
                 continue
-            f.indicators.append(ind.build(placed, state, "nature" in roles))
+            f.indicators.append(ind.build(placed, state, "nature" in roles,
+                                          any_label=families.spec(self.family).get("positional", False)))
             self.trace(f"indicator {len(f.indicators) - 1}", r)
             if state.moved:
                 l2_raw, under = state.moved

@@ -45,6 +45,8 @@ def fit(role: str | None, text: str) -> float:
     number = parse_number(text) is not None
     if role == "category":
         return 3.0 if "绩效指标" in compact(text) else -4.0
+    if role == "number":
+        return 1.0 if re.fullmatch(r"\d{1,3}", compact(text)) else -3.0
     if role == "level1":
         if l1:
             return 1.0 if l1 == "成本指标" else 3.0
@@ -174,8 +176,14 @@ class LevelState:
         self.first_group: str | None = None
         self.moved: tuple[str | None, str] | None = None  # (level-2, the level-1 label it was printed under)
 
-    def update(self, l1_text: str | None, l2_text: str | None) -> None:
+    def update(self, l1_text: str | None, l2_text: str | None, any_label: bool = False) -> None:
+        """`any_label`: the level-1 column holds labels beyond the vocabulary
+        (a scoresheet's 规划, 执行, 效果): such a label starts a group of its
+        own, with its raw text and points and no canonical level-1."""
         canonical = levels.level1(l1_text) if l1_text else None
+        if l1_text and not canonical and any_label and levels.level2(l1_text) is None:
+            self.l1, self.l1_raw, self.l1_weight = None, nows(l1_text), points_in_label(l1_text)
+            self.l2 = self.l2_raw = None
         if canonical:  # a level-2 word printed in the level-1 column is no label
             if canonical != self.l1:
                 self.l2 = self.l2_raw = None
@@ -213,8 +221,9 @@ def backfill_level1(rows: list[Indicator], labels: list[tuple[str | None, float 
             k -= 1
 
 
-def build(placed: dict[str, str], state: LevelState, nature_column: bool = False) -> Indicator:
-    state.update(value(placed.get("level1")), value(placed.get("level2")))
+def build(placed: dict[str, str], state: LevelState, nature_column: bool = False, any_label: bool = False
+          ) -> Indicator:
+    state.update(value(placed.get("level1")), value(placed.get("level2")), any_label)
     target = value(placed.get("target"))
     actual = value(placed.get("actual"))
     tv, av = parse_value(target), parse_value(actual)

@@ -187,7 +187,7 @@ def title_family(rows: list[Row]) -> str | None:
 def department_anchor(rows: list[Row], i: int) -> bool:
     """A 部门名称 row that opens a department-level form: a department
     family's title stands within the few rows above it."""
-    if not any(key_label(t)[0] == "department" for _, t in rows[i].texts()):
+    if not any(key_label(t)[0] in ("department", "department_fallback") for _, t in rows[i].texts()):
         return False
     fam = title_family(rows[max(0, i - 4):i])
     return fam is not None and families.opened_by(fam) == "department"
@@ -228,6 +228,7 @@ class FormReader:
         self.rows = rows
         self.form = Form()
         self.family = families.default()
+        self.department_fallback: str | None = None  # a 部门 label's value (vocabulary key_labels)
 
     def read(self) -> Form | None:
         f = self.form
@@ -295,6 +296,11 @@ class FormReader:
 
     # -- key/value block -------------------------------------------------
     def read_keys(self, rows: list[Row]) -> None:
+        self.read_key_rows(rows)
+        if self.form.department is None:
+            self.form.department = self.department_fallback
+
+    def read_key_rows(self, rows: list[Row]) -> None:
         for r in rows:
             texts = r.texts()
             for k, (_, t) in enumerate(texts):
@@ -308,6 +314,9 @@ class FormReader:
 
     def set_key(self, field: str, v: str | None) -> None:
         v = value(v)
+        if field == "department_fallback":
+            self.department_fallback = self.department_fallback or v
+            return
         if v is None or getattr(self.form, field, None) is not None:
             return
         if field == "fiscal_year":

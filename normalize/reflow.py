@@ -62,6 +62,7 @@ SKIP = {"target": 0.3, "actual": 0.3, "weight": 0.3, "name": 2.0}
 # rather than ending the header there and losing the table.
 UNREAD = ind.UNREAD
 JOINABLE = frozenset({"name", "deviation", "target", "actual", "scoring_rule", UNREAD})
+OPENING = 4  # characters two goal texts of one form open alike with (本项目共申请 / 本项目共完成)
 FRAGMENT = 4  # characters: a piece of a label cut at each line of its cell (年度 | 预算 | 安排)
 LEVEL_ROLES = ("level1", "level2", "name")
 
@@ -426,11 +427,15 @@ def describe(cells: list[str], headers: list[str]) -> str:
 
 def goals_cut(pieces: list[str]) -> int:
     """Where the achieved goal starts among the pieces of two goal cells cut
-    at their spaces: at a piece that opens as the first one does (1. …, <p>…)
-    and not mid-sentence, the most even cut of such; else after the first."""
+    at their spaces: at a piece that opens as the first one does (1. …, <p>…,
+    or the same four words: 本项目共申请… / 本项目共完成…) and not
+    mid-sentence, the most even cut of such; else after the first."""
     def opening(t: str) -> str:
         m = re.match(r"^(<p>)?\s*(\d+|[一二三四五六七八九十]+)?[.、．]?", t)
-        return m.group(0) if m else ""
+        if m and m.group(0):
+            return m.group(0)
+        words = compact(t)[:OPENING]
+        return words if len(words) == OPENING and all(is_ideograph(ch) for ch in words) else ""
 
     head = opening(pieces[0])
     total = sum(len(p) for p in pieces)

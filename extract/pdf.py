@@ -401,10 +401,13 @@ def assemble(pages: Iterable[Page], n_pages: int | None, extractor: str, on_segm
         findings.append(Finding("ocr_low_confidence", "warning", f"and {len(low) - 100} more OCR cells below "
                                                            f"confidence {LOW_CONFIDENCE:g}"))
     grids = _grids(items)
-    notes = [f"pages without a text layer (scans, not read): {_ranges(scanned)}"] if scanned else []
+    # with OCR off, a page of glyph numbers is left unread like a scan: it is said once, as what it is
+    images = [n for n in scanned if n not in unmapped]
+    notes = [f"pages without a text layer (scans, not read): {_ranges(images)}"] if images else []
     if unmapped:
+        how = "not read (OCR is off)" if set(unmapped) <= set(scanned) else "read from their rendering as scans are"
         notes.append(f"pages whose text does not map to Unicode (fonts without a ToUnicode map: copied, it is "
-                     f"control characters and symbols), read from their rendering as scans are: {_ranges(unmapped)}")
+                     f"control characters and symbols), {how}: {_ranges(unmapped)}")
     if text_pages and not ruled:
         # Cells are found by their rules: a form drawn without them (a sheet
         # printed without borders) is lines of text, and no form is found.

@@ -361,6 +361,29 @@ def test_glyph_numbers_are_told_from_text(tmp_path):
     assert flags(tmp_path / "glyphs.pdf") == [True, True, True]
 
 
+def test_pages_of_glyph_numbers_with_ocr_off_are_reported_unread_once(tmp_path):
+    """A file of text pages and pages whose fonts have no ToUnicode map, read
+    with OCR off: the text pages' forms are read (partial), and the others are
+    named once, as not read. They were named twice, once as scans not read and
+    once as read from their rendering, which only OCR does."""
+    from pypdf import PdfWriter
+
+    without_unicode(SAMPLES / "guangdong_n1_s101_000.pdf", tmp_path / "glyphs.pdf")
+    w = PdfWriter()
+    for part in (SAMPLES / "beijing_n1_s101_000.pdf", tmp_path / "glyphs.pdf"):
+        w.append(str(part))
+    w.write(tmp_path / "mixed.pdf")
+    out = tmp_path / "out"
+    assert main(["convert", str(tmp_path / "mixed.pdf"), "--out", str(out), "--quiet", "--ocr", "off"]) == 1
+    t = read_tables(out)
+    pages = len(pypdfium2.PdfDocument(str(tmp_path / "mixed.pdf")))
+    assert [(s["status"], s["error"]) for s in t["sources"]] == [
+        ("partial", f"3 of {pages} pages not read (no text layer that maps to Unicode; OCR is off)")]
+    assert [c["detail"] for c in t["checks"] if "not read" in c["detail"] or "rendering" in c["detail"]] == [
+        "pages whose text does not map to Unicode (fonts without a ToUnicode map: copied, it is control "
+        f"characters and symbols), not read (OCR is off): {pages - 2}-{pages}"]
+
+
 def test_pdf_of_tables_without_rules_says_so(tmp_path):
     """The same forms drawn without rules (a sheet printed without borders):
     cells are found by their rules, so no form is read, and the file's one-line

@@ -128,11 +128,25 @@ def detect_shape(lines: list[str], nonblank: list[str]) -> str:
     if is_csv(nonblank):
         return "csv"
     blank = len(lines) - len(nonblank)
-    if len(nonblank) >= 10 and blank * 2 >= len(nonblank):
+    if len(nonblank) >= 10 and blank * 2 >= len(nonblank) and _single_line_paragraphs(lines):
         return "paragraph"
     if len(nonblank) >= 5 and sum(1 for ln in nonblank if len(_LAYOUT_GAP.findall(ln)) >= 2) * 4 >= len(nonblank):
         return "layout"
     return "spaced"
+
+
+def _single_line_paragraphs(lines: list[str]) -> bool:
+    """Most paragraphs are one line: one cell a paragraph, a long one wrapped
+    now and then. Where most hold several lines, the blank lines part rows
+    (a web table's empty rows), and each line is a cell or a row of cells."""
+    sizes, run = [], 0
+    for ln in lines + [""]:
+        if ln.strip():
+            run += 1
+        elif run:
+            sizes.append(run)
+            run = 0
+    return sum(1 for n in sizes if n > 1) * 4 <= len(sizes)
 
 
 def is_csv(nonblank: list[str]) -> bool:

@@ -88,7 +88,7 @@ def _known_labels() -> frozenset[str]:
 
 def known(text: str) -> bool:
     k = compact(text).rstrip(":：")
-    return k in _known_labels() or strip_points(k) in _known_labels()
+    return k in _known_labels() or strip_points(k) in _known_labels() or label_key(k) in _known_labels()
 
 
 @lru_cache(maxsize=1 << 16)  # bounded: a long archive run meets endless distinct cells
@@ -185,6 +185,9 @@ def join_fragments(tokens: list[str]) -> list[str]:
             if re.fullmatch(r"[（(][^）)]{1,8}[）)]", k) and not is_value(prev):
                 out[-1] += k
                 continue
+            if _OPEN_NOTE.search(prev) and len(prev) + len(k) <= NOTE and not _OPEN_NOTE.match(k):
+                out[-1] = prev + k  # ( | 2021 | 年度): a bracket cut at its spaces, up to its close
+                continue
             if (n := _label_run(out, k)) is not None:  # 年度 | 总体 | 目标: a tall cell cut at each line
                 out[-n:] = ["".join(compact(p) for p in out[-n:]) + k]
                 singles = False
@@ -192,9 +195,21 @@ def join_fragments(tokens: list[str]) -> list[str]:
             if known(prev + k) and not is_value(k) and (not known(prev) or is_level(prev + k)):
                 out[-1] = prev + k
                 continue
+            if len(k) <= 2 and not known(k) and not is_value(k) and _is_fund_label(prev + k):
+                out[-1] = prev + k  # 上年结转 | 资金, 其中:当年财政 | 拨款: a fund line's label cut at its space
+                continue
         out.append(t)
         singles = single
     return out
+
+
+_OPEN_NOTE = re.compile(r"[（(][^）)]*$")  # a bracket opened and not closed
+NOTE = 12  # characters: a bracketed note joined back across its spaces is short ((2021年度))
+
+
+def _is_fund_label(text: str) -> bool:
+    """A fund line's label as the vocabulary prints it (其中： aside)."""
+    return label_key(text).replace("其中", "").strip(":：") in labels("fund_kinds")
 
 
 def _label_run(out: list[str], k: str) -> int | None:

@@ -52,6 +52,13 @@ def _page_marks(text: str) -> str:
     return "\n".join([*lines[:half], "第 1 页 共 2 页", *lines[half:], "- 2 -"])
 
 
+def _spaced_rows(text: str) -> str:
+    """A web table's rows as a line each, cells joined by single spaces and
+    empty cells dropped (as sample 22 came): a cell's own spaces now look like
+    cell boundaries, and a row of empty cells is a blank line."""
+    return "\n".join(" ".join(c.strip() for c in re.split(r"[|\t]", ln) if c.strip()) for ln in text.split("\n"))
+
+
 COPIED = {  # how a real text also comes: the way it was copied -> the text
     # off its page along with the site's furniture above and below
     "site": lambda t: SITE_HEAD + t + SITE_TAIL,
@@ -59,6 +66,8 @@ COPIED = {  # how a real text also comes: the way it was copied -> the text
     "source": lambda t: t.replace(" ", "&nbsp;"),
     # from a viewer: its page marks among the lines
     "viewer": _page_marks,
+    # its rows as lines of cells joined by spaces
+    "spaced": _spaced_rows,
 }
 
 
@@ -68,7 +77,10 @@ def test_real_forms_copied_other_ways_read_as_their_gold(tmp_path, how):
     furniture (breadcrumb, print links, publishing line, 上一篇, copyright) and
     a viewer's page marks (第 1 页 共 2 页) were read as cells (0.80 and 0.82
     by the scorer for 01 and 18 with the furniture; 0.92 for 01 with a page
-    mark), and text with &nbsp; for its spaces gave no form at all."""
+    mark), and text with &nbsp; for its spaces gave no form at all. As rows
+    of cells joined by spaces, 13 and 18 gave no form (their blank lines were
+    taken for paragraph breaks between cells), 23 read 0.78 (labels cut at
+    their spaces: 部门（单位）总体 | 资金（万元）, ( | 2021 | 年度), 上年结转 | 资金)."""
     copies = []
     for path in REAL:
         copies.append(tmp_path / path.name)
@@ -77,7 +89,16 @@ def test_real_forms_copied_other_ways_read_as_their_gold(tmp_path, how):
     for path in REAL:
         gold = json.loads((GOLD / "real" / f"{path.name}.gold.json").read_text(encoding="utf-8"))
         n, bad = compare(gold, tables)
-        assert n > 50 and bad == KNOWN_MISSES.get(path.name, []), path.name + "\n" + "\n".join(bad[:20])
+        misses = NOT_READ_AS_CELLS_IN_A_ROW.get(path.name, KNOWN_MISSES.get(path.name, [])) if how == "spaced" \
+            else KNOWN_MISSES.get(path.name, [])
+        if misses is None:
+            continue
+        assert n > 50 and bad == misses, path.name + "\n" + "\n".join(bad[:20])
+
+
+# A scoresheet with 序号 and long texts, its level-1 labels beyond the
+# vocabulary: read from its rows (sample 24), not yet from a stream of cells.
+NOT_READ_AS_CELLS_IN_A_ROW: dict[str, list[str] | None] = {"24_anhui_shouxian_2023_pingfen.cells.txt": None}
 
 
 # The schema's text rule, on every text a real form gave, gold or not (remarks

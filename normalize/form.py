@@ -475,6 +475,9 @@ class FormReader:
                     roles += [None] * (i - len(roles)) + [col]
             first += 1
         state = ind.LevelState(initial_weight)
+        # a family whose labels are no vocabulary words (a scoresheet's 项目立项, 规划 …):
+        # its cells are read where they stand, and its level-1 column holds any label
+        fixed = bool(families.spec(self.family).get("positional", False))
         labels: list[tuple[str | None, float | None] | None] = []
         unread: dict[int, str] = {}
         l1_col = roles.index("level1") if "level1" in roles else None
@@ -498,9 +501,8 @@ class FormReader:
             points = next((points_in_label(t) for _, t in r.texts() if ind.is_bare_points(t)), None)
             if points is not None and state.l1_raw is None:
                 state.l1_weight = points
-            # rows rebuilt by the reflow, and a family whose labels are no vocabulary
-            # words (a scoresheet's 项目立项 …), are read where their cells stand
-            positional = r.aligned or families.spec(self.family).get("positional", False)
+            # rows rebuilt by the reflow, and a `fixed` family's, are read where their cells stand
+            positional = r.aligned or fixed
             placed: dict[str, str] = (
                 {role: t for i, t in r.texts() if i < len(roles) and (role := roles[i])} if positional
                 else ind.align(r.cells, roles))
@@ -520,11 +522,9 @@ class FormReader:
                 points = state.l1_weight = l2_points
             if not (placed.keys() - {"category", "level1", "level2"}) or is_placeholder_row(placed):
                 # a level label alone, or a template's empty slot (指标2：, ……): no indicator
-                state.update(value(placed.get("level1")), value(placed.get("level2")),
-                             families.spec(self.family).get("positional", False))
+                state.update(value(placed.get("level1")), value(placed.get("level2")), any_label=fixed)
                 continue
-            f.indicators.append(ind.build(placed, state, "nature" in roles,
-                                          any_label=families.spec(self.family).get("positional", False)))
+            f.indicators.append(ind.build(placed, state, "nature" in roles, any_label=fixed))
             self.trace(f"indicator {len(f.indicators) - 1}", r)
             if state.moved:
                 l2_raw, under = state.moved

@@ -56,10 +56,9 @@ AMBIGUOUS = 0.25  # a fund line's two placements this close: a `reflow` warning
 ROW_DOUBT = 0.1  # two cuts of indicator rows this close, moving a value: a `reflow` warning
 # Leaving a column empty: a target or actual or weight is normally printed.
 SKIP = {"target": 0.3, "actual": 0.3, "weight": 0.3, "name": 2.0}
-# A header cell inside an indicator header that names no column of the
-# contract (福建's 指标解释 between 三级指标 and 目标值): its cells are read
-# into a column of their own, which the form reader reports (unread_column),
-# rather than ending the header there and losing the table.
+# A header cell naming no column of the contract (福建's 指标解释 between
+# 三级指标 and 目标值) does not end the header: its cells get a column of
+# their own, which the form reader reports (indicators.UNREAD).
 UNREAD = ind.UNREAD
 JOINABLE = frozenset({"name", "deviation", "target", "actual", "scoring_rule", UNREAD})
 OPENING = 4  # characters two goal texts of one form open alike with (本项目共申请 / 本项目共完成)
@@ -368,9 +367,9 @@ class Reflow:
             k += 1
         self.emit(header)
         body = self.t[j:k]
-        if self.family and not families.spec(self.family)["actuals"]:
-            pass  # a target table prints its planned goals only: every piece is one of them
-        elif len(body) > 2:
+        # a target table prints its planned goals only: every piece is one of them
+        planned_only = self.family is not None and not families.spec(self.family)["actuals"]
+        if len(body) > 2 and not planned_only:
             cut = goals_cut(body)
             self.out.findings.append((len(self.out.rows), Finding(
                 "reflow", "warning", f"goals: {len(body)} pieces where 2 cells were expected; the first {cut} "

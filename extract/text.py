@@ -35,7 +35,7 @@ from pathlib import Path
 from .chars import is_cjk
 from .grid import Cell, Document, Grid
 
-STREAM_SHAPES = ("pipe", "paragraph", "layout", "spaced")
+STREAM_SHAPES = ("pipe", "paragraph", "layout", "spaced", "ragged")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _LAYOUT_GAP = re.compile(r"\S(?: {2,}|\t)\S")
 
@@ -113,10 +113,24 @@ def detect_flavor(lines: list[str]) -> str:
     nonblank = [ln for ln in lines if ln.strip()]
     multi = sum(1 for ln in nonblank if ln.count("\t") >= 2)
     if nonblank and multi * 10 >= len(nonblank):
-        return "tsv"
+        return "ragged" if ragged(nonblank) else "tsv"
     if any(ln.startswith("\t") for ln in nonblank):
         return "cells"
     return detect_shape(lines, nonblank)
+
+
+RAGGED = 3  # distinct row lengths, with no row opening on an empty cell
+
+
+def ragged(nonblank: list[str]) -> bool:
+    """Tab-separated rows that lost the cells a merged cell spans, as a
+    browser copies a web table (each row its own cells, none for the cells
+    above it that reach down): no row opens on an empty cell, where a
+    spreadsheet's copy opens every row under a merged label with one, and the
+    rows are of many lengths. Their columns are not where the header's are,
+    so they are read as a stream of cells."""
+    tabbed = [ln for ln in nonblank if "\t" in ln]
+    return not any(ln.startswith("\t") for ln in tabbed) and len({ln.count("\t") for ln in tabbed}) >= RAGGED
 
 
 def detect_shape(lines: list[str], nonblank: list[str]) -> str:
@@ -203,6 +217,8 @@ def stream_tokens(lines: list[str], shape: str) -> list[tuple[int, str]]:
     for no, ln in enumerate(lines, start=1):
         if shape == "pipe":
             parts = ln.split("|")
+        elif shape == "ragged":
+            parts = ln.split("\t")
         elif shape == "layout":
             parts = re.split(r" {2,}|\t", ln)
         else:

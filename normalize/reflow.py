@@ -85,6 +85,7 @@ def _known_labels() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=1 << 16)  # bounded: a long archive run meets endless distinct cells
 def known(text: str) -> bool:
     k = compact(text).rstrip(":：")
     return k in _known_labels() or strip_points(k) in _known_labels() or label_key(k) in _known_labels()

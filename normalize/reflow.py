@@ -225,6 +225,14 @@ def _label_run(out: list[str], k: str) -> int | None:
     return None
 
 
+def _cut_level(text: str) -> bool:
+    """The start of a level label, cut short (满意, of 满意度指标)."""
+    k = compact(text)
+    words = [*vocabulary()["level1"], *vocabulary()["level2"], *vocabulary()["level1_variants"],
+             *vocabulary()["level2_variants"]]
+    return len(k) >= 2 and not is_level(k) and any(w.startswith(k) and len(w) > len(k) for w in words)
+
+
 def _cut_header(text: str) -> bool:
     """The start of an indicator header word, cut short (得分计算, of 得分计算方法)."""
     k = compact(text)
@@ -418,6 +426,13 @@ class Reflow:
         first = len(self.out.rows)
         rows, doubts = segment_windows(self.t[j:k], roles,
                                        vocabulary()["scoresheet_level2"] if scoresheet else ())
+        rest = [c for c, r in enumerate(roles) if r not in ("category", "level1", "level2")]
+        if k == len(self.t) and rows and len(cut := [c for c in rest if rows[-1][c]]) == 1 \
+                and _cut_level(rows[-1][cut[0]]):
+            # the text ends inside a level label (满意 of 满意度指标): a cut cell, no indicator
+            self.out.findings.append((first + len(rows) - 1, Finding(
+                "reflow", "warning", f"the text ends inside a level label ({clip(rows[-1][cut[0]])!r}): not read")))
+            rows[-1][cut[0]] = ""
         for cells in rows:
             self.emit(cells)
         for d in doubts:

@@ -28,10 +28,7 @@ def real_tables(tmp_path_factory) -> dict[str, list[dict]]:
 
 # What is still read wrong, and why. A miss that disappears fails too, so this
 # list says what the code does today, not what it once did.
-KNOWN_MISSES = {
-    # the excerpt ends inside the 满意度指标 label: the cut cell "满意" is read as a name
-    "21_anhui_xiaoxian_2023_tese.txt": ["form 0: 15 indicators, gold has 14"],
-}
+KNOWN_MISSES: dict[str, list[str]] = {}
 
 
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)

@@ -120,17 +120,22 @@ def detect_flavor(lines: list[str]) -> str:
 
 
 RAGGED = 3  # distinct row lengths, with no row opening on an empty cell
+FULL_ROWS = 3  # one row in this many or more as wide as the widest: a table whose rows kept their cells
 
 
 def ragged(nonblank: list[str]) -> bool:
     """Tab-separated rows that lost the cells a merged cell spans, as a
     browser copies a web table (each row its own cells, none for the cells
     above it that reach down): no row opens on an empty cell, where a
-    spreadsheet's copy opens every row under a merged label with one, and the
-    rows are of many lengths. Their columns are not where the header's are,
-    so they are read as a stream of cells."""
+    spreadsheet's copy opens every row under a merged label with one, the
+    rows are of many lengths, and few are as wide as the widest (a wide
+    summary table's project rows all are: only its header's are short).
+    Their columns are not where the header's are, so they are read as a
+    stream of cells."""
     tabbed = [ln for ln in nonblank if "\t" in ln]
-    return not any(ln.startswith("\t") for ln in tabbed) and len({ln.count("\t") for ln in tabbed}) >= RAGGED
+    widths = [ln.count("\t") for ln in tabbed]
+    return (not any(ln.startswith("\t") for ln in tabbed) and len(set(widths)) >= RAGGED
+            and widths.count(max(widths)) * FULL_ROWS < len(widths))
 
 
 def detect_shape(lines: list[str], nonblank: list[str]) -> str:

@@ -203,6 +203,8 @@ def join_fragments(tokens: list[str]) -> list[str]:
     return out
 
 
+_POINTED_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,10}[（(]\d+(?:\.\d+)?分[）)]$")  # 规划（15分）
+_POINTS_IN_TEXT = re.compile(r"[（(]\d+(?:\.\d+)?分")  # …是否完整可行（3分）
 _OPEN_NOTE = re.compile(r"[（(][^）)]*$")  # a bracket opened and not closed
 NOTE = 12  # characters: a bracketed note joined back across its spaces is short ((2021年度))
 
@@ -391,6 +393,8 @@ class Reflow:
     # -- indicators ----------------------------------------------------
     def starts_indicators(self, i: int) -> bool:
         t = self.t[i]
+        if column_of(t, "indicator_columns") == "measure_unit":
+            return False  # 单位 (a form's blank 单位 line above its table): no table opens with its units
         if label_key(strip_points(compact(t))) in ("绩效指标", "年度绩效指标") and i + 1 < len(self.t) \
                 and self.header_run(i + 1, "indicator_columns") >= 3:
             return True
@@ -497,9 +501,10 @@ def order_header(header: list[tuple[str, str]]) -> list[tuple[str, str]]:
             continue
         seen.add(c)
         out.append((t, c))
-    front = [h for h in out if h[1] == "category"] + sorted(
+    first = [h for h in out[:1] if h[1] == "number"]  # 序号 printed first stays first
+    front = first + [h for h in out if h[1] == "category"] + sorted(
         (h for h in out if h[1] in LEVEL_ROLES), key=lambda h: LEVEL_ROLES.index(h[1]))
-    return front + [h for h in out if h[1] != "category" and h[1] not in LEVEL_ROLES]
+    return front + [h for h in out if h not in front]
 
 
 # -- placing values --------------------------------------------------------
@@ -644,6 +649,13 @@ def segment(tokens: list[str], roles: list[str], level2_words: Sequence[str] = (
     for k, t in enumerate(tokens):  # a family's own level-2 words (a scoresheet's 项目立项 …)
         if compact(t) in level2_words:
             fits[k] = [{"level2": 3.0}.get(r or "", -3.0) for r in roles]
+        elif level2_words and _POINTED_LABEL.match(compact(t)) and not is_level(t):
+            # a scoresheet's own label with its points (规划（15分）, 基础信息（3分）): a level,
+            # the second one where a row prints one only
+            fits[k] = [{"level1": 2.0, "level2": 2.1}.get(r or "", -3.0) for r in roles]
+        elif level2_words and "scoring_rule" in roles and _POINTS_IN_TEXT.search(t) and len(compact(t)) > 12:
+            # a scoresheet's rule names the points it gives (是否完整可行（3分）): its own column
+            fits[k] = [{"scoring_rule": 1.5, UNREAD: 0.35}.get(r or "", -2.0) for r in roles]
     for k in range(1, n):  # 服务对象满意度指标 | 服务对象满意度: a level-2 label repeated is a name, not a new label
         before, cur = tokens[k - 1], tokens[k]
         if (is_level(cur) and is_level(before) and levels.is_exact(cur) and levels.is_exact(before)

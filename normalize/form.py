@@ -198,8 +198,9 @@ def split(rows: list[Row]) -> list[tuple[int, int]]:
     anchors = [i for i, r in enumerate(rows) if is_anchor(r) or department_anchor(rows, i)]
     if not anchors:
         # a form that names no project or department (安徽's 部门整体支出绩效评价自评表
-        # leaves its 单位 blank): the rows are one form if they hold its blocks
-        return [(0, len(rows))] if rows else []
+        # leaves its 单位 blank): the rows are one form if a family's title heads
+        # them and they hold its blocks (not any text that has a table's words)
+        return [(0, len(rows))] if title_family(rows) is not None else []
     starts = []
     floor = 0
     for a in anchors:

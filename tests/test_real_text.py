@@ -156,6 +156,33 @@ def test_a_column_the_contract_lacks_is_reported_not_dropped(real_tables):
     assert "'100%(历史标准)'" in checks["unread_column"]
 
 
+# A page's excerpt of a 部门整体支出绩效评价得分表 as a document site gives it
+# (wanglu.net/thread/t12-491155-4.html): words broken across lines (部门决 /
+# 策), points inside the names, no project or department, no title we know.
+BROKEN_SCORESHEET = """2017 年部门整体支出绩效评价得分表 一级指 标 二级指标 三级指标 得分 部门决 策(25 分) 目标任务(15 分) 相关性(5 分)
+5 明确性(5 分)
+5 合理性(5 分)
+5 预算编制(10 分) 测算依据(5 分)
+2 目标管理(5 分)
+4 综合管 理(30 分) 专项资金分配时限(2 分) 省级财力专项预算分配时限(1 分)
+1 中央专款分配合规........
+"""
+
+
+def test_a_table_under_no_form_title_and_no_name_is_no_form(tmp_path):
+    """Rows that name no project or department make a form only under a
+    family's title (sample 24's 绩效评价自评表): this text, with a table's
+    words but neither, gave 15 indicators named 部门决, 策(25分) … when any
+    such rows made one; it gives no form, and says so."""
+    path = tmp_path / "excerpt.txt"
+    path.write_text(BROKEN_SCORESHEET, encoding="utf-8")
+    from jixiao.cli import main
+
+    assert main(["convert", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 1
+    (src,) = read_tables(tmp_path / "out")["sources"]
+    assert (src["status"], src["error"]) == ("failed", "no form found (no funds block or indicator table)")
+
+
 def test_template_placeholders_are_not_indicators(real_tables):
     """指标2 / …… rows of the 河北 template: gold has 9 indicators, not 35."""
     sid = next(s["source_id"] for s in real_tables["sources"]

@@ -205,6 +205,7 @@ def join_fragments(tokens: list[str]) -> list[str]:
 
 _POINTED_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,10}[（(]\d+(?:\.\d+)?分[）)]$")  # 规划（15分）
 _POINTS_IN_TEXT = re.compile(r"[（(]\d+(?:\.\d+)?分")  # …是否完整可行（3分）
+RULE = 12  # characters: a scoring rule is a sentence, longer than a label with its points
 _OPEN_NOTE = re.compile(r"[（(][^）)]*$")  # a bracket opened and not closed
 NOTE = 12  # characters: a bracketed note joined back across its spaces is short ((2021年度))
 
@@ -646,14 +647,15 @@ def segment(tokens: list[str], roles: list[str], level2_words: Sequence[str] = (
         return prefix[b] - prefix[a] if b > a else 0.0
 
     fits = [[stream_fit(r, t) for r in roles] for t in tokens]
+    scoresheet = bool(level2_words)  # only a scoresheet brings level words of its own
     for k, t in enumerate(tokens):  # a family's own level-2 words (a scoresheet's 项目立项 …)
         if compact(t) in level2_words:
             fits[k] = [{"level2": 3.0}.get(r or "", -3.0) for r in roles]
-        elif level2_words and _POINTED_LABEL.match(compact(t)) and not is_level(t):
+        elif scoresheet and _POINTED_LABEL.match(compact(t)) and not is_level(t):
             # a scoresheet's own label with its points (规划（15分）, 基础信息（3分）): a level,
             # the second one where a row prints one only
             fits[k] = [{"level1": 2.0, "level2": 2.1}.get(r or "", -3.0) for r in roles]
-        elif level2_words and "scoring_rule" in roles and _POINTS_IN_TEXT.search(t) and len(compact(t)) > 12:
+        elif scoresheet and "scoring_rule" in roles and _POINTS_IN_TEXT.search(t) and len(compact(t)) > RULE:
             # a scoresheet's rule names the points it gives (是否完整可行（3分）): its own column
             fits[k] = [{"scoring_rule": 1.5, UNREAD: 0.35}.get(r or "", -2.0) for r in roles]
     for k in range(1, n):  # 服务对象满意度指标 | 服务对象满意度: a level-2 label repeated is a name, not a new label

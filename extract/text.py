@@ -224,12 +224,29 @@ def stream_tokens(lines: list[str], shape: str) -> list[tuple[int, str]]:
             parts = ln.split("|")
         elif shape == "ragged":
             parts = ln.split("\t")
+            if _label_and_amounts(parts):  # a fund line keeps its empty cells' places, as a form's dashes
+                parts = [parts[0], *(p if p.strip() else "—" for p in parts[1:])]
         elif shape == "layout":
             parts = re.split(r" {2,}|\t", ln)
         else:
             parts = ln.split()
         out += [(no, p.strip()) for p in parts if p.strip()]
     return out
+
+
+_AMOUNT = re.compile(r"^\s*[-+]?[\d,]+(?:\.\d+)?\s*(?:%|％|万元|万|元)?\s*$")
+
+
+def _label_and_amounts(cells: list[str]) -> bool:
+    """A row of a label and amounts, some cells empty (a fund line: 上年结转资金
+    | 0.00 | 0.00 | | | |): where its empty cells stand says which columns
+    its amounts are in, which a stream of cells would lose."""
+    rest = cells[1:]
+    return (bool(cells[0].strip()) and not _AMOUNT.match(cells[0]) and any(not c.strip() for c in rest)
+            and any(_AMOUNT.match(c) for c in rest) and all(_AMOUNT.match(c) or c.strip() in _DASHES for c in rest))
+
+
+_DASHES = frozenset({"", "—", "——", "-", "－", "/", "／"})  # a cell printed or left empty
 
 
 def tsv_rows(lines: list[str]) -> list[tuple[int, list[str]]]:

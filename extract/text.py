@@ -158,14 +158,23 @@ def _single_line_paragraphs(lines: list[str]) -> bool:
     """Most paragraphs are one line: one cell a paragraph, a long one wrapped
     now and then. Where most hold several lines, the blank lines part rows
     (a web table's empty rows), and each line is a cell or a row of cells."""
-    sizes, run = [], 0
-    for ln in lines + [""]:
+    paragraphs = _paragraphs(lines)
+    return sum(1 for _, para in paragraphs if len(para) > 1) * 4 <= len(paragraphs)
+
+
+def _paragraphs(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """(first line number, its stripped lines) of each run of non-blank lines."""
+    out: list[tuple[int, list[str]]] = []
+    para: list[str] = []
+    start = 0
+    for no, ln in enumerate(lines + [""], start=1):
         if ln.strip():
-            run += 1
-        elif run:
-            sizes.append(run)
-            run = 0
-    return sum(1 for n in sizes if n > 1) * 4 <= len(sizes)
+            start = start or no
+            para.append(ln.strip())
+        elif para:
+            out.append((start, para))
+            para, start = [], 0
+    return out
 
 
 def is_csv(nonblank: list[str]) -> bool:
@@ -209,16 +218,7 @@ def stream_tokens(lines: list[str], shape: str) -> list[tuple[int, str]]:
     since these shapes lose most of them anyway."""
     out: list[tuple[int, str]] = []
     if shape == "paragraph":
-        para: list[str] = []
-        start = 0
-        for no, ln in enumerate(lines + [""], start=1):
-            if ln.strip():
-                start = start or no
-                para.append(ln.strip())
-            elif para:
-                out.append((start, "\n".join(para)))
-                para, start = [], 0
-        return out
+        return [(start, "\n".join(para)) for start, para in _paragraphs(lines)]
     for no, ln in enumerate(lines, start=1):
         if shape == "pipe":
             parts = ln.split("|")

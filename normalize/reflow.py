@@ -30,7 +30,7 @@ warning says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import combinations
@@ -104,7 +104,7 @@ def is_value(text: str) -> bool:
 @lru_cache(maxsize=1 << 16)  # bounded: a long archive run meets endless distinct cells
 def fund_kind(text: str) -> str | None:
     """The kind of a funds line label (其中：当年财政拨款 -> fiscal)."""
-    k = label_key(text).replace("其中", "").strip(":：")
+    k = _fund_key(text)
     if not k or len(k) > 14 or is_value(k):
         return None
     kinds = labels("fund_kinds")
@@ -210,9 +210,14 @@ _OPEN_NOTE = re.compile(r"[（(][^）)]*$")  # a bracket opened and not closed
 NOTE = 12  # characters: a bracketed note joined back across its spaces is short ((2021年度))
 
 
+def _fund_key(text: str) -> str:
+    """A fund line's label as matched: its label key, 其中： aside."""
+    return label_key(text).replace("其中", "").strip(":：")
+
+
 def _is_fund_label(text: str) -> bool:
-    """A fund line's label as the vocabulary prints it (其中： aside)."""
-    return label_key(text).replace("其中", "").strip(":：") in labels("fund_kinds")
+    """A fund line's label as the vocabulary prints it (fund_kind's exact match)."""
+    return _fund_key(text) in labels("fund_kinds")
 
 
 def _label_run(out: list[str], k: str) -> int | None:
@@ -228,19 +233,22 @@ def _label_run(out: list[str], k: str) -> int | None:
     return None
 
 
+def _cut_short(text: str, words: Iterable[str]) -> bool:
+    """The text is the start of one of `words`, cut short (two characters or more)."""
+    k = compact(text)
+    return len(k) >= 2 and any(w.startswith(k) and len(w) > len(k) for w in words)
+
+
 def _cut_level(text: str) -> bool:
     """The start of a level label, cut short (满意, of 满意度指标)."""
-    k = compact(text)
-    words = [*vocabulary()["level1"], *vocabulary()["level2"], *vocabulary()["level1_variants"],
-             *vocabulary()["level2_variants"]]
-    return len(k) >= 2 and not is_level(k) and any(w.startswith(k) and len(w) > len(k) for w in words)
+    v = vocabulary()
+    return not is_level(text) and _cut_short(text, [*v["level1"], *v["level2"], *v["level1_variants"],
+                                                    *v["level2_variants"]])
 
 
 def _cut_header(text: str) -> bool:
     """The start of an indicator header word, cut short (得分计算, of 得分计算方法)."""
-    k = compact(text)
-    return len(k) >= 2 and any(w.startswith(k) and len(w) > len(k)
-                               for words in vocabulary()["indicator_columns"].values() for w in words)
+    return _cut_short(text, (w for words in vocabulary()["indicator_columns"].values() for w in words))
 
 
 # -- the reader ------------------------------------------------------------

@@ -140,9 +140,10 @@ def labelled_goals(rows: list[Row]) -> bool:
 
 
 def is_placeholder_row(placed: dict[str, str]) -> bool:
-    """Only a name, and it is a template's slot (指标2：, ……) or nothing but an enumerator."""
+    """Only a name, and it is a template's slot (指标2：, ……), nothing but an
+    enumerator, or an enumerator and a dash (指标1：/ | / | /: no indicator here)."""
     rest = {k: v for k, v in placed.items() if k not in ("category", "level1", "level2") and value(v)}
-    return set(rest) == {"name"} and (is_placeholder(rest["name"]) or not ind.strip_enumerator(rest["name"]))
+    return set(rest) == {"name"} and (is_placeholder(rest["name"]) or not value(ind.strip_enumerator(rest["name"])))
 
 
 def is_tail_row(row: Row) -> bool:
@@ -498,6 +499,11 @@ class FormReader:
                     if done.level1_raw == state.l1_raw and done.level1_weight is None:
                         done.level1_raw, done.level1_weight = state.l1_raw + label, pts
                 state.l1_raw, state.l1_weight = state.l1_raw + label, pts
+                label = None
+            elif label and ind.is_bare_points(label):
+                # （30分） alone in the level-1 column, no label before it: a group whose label the
+                # flattening lost begins here (its level-2 labels say which)
+                state.lost_label(points_in_label(label))
                 label = None
             points = next((points_in_label(t) for _, t in r.texts() if ind.is_bare_points(t)), None)
             if points is not None and state.l1_raw is None:

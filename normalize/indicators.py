@@ -205,6 +205,13 @@ class LevelState:
                 self.l1, self.l1_raw, self.l1_weight = group, None, None
 
 
+    def lost_label(self, points: float | None) -> None:
+        """A level-1 cell that kept only its points: a new group, its label
+        unknown until a level-2 label names its group."""
+        self.l1 = self.l1_raw = self.l2 = self.l2_raw = None
+        self.l1_weight = points
+
+
 def backfill_level1(rows: list[Indicator], labels: list[tuple[str | None, float | None] | None]) -> None:
     """A merged level-1 cell flattened onto the middle row of its group: the
     rows above it, in the same group and with neither label nor points of

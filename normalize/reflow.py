@@ -182,7 +182,9 @@ def join_fragments(tokens: list[str]) -> list[str]:
             if single and (singles or (len(prev) == 1 and is_ideograph(prev))):
                 out[-1], singles = prev + k, True
                 continue
-            if re.fullmatch(r"[（(][^）)]{1,8}[）)]", k) and not is_value(prev):
+            if re.fullmatch(r"[（(][^）)]{1,8}[）)]", k) and not is_value(prev) and not is_placeholder(prev) \
+                    and not (ind.is_bare_points(k) and column_of(prev, "indicator_columns")):
+                # (a level-1 cell's points under a header cell or a slot, its label lost: a cell of its own)
                 out[-1] += k
                 continue
             if _OPEN_NOTE.search(prev) and len(prev) + len(k) <= NOTE and not _OPEN_NOTE.match(k):
@@ -192,7 +194,8 @@ def join_fragments(tokens: list[str]) -> list[str]:
                 out[-n:] = ["".join(compact(p) for p in out[-n:]) + k]
                 singles = False
                 continue
-            if known(prev + k) and not is_value(k) and (not known(prev) or is_level(prev + k)):
+            if known(prev + k) and not is_value(k) and not ind.is_bare_points(prev) and (
+                    not known(prev) or is_level(prev + k) or _longer_header(prev, k)):
                 out[-1] = prev + k
                 continue
             if len(k) <= 2 and not known(k) and not is_value(k) and _is_fund_label(prev + k):
@@ -218,6 +221,12 @@ def _fund_key(text: str) -> str:
 def _is_fund_label(text: str) -> bool:
     """A fund line's label as the vocabulary prints it (fund_kind's exact match)."""
     return _fund_key(text) in labels("fund_kinds")
+
+
+def _longer_header(prev: str, k: str) -> bool:
+    """Two header cells that spell one column's longer name together (一级 | 指标)."""
+    c = column_of(prev, "indicator_columns")
+    return c is not None and label_key(prev + k) != label_key(prev) and column_of(prev + k, "indicator_columns") == c
 
 
 def _label_run(out: list[str], k: str) -> int | None:
@@ -404,7 +413,7 @@ class Reflow:
         t = self.t[i]
         if column_of(t, "indicator_columns") == "measure_unit":
             return False  # 单位 (a form's blank 单位 line above its table): no table opens with its units
-        if label_key(strip_points(compact(t))) in ("绩效指标", "年度绩效指标") and i + 1 < len(self.t) \
+        if in_block(strip_points(compact(t)), "indicators_label") and i + 1 < len(self.t) \
                 and self.header_run(i + 1, "indicator_columns") >= 3:
             return True
         return self.header_run(i, "indicator_columns") >= 4
@@ -414,7 +423,7 @@ class Reflow:
         header: list[tuple[str, str]] = []  # (text, column)
         while j < len(self.t):
             t = self.t[j]
-            c = "category" if label_key(strip_points(compact(t))) in ("绩效指标", "年度绩效指标") else \
+            c = "category" if in_block(strip_points(compact(t)), "indicators_label") else \
                 column_of(t, "indicator_columns")
             if c is None and self.unread_header(j, len(header)):
                 c = UNREAD

@@ -122,7 +122,7 @@ def test_every_text_keeps_the_schema_text_rule(real_tables):
 @pytest.mark.parametrize("stem,shape", [("01_", "spaced"), ("03_", "pipe"), ("07_", "paragraph"),
                                         ("13_", "pipe"), ("18_", "pipe"), ("20_", "pipe"), ("21_", "pipe"),
                                         ("22_", "spaced"), ("23_", "pipe"),
-                                        ("24_", "pipe"), ("25_", "pipe"), ("26_", "spaced")])
+                                        ("24_", "pipe"), ("25_", "pipe"), ("26_", "spaced"), ("27_", "spaced")])
 def test_real_shapes_are_told_from_the_text(stem, shape):
     raw = next(p for p in REAL if p.name.startswith(stem) and ".cells." not in p.name)
     assert text.read(raw).extractor == f"text-{shape}"

@@ -12,7 +12,9 @@ The shape is told from the text itself, never from the file's name:
 * paragraph - one cell per paragraph (a blank line between cells);
 * layout    - `pdftotext -layout`: cells apart by runs of two or more spaces;
 * spaced    - cells joined by single spaces, a row per line or a whole form
-              on one line.
+              on one line;
+* glued     - cells run together with nothing between them (a site's scrape):
+              read as spaced (little comes of it), with a note that says so.
 
 The first four give a table grid. The others lose the rows (and some of the
 cell boundaries and every empty cell): they give a *stream* grid, the cells in
@@ -341,10 +343,31 @@ def without_furniture(lines: list[str]) -> list[str]:
             for ln in lines]
 
 
+GLUED_LINE = 200  # characters of a line with no space, tab or pipe: no one cell, however long
+GLUED_SHARE = 0.8  # of the text's characters in such lines: its cells run together
+
+
+def glued(lines: list[str]) -> bool:
+    """The cells run together with nothing between them, as a page's text
+    is scraped by a site that strips its tags (项目名称X主管部门Y…202010100.00%10):
+    where the cells were, and so which number is which, is lost."""
+    total = sum(len(ln.strip()) for ln in lines)
+    run = sum(len(ln.strip()) for ln in lines if len(ln.strip()) >= GLUED_LINE and not re.search(r"[\s|]", ln.strip()))
+    return total > 0 and run >= GLUED_SHARE * total
+
+
 def read_text(text: str) -> Document:
     if ENTITY.search(text):  # text taken from a page's source: &nbsp; between the cells
         text = html.unescape(text)
     lines = without_furniture(split_lines(text))
+    doc = _read_lines(lines, text)
+    if glued(lines):
+        doc.notes.append("the text's cells run together with nothing between them (a page's text as some sites "
+                         "scrape it): copy the table from the page itself, or save the page as .html")
+    return doc
+
+
+def _read_lines(lines: list[str], text: str) -> Document:
     flavor = detect_flavor(lines)
     if flavor in STREAM_SHAPES:
         tokens = stream_tokens(lines, flavor)

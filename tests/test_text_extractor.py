@@ -1,5 +1,6 @@
 """Both flattened-text flavors, encodings and line endings give the same grid."""
 import codecs
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLES
@@ -83,3 +84,25 @@ def test_text_in_no_chinese_encoding_is_refused_saying_what_it_looks_like(tmp_pa
     p.write_bytes("Budget report 2022: total 1,234.00; café, naïve, résumé\n".encode("latin-1") * 5)
     with pytest.raises(text.TextDecodeError, match=r"text looks like \w+, not a Chinese encoding"):
         text.read(p)
+
+
+# A real 绩效目标自评表 (中江县水利局, 2022) as a site scraped it
+# (chacewang.com/newsdetail/news242266.html): its cells run together with
+# nothing between them (年度资金总额:202010100.00%10 is 20 | 20 | 10 | 100.00% | 10).
+GLUED = Path(__file__).parent / "data" / "glued_zhongjiang_2022.txt"
+
+
+def test_text_whose_cells_run_together_is_refused_saying_so(tmp_path):
+    from jixiao.pipeline import convert_file
+
+    res = convert_file(str(GLUED), GLUED)
+    assert res.forms == []
+    assert "no form found" in res.source["error"] and "run together" in res.source["error"]
+    assert "\n" not in res.source["error"]
+
+
+def test_no_real_text_is_taken_for_one_whose_cells_run_together():
+    """Sample 01 prints a whole form on one line, cells apart by spaces: it is no glued text."""
+    reals = sorted((Path(__file__).parent.parent / "samples" / "real").glob("*.txt"))
+    assert len(reals) >= 20
+    assert [p.name for p in reals if text.glued(text.split_lines(p.read_text(encoding="utf-8")))] == []

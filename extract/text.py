@@ -129,15 +129,60 @@ def ragged(nonblank: list[str]) -> bool:
     """Tab-separated rows that lost the cells a merged cell spans, as a
     browser copies a web table (each row its own cells, none for the cells
     above it that reach down): no row opens on an empty cell, where a
-    spreadsheet's copy opens every row under a merged label with one, the
-    rows are of many lengths, and few are as wide as the widest (a wide
-    summary table's project rows all are: only its header's are short).
-    Their columns are not where the header's are, so they are read as a
-    stream of cells."""
+    spreadsheet's copy opens every row under a merged label with one, and
+    the rows are of different lengths (a page may give a row all its cells
+    or span its last one to the edge: either way, the rows a label spans are
+    short). A wide summary table's rows are of different lengths too (only
+    its header's are short), but most are as wide as the widest and it holds
+    no form's labels. So the rows are taken for a browser's copy when they
+    have many lengths and few full rows, or when they hold a form's labels
+    (an indicator header with its level columns, a fund total line) and the
+    level-1 column under the header is not mostly empty (a spreadsheet's copy
+    of a form whose first column is 序号 opens no row on an empty cell, but
+    leaves the cells a level label spans empty). Their columns are not where
+    the header's are, so they are read as a stream of cells."""
     tabbed = [ln for ln in nonblank if "\t" in ln]
     widths = [ln.count("\t") for ln in tabbed]
-    return (not any(ln.startswith("\t") for ln in tabbed) and len(set(widths)) >= RAGGED
-            and widths.count(max(widths)) * FULL_ROWS < len(widths))
+    if any(ln.startswith("\t") for ln in tabbed) or len(set(widths)) < 2:
+        return False
+    if len(set(widths)) >= RAGGED and widths.count(max(widths)) * FULL_ROWS < len(widths):
+        return True
+    rows = [[c.replace(" ", "").replace("\u3000", "") for c in ln.split("\t")] for ln in tabbed]
+    return _holds_form_labels(rows) and not _spans_left_empty(rows)
+
+
+def _form_words() -> tuple[set[str], set[str], set[str]]:
+    """(level-1 header words, level-2 header words, fund total labels): the
+    total labels of four characters or more, since a summary may print 合计."""
+    from jixiao.schemas import vocabulary
+
+    v = vocabulary()
+    return (set(v["indicator_columns"]["level1"]), set(v["indicator_columns"]["level2"]),
+            {w for w in v["fund_kinds"]["total"] if len(w) >= 4})
+
+
+def _level_header(row: list[str]) -> int | None:
+    """Where the level-1 column of an indicator header is, if the row is one."""
+    level1, level2, _ = _form_words()
+    at = next((k for k, c in enumerate(row) if c in level1), None)
+    return at if at is not None and any(c in level2 for c in row) else None
+
+
+def _holds_form_labels(rows: list[list[str]]) -> bool:
+    totals = _form_words()[2]
+    return any(_level_header(r) is not None or any(c.rstrip(":：") in totals for c in r) for r in rows)
+
+
+def _spans_left_empty(rows: list[list[str]]) -> bool:
+    """Under the indicator header, a third or more of the rows leave the
+    level-1 column empty: a spreadsheet's copy, where a merged label's
+    cells stay as empty cells."""
+    head = next(((k, at) for k, r in enumerate(rows) if (at := _level_header(r)) is not None), None)
+    if head is None:
+        return False
+    k, at = head
+    below = [r for r in rows[k + 1:] if len(r) > at + 1]
+    return len(below) >= 2 and sum(1 for r in below if not r[at]) * FULL_ROWS >= len(below)
 
 
 def detect_shape(lines: list[str], nonblank: list[str]) -> str:

@@ -366,6 +366,8 @@ class Reflow:
             while j + 1 < len(self.t) and fund_kind(self.t[j]) and is_value(self.t[j + 1]):
                 self.emit([label if first else "", self.t[j], self.t[j + 1]])
                 first, j = False, j + 2
+                while j < len(self.t) and compact(self.t[j]) in EMPTY:
+                    j += 1  # the line's empty cells to the table's edge, as dashes (a browser's copy)
             if first:
                 self.emit([label])
             return j

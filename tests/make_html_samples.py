@@ -45,6 +45,38 @@ def render(src: Path, charset: str = "utf-8") -> str:
             f'charset={charset}"><title>{html.escape(src.stem)}</title></head>\n<body>\n{body}\n</body></html>\n')
 
 
+def rows_html(rows: list[list[str]], pad: bool) -> str:
+    """A real form's tab-separated rows (a spreadsheet's copy) as the web
+    table a site would print: a row's leading empty cells under a filled one
+    are that cell's span (rowspan), as a merged label's are. A row of a label
+    and its text (two cells or fewer filled) ends in a cell spanning to the
+    table's edge (colspan), or, with `pad`, keeps every cell to the edge
+    empty; the other rows keep their empty cells."""
+    width = max(len(r) for r in rows)
+    spans: dict[tuple[int, int], list] = {}  # (row, column) -> [text, rowspan, colspan] of the cell there
+    out = ['<table border="1" cellspacing="0">']
+    for r, row in enumerate(rows):
+        filled = [k for k, t in enumerate(row) if t.strip()]
+        short = len(row) > 1 and len(filled) <= 2 and not pad
+        row = row[:filled[-1] + 1] if short and filled else row + [""] * (width - len(row)) if len(row) > 1 else row
+        tds: list[list] = []
+        for c, t in enumerate(row):
+            if c < (filled[0] if filled else 0) and (r - 1, c) in spans:
+                spans[r, c] = spans[r - 1, c]
+                spans[r, c][1] += 1
+                continue
+            tds.append([t, 1, 1])
+            if t.strip():
+                spans[r, c] = tds[-1]
+        if tds and len(row) < width:
+            tds[-1][2] += width - len(row)
+        out.append("<tr>" + "".join(
+            f"<td{f' rowspan={rs}' if rs > 1 else ''}{f' colspan={cs}' if cs > 1 else ''}>{html.escape(t)}</td>"
+            for t, rs, cs in tds) + "</tr>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
 def mht(page: str) -> bytes:
     part = quopri.encodestring(page.encode("utf-8")).decode("ascii")
     return ("MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"----=_NextPart_000\"; "

@@ -54,7 +54,7 @@ def rows_html(rows: list[list[str]], pad: bool) -> str:
     empty; the other rows keep their empty cells."""
     width = max(len(r) for r in rows)
     spans: dict[tuple[int, int], list] = {}  # (row, column) -> [text, rowspan, colspan] of the cell there
-    out = ['<table border="1" cellspacing="0">']
+    table: list[list[list]] = []
     for r, row in enumerate(rows):
         filled = [k for k, t in enumerate(row) if t.strip()]
         short = len(row) > 1 and len(filled) <= 2 and not pad
@@ -70,11 +70,11 @@ def rows_html(rows: list[list[str]], pad: bool) -> str:
                 spans[r, c] = tds[-1]
         if tds and len(row) < width:
             tds[-1][2] += width - len(row)
-        out.append("<tr>" + "".join(
-            f"<td{f' rowspan={rs}' if rs > 1 else ''}{f' colspan={cs}' if cs > 1 else ''}>{html.escape(t)}</td>"
-            for t, rs, cs in tds) + "</tr>")
-    out.append("</table>")
-    return "\n".join(out)
+        table.append(tds)
+    # (written once every span is known: a cell's rowspan grows with the rows below it)
+    return "\n".join(['<table border="1" cellspacing="0">', *(
+        "<tr>" + "".join(f"<td{f' rowspan={rs}' if rs > 1 else ''}{f' colspan={cs}' if cs > 1 else ''}>"
+                         f"{html.escape(t)}</td>" for t, rs, cs in tds) + "</tr>" for tds in table), "</table>"])
 
 
 def mht(page: str) -> bytes:

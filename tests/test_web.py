@@ -175,3 +175,23 @@ def test_real_forms_copied_out_of_the_browser_read_as_their_gold(tmp_path, pad):
         gold = json.loads((GOLD / "real" / f"{cells.name}.gold.json").read_text(encoding="utf-8"))
         n, bad = compare({**gold, "source": copied.name}, tables)
         assert n > 50 and not bad, cells.name + "\n" + "\n".join(bad[:20])
+
+
+@pytest.mark.parametrize("pad", [False, True], ids=["text-spans-to-edge", "every-cell"])
+def test_real_forms_as_saved_web_pages_read_as_their_gold(tmp_path, pad):
+    """The same real forms as the pages themselves (saved .html), spans and all."""
+    from conftest import compare
+    from make_html_samples import rows_html
+
+    reals = sorted((SAMPLES / "real").glob("*.cells.txt"))
+    pages = []
+    for cells in reals:
+        rows = [ln.split("\t") for ln in cells.read_text(encoding="utf-8").split("\n") if ln.strip()]
+        pages.append(tmp_path / cells.name.replace(".cells.txt", ".html"))
+        pages[-1].write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{rows_html(rows, pad)}'
+                             "</body></html>", encoding="utf-8")
+    tables = convert(pages, tmp_path / "out")
+    for cells, page in zip(reals, pages, strict=True):
+        gold = json.loads((GOLD / "real" / f"{cells.name}.gold.json").read_text(encoding="utf-8"))
+        n, bad = compare({**gold, "source": page.name}, tables)
+        assert n > 50 and not bad, cells.name + "\n" + "\n".join(bad[:20])

@@ -34,7 +34,7 @@ import io
 import re
 from pathlib import Path
 
-from .chars import is_cjk
+from .chars import is_cjk, is_ideograph
 from .grid import Cell, Document, Grid
 
 STREAM_SHAPES = ("pipe", "paragraph", "layout", "spaced", "ragged")
@@ -263,9 +263,9 @@ def markdown_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
 def stream_tokens(lines: list[str], shape: str) -> list[tuple[int, str]]:
     """(line number, cell text) in reading order; empty cells are dropped,
     since these shapes lose most of them anyway."""
-    out: list[tuple[int, str]] = []
     if shape == "paragraph":
         return [(start, "\n".join(para)) for start, para in _paragraphs(lines)]
+    rows: list[tuple[int, list[str]]] = []
     for no, ln in enumerate(lines, start=1):
         if shape == "pipe":
             parts = ln.split("|")
@@ -277,8 +277,43 @@ def stream_tokens(lines: list[str], shape: str) -> list[tuple[int, str]]:
             parts = re.split(r" {2,}|\t", ln)
         else:
             parts = ln.split()
-        out += [(no, p.strip()) for p in parts if p.strip()]
+        rows.append((no, [p.strip() for p in parts if p.strip()]))
+    if shape == "ragged":
+        rows = _vertical_cells(rows)
+    return [(no, p) for no, parts in rows for p in parts]
+
+
+_BRACKETED = re.compile(r"^[（(][^）)]{1,8}[）)]$")  # （万元）, （50分）: a vertical label's last line
+
+
+def _vertical_cells(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """A cell printed a character a line (产<br>出<br>指<br>标), as a browser
+    copies it: each character a line of its own, the first after the cells
+    before it and the last before a tab and the cells after it (产 | 出 | 指 |
+    标⇥数 | 量 | 指 | 标⇥指标1…). Only the tab is a sure cell edge, so the
+    characters are joined back into one cell until a line holds more than
+    the next one: a cell is taken for such a run where the line after its
+    last character is a lone character too."""
+    out: list[tuple[int, list[str]]] = []
+    spelling = False  # out[-1]'s last cell is being spelled a character a line
+    for no, parts in rows:
+        parts = list(parts)
+        if spelling and not parts:
+            continue  # a blank line inside the run (年<br>度<br> <br>总…)
+        if out and out[-1][1] and parts and (_one_char(parts[0]) or (spelling and _BRACKETED.match(parts[0]))) \
+                and (spelling or (_one_char(out[-1][1][-1]) and len(parts) == 1)):
+            out[-1][1][-1] += parts.pop(0)
+            spelling = not parts
+            if not parts:
+                continue
+        else:
+            spelling = False
+        out.append((no, parts))
     return out
+
+
+def _one_char(text: str) -> bool:
+    return len(text) == 1 and is_ideograph(text)
 
 
 _AMOUNT = re.compile(r"^\s*[-+]?[\d,]+(?:\.\d+)?\s*(?:%|％|万元|万|元)?\s*$")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import quopri
+import re
 import sys
 from pathlib import Path
 
@@ -45,13 +46,20 @@ def render(src: Path, charset: str = "utf-8") -> str:
             f'charset={charset}"><title>{html.escape(src.stem)}</title></head>\n<body>\n{body}\n</body></html>\n')
 
 
-def rows_html(rows: list[list[str]], pad: bool) -> str:
+def _vertical(text: str) -> str:
+    """A label printed a character a line (产<br>出<br>指<br>标<br>（50分）), as
+    pages made from Word print a tall narrow cell; its bracketed note whole."""
+    return "<br>".join(html.escape(p) for p in re.findall(r"[（(][^）)]*[）)]|.", text))
+
+
+def rows_html(rows: list[list[str]], pad: bool, vertical: bool = False) -> str:
     """A real form's tab-separated rows (a spreadsheet's copy) as the web
     table a site would print: a row's leading empty cells under a filled one
     are that cell's span (rowspan), as a merged label's are. A row of a label
     and its text (two cells or fewer filled) ends in a cell spanning to the
     table's edge (colspan), or, with `pad`, keeps every cell to the edge
-    empty; the other rows keep their empty cells."""
+    empty; the other rows keep their empty cells. `vertical`: a short label
+    that spans rows is printed a character a line."""
     width = max(len(r) for r in rows)
     spans: dict[tuple[int, int], list] = {}  # (row, column) -> [text, rowspan, colspan] of the cell there
     table: list[list[list]] = []
@@ -74,7 +82,8 @@ def rows_html(rows: list[list[str]], pad: bool) -> str:
     # (written once every span is known: a cell's rowspan grows with the rows below it)
     return "\n".join(['<table border="1" cellspacing="0">', *(
         "<tr>" + "".join(f"<td{f' rowspan={rs}' if rs > 1 else ''}{f' colspan={cs}' if cs > 1 else ''}>"
-                         f"{html.escape(t)}</td>" for t, rs, cs in tds) + "</tr>" for tds in table), "</table>"])
+                         f"{_vertical(t) if vertical and rs > 1 and len(t) <= 12 else html.escape(t)}</td>"
+                         for t, rs, cs in tds) + "</tr>" for tds in table), "</table>"])
 
 
 def mht(page: str) -> bytes:

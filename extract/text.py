@@ -331,8 +331,24 @@ def _label_and_amounts(cells: list[str]) -> bool:
 _DASHES = frozenset({"", "—", "——", "-", "－", "/", "／"})  # a cell printed or left empty
 
 
+# a cell a spreadsheet quoted because it holds a line break ("项目资金\n（万元）")
+_QUOTED_BREAK = re.compile(r'(?:^|\t)"(?:[^"]|"")*\n(?:[^"]|"")*"(?=\t|\n|$)', re.M)
+
+
 def tsv_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
-    return [(i + 1, ln.split("\t")) for i, ln in enumerate(lines) if ln.strip()]
+    """Rows of tab-separated cells. Excel's copy quotes a cell that holds a
+    line break (and doubles its quotes); where the text has such a cell, it
+    is read as Excel wrote it, so the break stays inside its cell."""
+    text = "\n".join(lines)
+    if not _QUOTED_BREAK.search(text):
+        return [(i + 1, ln.split("\t")) for i, ln in enumerate(lines) if ln.strip()]
+    reader = csv.reader(io.StringIO(text), delimiter="\t", quotechar='"', strict=False)
+    out, start = [], 1
+    for row in reader:
+        if any(c.strip() for c in row):
+            out.append((start, row))
+        start = reader.line_num + 1
+    return out
 
 
 def cell_rows(lines: list[str]) -> list[tuple[int, list[str]]]:

@@ -13,6 +13,9 @@ The shape is told from the text itself, never from the file's name:
 * layout    - `pdftotext -layout`: cells apart by runs of two or more spaces;
 * spaced    - cells joined by single spaces, a row per line or a whole form
               on one line;
+* viewer    - text copied out of a PDF viewer (its text layer, a line as drawn):
+              as spaced, less the spaces PDFium puts around numbers inside a
+              cell; read with a note that it reads poorly;
 * glued     - cells run together with nothing between them (a site's scrape):
               read as spaced (little comes of it), with a note that says so.
 
@@ -37,7 +40,7 @@ from pathlib import Path
 from .chars import is_cjk, is_ideograph
 from .grid import Cell, Document, Grid
 
-STREAM_SHAPES = ("pipe", "paragraph", "layout", "spaced", "ragged")
+STREAM_SHAPES = ("pipe", "paragraph", "layout", "spaced", "ragged", "viewer")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _LAYOUT_GAP = re.compile(r"\S(?: {2,}|\t)\S")
 
@@ -198,7 +201,24 @@ def detect_shape(lines: list[str], nonblank: list[str]) -> str:
         return "paragraph"
     if len(nonblank) >= 5 and sum(1 for ln in nonblank if len(_LAYOUT_GAP.findall(ln)) >= 2) * 4 >= len(nonblank):
         return "layout"
+    if viewer("\n".join(nonblank)):
+        return "viewer"
     return "spaced"
+
+
+# A number set apart by spaces between CJK (冰雪营地 37 场次, （2020 年度）, 覆盖 19 家):
+# PDFium puts a space where the font changes from CJK to Latin digits and back.
+_SPACED_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff，,、（(]) (\d+(?:\.\d+)?) (?=[\u4e00-\u9fff）)])")
+VIEWER_MIN = 5  # such numbers, and one in VIEWER_SPAN characters or more
+VIEWER_SPAN = 300
+
+
+def viewer(text: str) -> bool:
+    """Text copied out of a PDF viewer (the PDF's text layer, line by line as
+    drawn): its numbers stand apart from the CJK around them, inside
+    sentences and brackets alike, where no one types them so."""
+    n = len(_SPACED_NUMBER.findall(text))
+    return n >= VIEWER_MIN and n * VIEWER_SPAN >= len(text)
 
 
 def _single_line_paragraphs(lines: list[str]) -> bool:
@@ -275,12 +295,51 @@ def stream_tokens(lines: list[str], shape: str) -> list[tuple[int, str]]:
                 parts = [parts[0], *(p if p.strip() else "—" for p in parts[1:])]
         elif shape == "layout":
             parts = re.split(r" {2,}|\t", ln)
+        elif shape == "viewer":
+            parts = _viewer_cells(ln)
         else:
             parts = ln.split()
         rows.append((no, [p.strip() for p in parts if p.strip()]))
     if shape == "ragged":
         rows = _vertical_cells(rows)
     return [(no, p) for no, parts in rows for p in parts]
+
+
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_UNIT = re.compile(r"^[\u4e00-\u9fff]{1,4}$")  # 场, 家, 人次, 万人次, 万元以内: a number's unit
+_DATE_PART = re.compile(r"\d(?:年|月)$")  # 2020年 | 12月 | 31日前: one date
+_IN_SENTENCE = re.compile(r"[，,。；;、：:]")
+_BRACKET_NUMBER = re.compile(r"([（(])\s*(\d+(?:\.\d+)?)\s*([\u4e00-\u9fff]{1,4}\s*[）)])")
+
+
+def _viewer_cells(line: str) -> list[str]:
+    """A viewer's line cut at its spaces, less the spaces PDFium put around
+    numbers inside a cell: in a bracket (（50 分） -> （50分）), in a sentence
+    (冰雪营地 37 场次,覆盖 -> 冰雪营地37场次,覆盖: a neighbour holds its
+    punctuation), and before a short unit (500 场 396 场 -> 500场 396场).
+    A number between two cells without punctuation (活动总数 500 场) stays a
+    cell's start: there the space is a cell's edge as often."""
+    parts = _BRACKET_NUMBER.sub(lambda m: m.group(1) + m.group(2) + m.group(3).replace(" ", ""), line).split()
+    out: list[str] = []
+    k = 0
+    while k < len(parts):
+        t = parts[k]
+        nxt = parts[k + 1] if k + 1 < len(parts) else ""
+        if _NUMBER.match(t) and out and nxt and is_cjk(out[-1][-1]) and is_cjk(nxt[0]) \
+                and (_IN_SENTENCE.search(out[-1]) or _IN_SENTENCE.search(nxt)):
+            out[-1] += t + nxt
+            k += 2
+            continue
+        if _NUMBER.match(t) and _UNIT.match(nxt):
+            if out and _DATE_PART.search(out[-1]) and nxt[0] in "年月日":
+                out[-1] += t + nxt  # 2020 年 12 月 31 日前: the date's parts
+            else:
+                out.append(t + nxt)
+            k += 2
+            continue
+        out.append(t)
+        k += 1
+    return out
 
 
 _BRACKETED = re.compile(r"^[（(][^）)]{1,8}[）)]$")  # （万元）, （50分）: a vertical label's last line
@@ -457,6 +516,9 @@ def read_text(text: str) -> Document:
         text = html.unescape(text)
     lines = without_furniture(split_lines(text))
     doc = _read_lines(lines, text)
+    if doc.extractor == "text-viewer":
+        doc.notes.append("text copied out of a PDF viewer: a row's cells that wrap come line by line and may "
+                         "interleave, so its indicators read poorly; convert the PDF itself for an exact reading")
     if glued(lines):
         doc.notes.append("the text's cells run together with nothing between them (a page's text as some sites "
                          "scrape it): copy the table from the page itself, or save the page as .html")

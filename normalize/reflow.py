@@ -188,7 +188,11 @@ def join_fragments(tokens: list[str]) -> list[str]:
                 out[-1] += k
                 continue
             if _OPEN_NOTE.search(prev) and len(prev) + len(k) <= NOTE and not _OPEN_NOTE.match(k):
-                out[-1] = prev + k  # ( | 2021 | 年度): a bracket cut at its spaces, up to its close
+                # ( | 2021 | 年度): a bracket cut at its spaces, up to its close (as printed, spaces removed)
+                out[-1] = re.sub(r"\s+", "", out[-1] + t)
+                if len(out) >= 2 and ind.is_bare_points(out[-1]) and is_level(out[-2]):
+                    points = out.pop()
+                    out[-1] += points  # 产出指标 | （50 | 分）: the label's points, cut at a line
                 continue
             if (n := _label_run(out, k)) is not None:  # 年度 | 总体 | 目标: a tall cell cut at each line
                 out[-n:] = ["".join(compact(p) for p in out[-n:]) + k]

@@ -302,6 +302,8 @@ def stream_tokens(lines: list[str], shape: str) -> list[tuple[int, str]]:
         rows.append((no, [p.strip() for p in parts if p.strip()]))
     if shape == "ragged":
         rows = _vertical_cells(rows)
+    elif shape == "viewer":
+        rows = _wrapped_tails(rows)
     return [(no, p) for no, parts in rows for p in parts]
 
 
@@ -339,6 +341,29 @@ def _viewer_cells(line: str) -> list[str]:
             continue
         out.append(t)
         k += 1
+    return out
+
+
+WRAPPED_LINE = 5  # characters: a viewer's line of one cell this long or longer may wrap
+TAIL = 3  # characters: the last line of a wrapped cell, so short it is no cell of its own
+
+
+def _wrapped_tails(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """A viewer's cell that wraps leaves its last few characters on a line
+    of their own (组织面对面深访人 | 数, 非公企业团组织有 | 效覆盖): a line of
+    one to three ideographs after a line that is one cell of five or more
+    ideographs, not ended by a sentence's stop, is that cell's end."""
+    out: list[tuple[int, list[str]]] = []
+    for k, (no, parts) in enumerate(rows):
+        prev = out[-1][1] if out else []
+        after = next((p for _, p in rows[k + 1:] if p), [])
+        if (len(parts) == 1 and 1 <= len(parts[0]) <= TAIL and all(is_ideograph(c) for c in parts[0])
+                and len(prev) == 1 and len(prev[0]) >= WRAPPED_LINE and is_ideograph(prev[0][-1])
+                and not (len(parts[0]) == 1 and after == [after[0]] and _one_char(after[0]))):
+            # (not a label printed a character a line: 产 | 出 | 指 | 标)
+            prev[0] += parts[0]
+            continue
+        out.append((no, list(parts)))
     return out
 
 

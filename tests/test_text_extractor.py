@@ -154,7 +154,7 @@ def test_text_copied_out_of_a_pdf_viewer_is_told_and_said(tmp_path):
     wrapped cell's lines after the row's first, and a space wherever the
     font turns from CJK to Latin digits (（50 分）, 冰雪营地 37 场次). It
     is told apart (`text-viewer`) and read with a note that says it reads
-    poorly (0.32-0.68 of the corpus forms' fields by the scorer, 0.26-0.45
+    poorly (0.34-0.68 of the corpus forms' fields by the scorer, 0.26-0.45
     before), since where wrapped cells interleave no reading is sure. Its
     level-1 points, cut at such spaces and lines, are read: guangdong n1
     and n8 now have every indicator's level-1 label and points right, where
@@ -182,3 +182,14 @@ def test_text_copied_out_of_a_pdf_viewer_is_told_and_said(tmp_path):
             got = [(compact(i["level1_raw"]), i["level1_weight"] and float(i["level1_weight"])) for i in tables["indicators"]
                    if i["form_id"].startswith(source["source_id"])]
             assert sorted(set(got)) == sorted(set(want))
+
+
+def test_a_viewers_wrapped_cell_keeps_its_tail_but_no_label_a_character_a_line():
+    """A viewer's copy leaves a wrapped cell's last characters on a line of
+    their own: they end that cell. A label printed a character a line after
+    a long line is no such tail."""
+    lines = ["调研非公企业人数 2000 2527 9 9.00", "组织面对面深访人", "数", "60 77 9 9.00",
+             "偏差原因分析及改进措施", "产", "出", "指", "标"]
+    assert [t for _, t in text.stream_tokens(lines, "viewer")] == [
+        "调研非公企业人数", "2000", "2527", "9", "9.00", "组织面对面深访人数", "60", "77", "9", "9.00",
+        "偏差原因分析及改进措施", "产", "出", "指", "标"]

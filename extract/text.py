@@ -192,7 +192,8 @@ def detect_shape(lines: list[str], nonblank: list[str]) -> str:
     if not nonblank:
         return "spaced"
     piped = sum(1 for ln in nonblank if "|" in ln)
-    if piped * 3 >= len(nonblank):
+    # (a label printed a character a line gives lines of one character, no row's: not counted)
+    if piped * 3 >= sum(1 for ln in nonblank if len(ln.strip()) > 1):
         return "markdown" if any(_MD_RULE.match(ln) for ln in nonblank) else "pipe"
     if is_csv(nonblank):
         return "csv"
@@ -300,7 +301,7 @@ def stream_tokens(lines: list[str], shape: str) -> list[tuple[int, str]]:
         else:
             parts = ln.split()
         rows.append((no, [p.strip() for p in parts if p.strip()]))
-    if shape == "ragged":
+    if shape in ("ragged", "pipe"):  # (a tab or a pipe: a sure cell edge)
         rows = _vertical_cells(rows)
     elif shape == "viewer":
         rows = _wrapped_tails(rows)

@@ -149,9 +149,26 @@ def test_a_web_table_copied_out_of_the_browser_reads_as_its_gold(tmp_path, kind,
     assert n > 300 and not bad, "\n".join(bad[:30])
 
 
-@pytest.mark.parametrize("pad,vertical", [(False, False), (True, False), (False, True)],
-                         ids=["text-spans-to-edge", "every-cell", "labels-a-character-a-line"])
-def test_real_forms_copied_out_of_the_browser_read_as_their_gold(tmp_path, pad, vertical):
+def _piped(copy: Path) -> Path:
+    """The copy as a site's text version prints a table: a row's cells apart
+    by ` | `, its empty cells dropped (sample 13's shape)."""
+    rows = [[c for c in ln.split("\t") if c.strip()] for ln in copy.read_text(encoding="utf-8").split("\n")]
+    piped = copy.with_suffix(".piped.txt")
+    piped.write_text("\n".join(" | ".join(r) + (" |" if len(r) > 1 else "") for r in rows), encoding="utf-8")
+    return piped
+
+
+# A scoresheet cut inside its last row: with its empty cells dropped, the cut
+# row's 指标解释 text stands where its 评分标准 would (as before the pipe copy
+# read labels a character a line).
+PIPED_MISSES = {"24_anhui_shouxian_2023_pingfen.cells.txt": ["form 0 indicator 5 scoring_rule"]}
+
+
+@pytest.mark.parametrize("pad,vertical,piped", [(False, False, False), (True, False, False), (False, True, False),
+                                                (False, True, True)],
+                         ids=["text-spans-to-edge", "every-cell", "labels-a-character-a-line",
+                              "labels-a-character-a-line-piped"])
+def test_real_forms_copied_out_of_the_browser_read_as_their_gold(tmp_path, pad, vertical, piped):
     """Each real form (its tab-separated rows, samples/real/*.cells.txt) as a
     site prints it, a merged label's cells spanning the rows below, copied
     out of Chromium. As a page that spans a label's text to the table's
@@ -167,7 +184,11 @@ def test_real_forms_copied_out_of_the_browser_read_as_their_gold(tmp_path, pad, 
     next cells (标⇥数 | 量 | 指 | 标⇥指标1…): 07, 13, 18, 22 and 27 read 0.5895,
     0.6473, 0.9322, 0.7990 and 0.9721 (产出指标 and 数量指标 ran together, a
     fund line's dash took the next label's first character); such runs are
-    now joined back up to the tab."""
+    now joined back up to the tab. The same copy with its cells apart by
+    ` | ` (a site's text version) was not even taken for pipe rows where such
+    labels made most lines one character (07, 27: no form), and ran the
+    labels together elsewhere (13 0.6473, 18 0.9322, 22 0.7990); a pipe is
+    as sure a cell edge as a tab, and lines of one character are no rows."""
     from conftest import compare
     from make_html_samples import rows_html
 
@@ -178,11 +199,16 @@ def test_real_forms_copied_out_of_the_browser_read_as_their_gold(tmp_path, pad, 
         rows = [ln.split("\t") for ln in cells.read_text(encoding="utf-8").split("\n") if ln.strip()]
         copies.append(browser_copy(rows_html(rows, pad, vertical),
                                    tmp_path / cells.name.replace(".cells.txt", ".copy.txt")))
+        if piped:
+            copies[-1] = _piped(copies[-1])
     tables = convert(copies, tmp_path / "out")
     for cells, copied in zip(reals, copies, strict=True):
+        assert text.read(copied).extractor == ("text-pipe" if piped else
+                                               "text-tsv" if cells.name.startswith("24_") else "text-ragged")
         gold = json.loads((GOLD / "real" / f"{cells.name}.gold.json").read_text(encoding="utf-8"))
         n, bad = compare({**gold, "source": copied.name}, tables)
-        assert n > 50 and not bad, cells.name + "\n" + "\n".join(bad[:20])
+        misses = PIPED_MISSES.get(cells.name, []) if piped else []
+        assert n > 50 and [b.split(":")[0] for b in bad] == misses, cells.name + "\n" + "\n".join(bad[:20])
 
 
 @pytest.mark.parametrize("pad", [False, True], ids=["text-spans-to-edge", "every-cell"])

@@ -207,11 +207,13 @@ def detect_shape(lines: list[str], nonblank: list[str]) -> str:
     return "spaced"
 
 
-# A number set apart by spaces between CJK (冰雪营地 37 场次, （2020 年度）, 覆盖 19 家):
-# PDFium puts a space where the font changes from CJK to Latin digits and back.
-_SPACED_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff，,、（(]) (\d+(?:\.\d+)?) (?=[\u4e00-\u9fff）)])")
+# A number and its unit set apart by spaces inside a sentence or a bracket
+# (冰雪营地 37 场次，覆盖, 培训班 1 次，, （50 分）): PDFium puts a space where the
+# font turns from CJK to Latin digits and back. (A number between two cells
+# joined by spaces, 完整性 3 部门…, is no sign: the unit must end a clause.)
+_SPACED_NUMBER = re.compile(r"(?:[\u4e00-\u9fff，,、] |[（(] ?)\d+(?:\.\d+)? [\u4e00-\u9fff]{1,4}[，,、。；;）)]")
 VIEWER_MIN = 5  # such numbers, and one in VIEWER_SPAN characters or more
-VIEWER_SPAN = 300
+VIEWER_SPAN = 400
 
 
 def viewer(text: str) -> bool:
@@ -301,7 +303,7 @@ def stream_tokens(lines: list[str], shape: str) -> list[tuple[int, str]]:
         else:
             parts = ln.split()
         rows.append((no, [p.strip() for p in parts if p.strip()]))
-    if shape in ("ragged", "pipe"):  # (a tab or a pipe: a sure cell edge)
+    if shape in ("ragged", "pipe", "spaced"):
         rows = _vertical_cells(rows)
     elif shape == "viewer":
         rows = _wrapped_tails(rows)
@@ -375,10 +377,11 @@ def _vertical_cells(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[s
     """A cell printed a character a line (产<br>出<br>指<br>标), as a browser
     copies it: each character a line of its own, the first after the cells
     before it and the last before a tab and the cells after it (产 | 出 | 指 |
-    标⇥数 | 量 | 指 | 标⇥指标1…). Only the tab is a sure cell edge, so the
-    characters are joined back into one cell until a line holds more than
-    the next one: a cell is taken for such a run where the line after its
-    last character is a lone character too."""
+    标⇥数 | 量 | 指 | 标⇥指标1…). A line break is no sure cell edge, a tab,
+    a pipe or a space after a lone character is, so the characters are
+    joined back into one cell until a line holds more than the next one: a
+    cell is taken for such a run where the line after its last character is
+    a lone character too."""
     out: list[tuple[int, list[str]]] = []
     spelling = False  # out[-1]'s last cell is being spelled a character a line
     for no, parts in rows:

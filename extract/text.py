@@ -11,6 +11,8 @@ The shape is told from the text itself, never from the file's name:
               line ending ` |`: cells are known, rows are not;
 * paragraph - one cell per paragraph (a blank line between cells);
 * layout    - `pdftotext -layout`: cells apart by runs of two or more spaces;
+* lines     - a table saved as text: one cell a line, a blank line an empty
+              cell (few lines hold a space);
 * spaced    - cells joined by single spaces, a row per line or a whole form
               on one line;
 * viewer    - text copied out of a PDF viewer (its text layer, a line as drawn):
@@ -40,7 +42,7 @@ from pathlib import Path
 from .chars import is_cjk, is_ideograph
 from .grid import Cell, Document, Grid
 
-STREAM_SHAPES = ("pipe", "paragraph", "layout", "spaced", "ragged", "viewer")
+STREAM_SHAPES = ("pipe", "paragraph", "layout", "spaced", "ragged", "viewer", "lines")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _LAYOUT_GAP = re.compile(r"\S(?: {2,}|\t)\S")
 
@@ -204,7 +206,13 @@ def detect_shape(lines: list[str], nonblank: list[str]) -> str:
         return "layout"
     if viewer("\n".join(nonblank)):
         return "viewer"
+    if len(nonblank) >= LINES_MIN and sum(1 for ln in nonblank if " " in ln.strip()) <= LINES_SPACED * len(nonblank):
+        return "lines"
     return "spaced"
+
+
+LINES_MIN = 20  # lines of a table saved as text, one cell a line
+LINES_SPACED = 0.1  # of them holding a space, at most: a space is inside a cell (郑雄 陈晶), no cell's edge
 
 
 # A number and its unit set apart by spaces inside a sentence or a bracket
@@ -288,6 +296,8 @@ def stream_tokens(lines: list[str], shape: str) -> list[tuple[int, str]]:
     since these shapes lose most of them anyway."""
     if shape == "paragraph":
         return [(start, "\n".join(para)) for start, para in _paragraphs(lines)]
+    if shape == "lines":
+        return _cell_lines(lines)
     rows: list[tuple[int, list[str]]] = []
     for no, ln in enumerate(lines, start=1):
         if shape == "pipe":
@@ -367,6 +377,28 @@ def _wrapped_tails(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[st
             prev[0] += parts[0]
             continue
         out.append((no, list(parts)))
+    return out
+
+
+def _cell_lines(lines: list[str]) -> list[tuple[int, str]]:
+    """A table saved as text (LibreOffice's or Word's Save As Text): one cell
+    a line, a blank line an empty cell. In a fund line (a label, then its
+    amounts), the empty cells after an amount keep their places as the
+    form's dashes (上年结转资金 | 0.00 | 0.00 | | |: 年初 and 全年预算数, not
+    the two columns on the right); other blank lines are dropped."""
+    out: list[tuple[int, str]] = []
+    amounts = False  # the lines since the last label are a fund line's amounts
+    for no, ln in enumerate(lines, start=1):
+        t = ln.strip()
+        if not t:
+            if amounts:
+                out.append((no, "—"))
+            continue
+        if _AMOUNT.match(t):
+            amounts = bool(out) and (amounts or not _AMOUNT.match(out[-1][1]))
+        else:
+            amounts = False
+        out.append((no, t))
     return out
 
 

@@ -580,6 +580,8 @@ def place_fund_values(values: list[str], roles: list[str], total_line: bool = Fa
     how each value fits its column, plus a bonus where executed / adjusted
     agrees with the printed rate. Also the runner-up, where it places a value
     elsewhere and scores within AMBIGUOUS (else None)."""
+    while len(values) > len(roles) and compact(values[-1]) in EMPTY:
+        values = values[:-1]  # empty cells past the last column (the next row's merged cell)
     if len(values) > len(roles):  # more cells than columns: dashes go first
         values = [v for v in values if compact(v) not in EMPTY][:len(roles)]
     scored = []

@@ -206,7 +206,8 @@ def detect_shape(lines: list[str], nonblank: list[str]) -> str:
         return "layout"
     if viewer("\n".join(nonblank)):
         return "viewer"
-    if len(nonblank) >= LINES_MIN and sum(1 for ln in nonblank if " " in ln.strip()) <= LINES_SPACED * len(nonblank):
+    if len(nonblank) >= LINES_MIN and sum(1 for ln in nonblank if re.search(r"\s", ln.strip())) \
+            <= LINES_SPACED * len(nonblank):  # (any space: &nbsp; between cells is one too)
         return "lines"
     return "spaced"
 

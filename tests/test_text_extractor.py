@@ -5,7 +5,7 @@ from pathlib import Path
 import pypdfium2
 import pytest
 from conftest import SAMPLES
-from jixiao.extract import text
+from jixiao.extract import text, text_cells
 
 
 @pytest.mark.parametrize("stem,flavor", [("000", "text-cells"), ("001", "text-tsv"), ("002", "text-tsv"),
@@ -190,6 +190,6 @@ def test_a_viewers_wrapped_cell_keeps_its_tail_but_no_label_a_character_a_line()
     a long line is no such tail."""
     lines = ["调研非公企业人数 2000 2527 9 9.00", "组织面对面深访人", "数", "60 77 9 9.00",
              "偏差原因分析及改进措施", "产", "出", "指", "标"]
-    assert [t for _, t in text.stream_tokens(lines, "viewer")] == [
+    assert [t for _, t in text_cells.stream_tokens(lines, "viewer")] == [
         "调研非公企业人数", "2000", "2527", "9", "9.00", "组织面对面深访人数", "60", "77", "9", "9.00",
         "偏差原因分析及改进措施", "产", "出", "指", "标"]

@@ -37,6 +37,7 @@ import csv
 import html
 import io
 import re
+from functools import cache
 from pathlib import Path
 
 from .chars import is_cjk
@@ -161,14 +162,15 @@ def ragged(nonblank: list[str]) -> bool:
     return _holds_form_labels(rows) and not _spans_left_empty(rows)
 
 
-def _form_words() -> tuple[set[str], set[str], set[str]]:
+@cache
+def _form_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """(level-1 header words, level-2 header words, fund total labels): the
     total labels of four characters or more, since a summary may print 合计."""
     from jixiao.schemas import vocabulary
 
     v = vocabulary()
-    return (set(v["indicator_columns"]["level1"]), set(v["indicator_columns"]["level2"]),
-            {w for w in v["fund_kinds"]["total"] if len(w) >= 4})
+    return (frozenset(v["indicator_columns"]["level1"]), frozenset(v["indicator_columns"]["level2"]),
+            frozenset(w for w in v["fund_kinds"]["total"] if len(w) >= 4))
 
 
 def _level_header(row: list[str]) -> int | None:

@@ -53,7 +53,8 @@ def markdown_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
 
 def stream_tokens(lines: list[str], shape: str) -> list[tuple[int, str]]:
     """(line number, cell text) in reading order; empty cells are dropped,
-    since these shapes lose most of them anyway."""
+    since these shapes lose most of them anyway, but for a fund line's in the
+    shapes that keep them (ragged, lines), which stand as dashes."""
     if shape == "paragraph":
         return [(start, "\n".join(para)) for start, para in paragraphs(lines)]
     if shape == "lines":

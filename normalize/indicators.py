@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from jixiao.schemas import vocabulary
+
 from . import levels
 from .records import Indicator
 from .textclean import compact, value
@@ -34,7 +36,7 @@ def is_bare_points(text: str) -> bool:
 def is_ignorable(text: str) -> bool:
     """Cells that carry no indicator field: the 绩效指标 category label
     repeated by a merged cell, or bare points."""
-    return compact(text) in ("绩效指标", "年度绩效指标") or is_bare_points(text)
+    return compact(text) in vocabulary()["blocks"]["indicators_label"] or is_bare_points(text)
 
 
 @lru_cache(maxsize=1 << 16)  # bounded: a long archive run meets endless distinct cells
@@ -203,7 +205,6 @@ class LevelState:
             elif group and group != self.l1:
                 self.moved = (self.l2_raw, self.l1_raw or self.l1 or "")
                 self.l1, self.l1_raw, self.l1_weight = group, None, None
-
 
     def lost_label(self, points: float | None) -> None:
         """A level-1 cell that kept only its points: a new group, its label

@@ -37,6 +37,7 @@ from jixiao.extract.page import Char, Page
 
 SNAP = 2.0  # points: rules closer than this are the same rule
 BARE_NUMBER = re.compile(r"^[\d.,%]+$")
+BARE_DASH = re.compile(r"^[-—－/／]+$")  # a cell printed empty: no cut cell goes on as one
 # — 3 —, also as OCR reads its dashes (一 3 一)
 # A running header or footer that prints the document's file name (Calc's default header).
 FILE_NAME = re.compile(r"^\S+\.(?:xlsx?|xlsm|et|ods|docx?|wps|odt|pdf|csv)$", re.I)
@@ -258,14 +259,15 @@ def stitch(prev: Table, nxt: Table) -> bool:
     # A row cut by the page break: every cell of the new page's first row sits
     # under a cell of the old page's last; the texts that go on are the long
     # ones that filled their cell to the break, fewer than the row had, and
-    # never a bare number (a 分值 or 得分 is one line and can't be cut).
+    # never a bare number (a 分值 or 得分 is one line and can't be cut) or a
+    # dash (其他资金 | / | / under 单位资金 | … | / | /: a row of its own).
     if first:
         _, last = _bands(prev.boxes, prev.last_page)
         homes = [_same_column(b, last) for b in first]
         filled = [(b, h) for b, h in zip(first, homes, strict=True) if b.text and h is not None]
         if (filled and all(homes) and all(h.text and _full(h) for _, h in filled)
                 and len(filled) < sum(1 for b in last if b.text)
-                and not any(BARE_NUMBER.match(b.text) for b, _ in filled)):
+                and not any(BARE_NUMBER.match(b.text) or BARE_DASH.match(b.text.strip()) for b, _ in filled)):
             for b, h in filled:
                 h.text = join_wrapped([h.text, b.text])
                 b.text = ""

@@ -135,8 +135,9 @@ def test_a_word_form_saved_as_text_reads_as_its_docx(tmp_path):
 def test_real_forms_as_documents_read_as_their_gold(tmp_path):
     """Each real form's web page (its rows, a merged label spanning the rows
     below: tests/make_html_samples.rows_html) opened in LibreOffice and saved
-    as DOCX and printed to PDF: the real templates through the DOCX and PDF
-    readers. All read exactly as their gold, but 03's PDF did: its page 1
+    as DOCX, printed to PDF, and opened in Calc and saved as XLSX: the real
+    templates through those readers. All read exactly as their gold, but
+    03's PDF did not: its page 1
     ends on the row 单位资金 | … | / | /, and page 2 opens on 其他资金 | / | /,
     which was taken for the rest of a row the page break cut (单位资金其他资金,
     the 其他资金 line lost). A cut cell never goes on as a dash."""
@@ -153,11 +154,13 @@ def test_real_forms_as_documents_read_as_their_gold(tmp_path):
         pages.append(tmp_path / cells.name.replace(".cells.txt", ".html"))
         pages[-1].write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{rows_html(rows, False)}'
                              "</body></html>", encoding="utf-8")
-    for fmt, out_dir in (("docx:MS Word 2007 XML", "docx"), ("pdf:writer_web_pdf_Export", "pdf")):
+    for fmt, out_dir, calc in (("docx:MS Word 2007 XML", "docx", False), ("pdf:writer_web_pdf_Export", "pdf", False),
+                               ("xlsx", "xlsx", True)):
         subprocess.run([office.soffice(), "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                        *(["--infilter=HTML (StarCalc)"] if calc else []),
                         "--convert-to", fmt, "--outdir", str(tmp_path / out_dir), *map(str, pages)],
                        check=True, capture_output=True, timeout=300)
-    files = [tmp_path / d / f"{p.stem}.{d}" for d in ("docx", "pdf") for p in pages]
+    files = [tmp_path / d / f"{p.stem}.{d}" for d in ("docx", "pdf", "xlsx") for p in pages]
     out = tmp_path / "out"
     assert main(["convert", *map(str, files), "--out", str(out), "--quiet"]) == 0
     tables = read_tables(out)

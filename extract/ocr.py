@@ -41,6 +41,7 @@ from typing import Any, Literal, get_args
 
 import numpy as np
 
+from . import glyphs
 from .page import BBox, CellBox, Edge, Page, edge, lattice
 
 OcrChar = tuple[int, int, int, int, float, str]  # x, y, w, h (pixels of its image), confidence, text
@@ -216,16 +217,27 @@ def _read_page(gray: np.ndarray, number: int, engine: str) -> Page:
         outside[y0:y1, x0:x1] = False
     crops: list[np.ndarray] = []
     origins: list[tuple[int, int]] = []
+    # each cell's ink before the median blur, which takes a 1-pixel stroke
+    # (the thin bar of an =) for a speck (None: the page outside the tables)
+    masks: list[np.ndarray | None] = []
     if outside.sum() >= MIN_INK:
         crops.append(np.where(outside, clean, 255).astype(np.uint8))
         origins.append((0, 0))
+        masks.append(None)
     for box in (b for cells in tables for b in cells):
         x0, y0, x1, y1 = _pixels(box, inset=CELL_INSET)
         if x1 > x0 and y1 > y0 and inked(clean[y0:y1, x0:x1], ink[y0:y1, x0:x1]):
             crops.append(clean[y0:y1, x0:x1])
             origins.append((x0, y0))
+            masks.append(gray[y0:y1, x0:x1] < INK)
     chars, conf = [], {}
-    for (ox, oy), words in zip(origins, read_text(crops, engine), strict=True):
+    for (ox, oy), words, mask in zip(origins, read_text(crops, engine), masks, strict=True):
+        if mask is not None and "".join(w[5] for w in words) in glyphs.AMBIGUOUS \
+                and (mark := glyphs.mark_of(mask)) is not None:
+            # a lone = or / the recogniser missed or took for I or 1: read by its strokes
+            ys, xs = np.nonzero(mask)
+            words = [(int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1),
+                      glyphs.CONFIDENCE, mark)]
         for (x, y, w, h, c, text) in words:
             x, y = x + ox, y + oy
             ch = (x * PT, y * PT, (x + w) * PT, (y + h) * PT, max(h * PT, 6.0), text)
@@ -565,15 +577,20 @@ def read_images(images: list[np.ndarray], lang: str = "chi_sim", psm: str = "6",
 
 
 @cache
-def _vocabulary() -> list[str]:
+def _vocabulary(points: bool = False) -> list[str]:
+    """The words a reading may be snapped to. `points`: the reading carries
+    points (预算执行（18分）), which only a level label or a block's title
+    takes, never a column's header (预算执行数)."""
     from jixiao.schemas import vocabulary
 
     v = vocabulary()
     # the printed variants too (服务对象满意度标): a reading that is one stays as printed
     words = list(v["level1"]) + list(v["level2"]) + list(v["level1_variants"]) + list(v["level2_variants"])
-    for section in ("indicator_columns", "fund_columns", "key_labels", "blocks"):
+    for section in (("blocks",) if points else ("indicator_columns", "fund_columns", "key_labels", "blocks")):
         for syns in v[section].values():
             words += [w for w in syns if len(w) >= 2]
+    if points:
+        words += v["scoresheet_level2"]
     return sorted(set(words), key=lambda w: (-len(w), w))  # a fixed order: ties go the same way every run
 
 
@@ -612,8 +629,9 @@ def correct(text: str) -> str:
     """Undo the usual OCR confusions of a cell's text (see the module doc)."""
     t = text.replace(" ", "") if re.search(r"[\u4e00-\u9fff]", text) else text
     # Scanner specks read as punctuation at a cell's edges; no cell starts with
-    # a full stop, and a closing quote or comma does not end one.
-    t = t.lstrip(_SPECKS).rstrip("”“\"'`,，、·:;_-—~|")
+    # a full stop, and a closing quote or comma does not end one (a colon or
+    # a semicolon does: 年度资金总额:, a rule's 1、…(1分);).
+    t = t.lstrip(_SPECKS).rstrip("”“\"'`,，、·_-—~|")
     # ≥ reads as 之, 过, >> (and, before a percentage, as 人, 羡, or a 2 or a 7
     # that makes a rate of 80-100% more than 200%), ≤ as <<, before a number.
     t = re.sub(r"^(?:之|过|>>|>=|＞＝)(?=\s*\d)", "≥", t)
@@ -621,6 +639,8 @@ def correct(text: str) -> str:
     t = re.sub(r"^[27](?=(?:[89]\d|100)(?:\.\d+)?%$)", "≥", t)  # the usual ≥80% … ≥100%
     t = re.sub(r"(?<=[\u4e00-\u9fff])之(?=\d+(?:\.\d+)?%)", "≥", t)
     t = re.sub(r"^(?:<<|<=|＜＝)(?=\s*\d)", "≤", t)
+    # ≧ alone (a 指标性质 cell) reads as V= or v=, which no cell holds
+    t = re.sub(r"^[Vv]\s*[=＝]$", "≥", t)
     # Between two CJK characters a dash is 一, which OCR reads as one.
     t = re.sub(r"(?<=[\u4e00-\u9fff])[-—_](?=[\u4e00-\u9fff])", "一", t)
     bare = t.replace(" ", "")
@@ -643,7 +663,7 @@ def correct(text: str) -> str:
     if 2 <= len(core) <= 12:
         if (put_back := core.translate(_confusions())) != core and put_back in _vocabulary():
             return put_back + points
-        hit = process.extractOne(core, _vocabulary(), scorer=fuzz.ratio, score_cutoff=80)
+        hit = process.extractOne(core, _vocabulary(bool(points)), scorer=fuzz.ratio, score_cutoff=80)
         # A word of the vocabulary inside a longer text (达到预期目标) is not a
         # misreading of it, unless points follow (效益指标示人（30分）: a level-1 label).
         if hit and (points or hit[0] not in core) and abs(len(hit[0]) - len(core)) <= (2 if len(core) >= 5 else 1):

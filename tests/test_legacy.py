@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 from conftest import GOLD, SAMPLES, compare, gold_of, need, read_tables
@@ -132,39 +133,80 @@ def test_a_word_form_saved_as_text_reads_as_its_docx(tmp_path):
         assert n > 500 and not bad, src.name + "\n" + "\n".join(bad[:20])
 
 
-def test_real_forms_as_documents_read_as_their_gold(tmp_path):
+@pytest.fixture(scope="module")
+def real_documents(tmp_path_factory) -> dict[str, list[Path]]:
     """Each real form's web page (its rows, a merged label spanning the rows
     below: tests/make_html_samples.rows_html) opened in LibreOffice and saved
-    as DOCX, printed to PDF, and opened in Calc and saved as XLSX: the real
-    templates through those readers. All read exactly as their gold, but
-    03's PDF did not: its page 1
-    ends on the row 单位资金 | … | / | /, and page 2 opens on 其他资金 | / | /,
-    which was taken for the rest of a row the page break cut (单位资金其他资金,
-    the 其他资金 line lost). A cut cell never goes on as a dash."""
+    as DOCX, printed to PDF, and opened in Calc and saved as XLSX."""
     import subprocess
 
     from make_html_samples import rows_html
 
     _need_soffice()
+    tmp = tmp_path_factory.mktemp("real_documents")
     reals = sorted((SAMPLES / "real").glob("*.cells.txt"))
     assert len(reals) >= 9
     pages = []
     for cells in reals:
         rows = [ln.split("\t") for ln in cells.read_text(encoding="utf-8").split("\n") if ln.strip()]
-        pages.append(tmp_path / cells.name.replace(".cells.txt", ".html"))
+        pages.append(tmp / cells.name.replace(".cells.txt", ".html"))
         pages[-1].write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{rows_html(rows, False)}'
                              "</body></html>", encoding="utf-8")
     for fmt, out_dir, calc in (("docx:MS Word 2007 XML", "docx", False), ("pdf:writer_web_pdf_Export", "pdf", False),
                                ("xlsx", "xlsx", True)):
-        subprocess.run([office.soffice(), "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+        subprocess.run([office.soffice(), "--headless", f"-env:UserInstallation=file://{tmp / 'profile'}",
                         *(["--infilter=HTML (StarCalc)"] if calc else []),
-                        "--convert-to", fmt, "--outdir", str(tmp_path / out_dir), *map(str, pages)],
+                        "--convert-to", fmt, "--outdir", str(tmp / out_dir), *map(str, pages)],
                        check=True, capture_output=True, timeout=300)
-    files = [tmp_path / d / f"{p.stem}.{d}" for d in ("docx", "pdf", "xlsx") for p in pages]
-    out = tmp_path / "out"
+    return {d: [tmp / d / f"{p.stem}.{d}" for p in pages] for d in ("docx", "pdf", "xlsx")}
+
+
+def _read_as_gold(files: list[Path], out: Path, misses: dict[str, list[str]]) -> None:
     assert main(["convert", *map(str, files), "--out", str(out), "--quiet"]) == 0
     tables = read_tables(out)
     for f in files:
         gold = json.loads((GOLD / "real" / f"{f.stem}.cells.txt.gold.json").read_text(encoding="utf-8"))
         n, bad = compare({**gold, "source": f.name}, tables)
-        assert n > 50 and not bad, f.name + "\n" + "\n".join(bad[:20])
+        assert n > 50 and [b.split(":")[0] for b in bad] == misses.get(f.stem, []), f.name + "\n" + "\n".join(bad[:20])
+
+
+def test_real_forms_as_documents_read_as_their_gold(tmp_path, real_documents):
+    """The real templates through the DOCX, PDF and XLSX readers. All read
+    exactly as their gold, but 03's PDF did not: its page 1 ends on the row
+    单位资金 | … | / | /, and page 2 opens on 其他资金 | / | /, which was taken
+    for the rest of a row the page break cut (单位资金其他资金, the 其他资金
+    line lost). A cut cell never goes on as a dash."""
+    _read_as_gold([f for files in real_documents.values() for f in files], tmp_path / "out", {})
+
+
+# What a scan can't tell: ≧ from ≥ and ═ from = (the op is the same), and
+# one rare character (孀) the recogniser misses.
+SCAN_MISSES = {"13_yunnan_yongde_2022_yingyang": [f"form 0 indicator {k} target_nature" for k in (0, 1, 2, 3, 5, 6, 7, 8)],
+               "22_fujian_ningde_2019_zhengti": ["form 0 goal_planned"]}
+
+
+def test_real_forms_scanned_read_as_their_gold(tmp_path, real_documents):
+    """The real forms' PDFs rendered at 200 dpi and saved as image-only PDFs
+    (as a scanner gives them), read by OCR. Before, 03, 13, 24 and 27 lost
+    fields: a lone / read as I or 1 (a weight of 1 where the form prints /;
+    27's 指标1：/ row taken for an indicator), a lone = read as nothing (its
+    thin bar blurred away; the op lost), ≧ read as V= (joined to the name),
+    a colon and a semicolon ending a cell stripped as specks (年度资金总额:),
+    and labels snapped to a header word one character off (指标分值 to
+    指标值, 执行（35分） to 执行数: a column's header takes no points). Those
+    marks are read by their strokes (extract/glyphs.py), V= is ≥, and only
+    level labels take points when snapped."""
+    import importlib.util
+
+    import pypdfium2
+    from PIL import Image
+
+    need(importlib.util.find_spec("rapidocr_onnxruntime") and "rapidocr", "rapidocr-onnxruntime",
+         "JIXIAO_REQUIRE_OCR", "it: make setup")
+    scans = []
+    for pdf_path in real_documents["pdf"]:
+        pdf = pypdfium2.PdfDocument(str(pdf_path))
+        images: list[Image.Image] = [pdf[i].render(scale=200 / 72).to_pil().convert("L") for i in range(len(pdf))]
+        scans.append(tmp_path / pdf_path.name)
+        images[0].save(scans[-1], save_all=True, append_images=images[1:], resolution=200)
+    _read_as_gold(scans, tmp_path / "out", SCAN_MISSES)

@@ -204,7 +204,8 @@ def _read_page(gray: np.ndarray, number: int, engine: str) -> Page:
     # A median blur takes the scanner's specks away; the rules are painted
     # out so that they can't be read as 一 or |.
     clean = cv2.medianBlur(gray, 3)
-    clean[cv2.dilate(cv2.bitwise_or(h_mask, v_mask), np.ones((5, 5), np.uint8)) > 0] = 255
+    painted = cv2.dilate(cv2.bitwise_or(h_mask, v_mask), np.ones((5, 5), np.uint8)) > 0
+    clean[painted] = 255
     ink = is_ink(clean)
 
     # Outside the tables the page is mostly blank paper, whose noise tesseract's
@@ -229,10 +230,10 @@ def _read_page(gray: np.ndarray, number: int, engine: str) -> Page:
         if x1 > x0 and y1 > y0 and inked(clean[y0:y1, x0:x1], ink[y0:y1, x0:x1]):
             crops.append(clean[y0:y1, x0:x1])
             origins.append((x0, y0))
-            masks.append(gray[y0:y1, x0:x1] < INK)
+            masks.append((gray[y0:y1, x0:x1] < INK) & ~painted[y0:y1, x0:x1])
     chars, conf = [], {}
     for (ox, oy), words, mask in zip(origins, read_text(crops, engine), masks, strict=True):
-        if mask is not None and "".join(w[5] for w in words) in glyphs.AMBIGUOUS \
+        if mask is not None and glyphs.ambiguous("".join(w[5] for w in words)) \
                 and (mark := glyphs.mark_of(mask)) is not None:
             # a lone = or / the recogniser missed or took for I or 1: read by its strokes
             ys, xs = np.nonzero(mask)
@@ -623,10 +624,13 @@ def number_levels(boxes: Sequence[CellBox]) -> None:
 
 
 _SPECKS = "。，、”“\"'`.,·:;_-—~|"
+_DOTS = re.compile(r"[.*·…。•'`]*[.…·。][.*·…。•'`]*[.…·。][.*·…。•'`]*")  # two dots or more among specks
 
 
 def correct(text: str) -> str:
     """Undo the usual OCR confusions of a cell's text (see the module doc)."""
+    if _DOTS.fullmatch(text.replace(" ", "")):
+        return "……"  # a template's …… slot, its dots read among specks (*...**) from a coarse scan
     t = text.replace(" ", "") if re.search(r"[\u4e00-\u9fff]", text) else text
     # Scanner specks read as punctuation at a cell's edges; no cell starts with
     # a full stop, and a closing quote or comma does not end one (a colon or

@@ -507,9 +507,10 @@ def _canvas() -> np.ndarray:
 
 
 def test_a_lone_mark_is_read_by_its_strokes():
-    """= (two bars, the lower one pixel thin as a sharp render leaves it) and
-    / (one stroke leaning right); a 1 or an I (upright), a speck, or a letter
-    of several strokes is no such mark."""
+    """= (two bars, the lower one pixel thin as a sharp render leaves it), /
+    (one stroke leaning right), ≥ and ≧ (a chevron over one or two bars; ≦
+    mirrored); a 1 or an I (upright), a speck, or a letter of several
+    strokes is no such mark."""
     from jixiao.extract.glyphs import mark_of
 
     equals = _canvas()
@@ -526,3 +527,12 @@ def test_a_lone_mark_is_read_by_its_strokes():
     plus[29:31, 20:40] = True
     plus[20:40, 29:31] = True
     assert [mark_of(m) for m in (equals, slash, one, speck, plus)] == ["=", "/", None, None, None]
+    more = _canvas()  # ≧: a chevron opening left over two bars; one bar under it: ≥
+    for k in range(7):
+        more[10 + k, 20 + 2 * k: 24 + 2 * k] = True
+        more[23 - k, 20 + 2 * k: 24 + 2 * k] = True
+    more[28:30, 20:40] = True
+    assert mark_of(more) == "≥"
+    more[34:36, 20:40] = True
+    assert mark_of(more) == "≧"
+    assert mark_of(more[:, ::-1]) == "≦"

@@ -308,6 +308,8 @@ def glued(lines: list[str]) -> bool:
     """The cells run together with nothing between them, as a page's text
     is scraped by a site that strips its tags (项目名称X主管部门Y…202010100.00%10):
     where the cells were, and so which number is which, is lost."""
+    if not any(len(ln) >= GLUED_LINE for ln in lines):
+        return False
     total = sum(len(ln.strip()) for ln in lines)
     run = sum(len(ln.strip()) for ln in lines if len(ln.strip()) >= GLUED_LINE and not re.search(r"[\s|]", ln.strip()))
     return total > 0 and run >= GLUED_SHARE * total

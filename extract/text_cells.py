@@ -220,7 +220,7 @@ def tsv_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
     """Rows of tab-separated cells. Excel's copy quotes a cell that holds a
     line break (and doubles its quotes); where the text has such a cell, it
     is read as Excel wrote it, so the break stays inside its cell."""
-    text = "\n".join(lines)
+    text = "\n".join(lines) if any('"' in ln for ln in lines) else ""
     if not _QUOTED_BREAK.search(text):
         return [(i + 1, ln.split("\t")) for i, ln in enumerate(lines) if ln.strip()]
     reader = csv.reader(io.StringIO(text), delimiter="\t", quotechar='"', strict=False)

@@ -86,6 +86,13 @@ def rows_html(rows: list[list[str]], pad: bool, vertical: bool = False) -> str:
                          for t, rs, cs in tds) + "</tr>" for tds in table), "</table>"])
 
 
+def real_form_page(cells: Path, pad: bool = False, vertical: bool = False) -> str:
+    """A real form's web page, from its tab-separated rows (samples/real/*.cells.txt): see `rows_html`."""
+    rows = [ln.split("\t") for ln in cells.read_text(encoding="utf-8").split("\n") if ln.strip()]
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{rows_html(rows, pad, vertical)}'
+            "</body></html>")
+
+
 def mht(page: str) -> bytes:
     part = quopri.encodestring(page.encode("utf-8")).decode("ascii")
     return ("MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"----=_NextPart_000\"; "

@@ -141,7 +141,7 @@ def real_documents(tmp_path_factory) -> dict[str, list[Path]]:
     as DOCX, printed to PDF, and opened in Calc and saved as XLSX."""
     import subprocess
 
-    from make_html_samples import rows_html
+    from make_html_samples import real_form_page
 
     _need_soffice()
     tmp = tmp_path_factory.mktemp("real_documents")
@@ -149,10 +149,8 @@ def real_documents(tmp_path_factory) -> dict[str, list[Path]]:
     assert len(reals) >= 9
     pages = []
     for cells in reals:
-        rows = [ln.split("\t") for ln in cells.read_text(encoding="utf-8").split("\n") if ln.strip()]
         pages.append(tmp / cells.name.replace(".cells.txt", ".html"))
-        pages[-1].write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{rows_html(rows, False)}'
-                             "</body></html>", encoding="utf-8")
+        pages[-1].write_text(real_form_page(cells), encoding="utf-8")
     for fmt, out_dir, calc in (("docx:MS Word 2007 XML", "docx", False), ("pdf:writer_web_pdf_Export", "pdf", False),
                                ("xlsx", "xlsx", True)):
         subprocess.run([office.soffice(), "--headless", f"-env:UserInstallation=file://{tmp / 'profile'}",

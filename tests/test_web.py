@@ -197,14 +197,13 @@ def test_real_forms_copied_out_of_the_browser_read_as_their_gold(tmp_path, pad, 
     the same way (07 0.5895, 13 0.6473, 18 0.9322, 22 0.7990, 27 0.9721); a
     space after a lone character is as sure an edge."""
     from conftest import compare
-    from make_html_samples import rows_html
+    from make_html_samples import real_form_page
 
     reals = sorted((SAMPLES / "real").glob("*.cells.txt"))
     assert len(reals) >= 9
     copies = []
     for cells in reals:
-        rows = [ln.split("\t") for ln in cells.read_text(encoding="utf-8").split("\n") if ln.strip()]
-        copies.append(browser_copy(rows_html(rows, pad, vertical),
+        copies.append(browser_copy(real_form_page(cells, pad, vertical),
                                    tmp_path / cells.name.replace(".cells.txt", ".copy.txt")))
         if flat:
             copies[-1] = _flattened(copies[-1], flat)
@@ -224,15 +223,13 @@ def test_real_forms_copied_out_of_the_browser_read_as_their_gold(tmp_path, pad, 
 def test_real_forms_as_saved_web_pages_read_as_their_gold(tmp_path, pad):
     """The same real forms as the pages themselves (saved .html), spans and all."""
     from conftest import compare
-    from make_html_samples import rows_html
+    from make_html_samples import real_form_page
 
     reals = sorted((SAMPLES / "real").glob("*.cells.txt"))
     pages = []
     for cells in reals:
-        rows = [ln.split("\t") for ln in cells.read_text(encoding="utf-8").split("\n") if ln.strip()]
         pages.append(tmp_path / cells.name.replace(".cells.txt", ".html"))
-        pages[-1].write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{rows_html(rows, pad)}'
-                             "</body></html>", encoding="utf-8")
+        pages[-1].write_text(real_form_page(cells, pad), encoding="utf-8")
     tables = convert(pages, tmp_path / "out")
     for cells, page in zip(reals, pages, strict=True):
         gold = json.loads((GOLD / "real" / f"{cells.name}.gold.json").read_text(encoding="utf-8"))
@@ -254,17 +251,15 @@ def test_real_forms_printed_to_pdf_by_the_browser_read_as_their_gold(tmp_path):
     import subprocess
 
     from conftest import compare, need
-    from make_html_samples import rows_html
+    from make_html_samples import real_form_page
 
     browser = need(next((shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome")
                          if shutil.which(b)), None), "Chromium", "JIXIAO_REQUIRE_BROWSER", "Debian's chromium")
     reals = sorted((SAMPLES / "real").glob("*.cells.txt"))
     pdfs = []
     for cells in reals:
-        rows = [ln.split("\t") for ln in cells.read_text(encoding="utf-8").split("\n") if ln.strip()]
         page = tmp_path / cells.name.replace(".cells.txt", ".html")
-        page.write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{rows_html(rows, False)}'
-                        "</body></html>", encoding="utf-8")
+        page.write_text(real_form_page(cells), encoding="utf-8")
         pdfs.append(page.with_suffix(".pdf"))
         subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                         f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",

@@ -278,7 +278,15 @@ class Reflow:
     def run(self) -> Reflowed:
         i = 0
         while i < len(self.t):
-            i = self.step(i)
+            nxt = self.step(i)
+            if nxt <= i:
+                # a cell that opens a block and takes nothing, itself included (a header
+                # whose first cell reads as a level label): a row of its own, never a hang
+                self.out.findings.append((len(self.out.rows), Finding(
+                    "reflow", "warning", f"{clip(self.t[i])!r} opens a block that reads as empty: kept as a row")))
+                self.emit([self.t[i]])
+                nxt = i + 1
+            i = nxt
         return self.out
 
     def emit(self, cells: list[str]) -> None:

@@ -259,3 +259,23 @@ def test_text_without_a_form_fails_with_its_reason(tmp_path):
     assert main(["convert", str(p), "--out", str(tmp_path / "out"), "--quiet"]) == 1
     src = read_tables(tmp_path / "out")["sources"][0]
     assert src["status"] == "failed" and src["error"].startswith("no form found")
+
+
+def test_a_cell_that_opens_a_header_and_reads_as_a_label_ends(tmp_path):
+    """效指标 (a vertical 绩效指标 cut after its first character, as a PDF
+    viewer's copy cuts it) both opens an indicator header and reads as a
+    level label: the stream reader took it for a header that then took no
+    cell, and went round forever (the 300 s timeout failed the file). It is
+    now a row of its own, with a reflow warning, and the form is read."""
+    from jixiao.cli import main
+
+    path = tmp_path / "cut.txt"
+    path.write_text("项目支出绩效自评表 |\n"
+                    "效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n"
+                    "产出指标 | 数量指标 | 活动总数 | 500场 | 396场 | 3 | 2.40 |\n", encoding="utf-8")
+    assert main(["convert", str(path), "--out", str(tmp_path / "out"), "--quiet", "--timeout", "60"]) == 0
+    tables = read_tables(tmp_path / "out")
+    (ind,) = tables["indicators"]
+    assert (ind["name"], ind["target_raw"], ind["actual_raw"], float(ind["weight"]), float(ind["score"])) == (
+        "活动总数", "500场", "396场", 3.0, 2.4)
+    assert any("opens a block that reads as empty" in c["detail"] for c in tables["checks"])

@@ -21,7 +21,9 @@ so that the cells, stitching and normalizing downstream are the PDF's own.
    the page) and its confidence, and lands in its cell as a PDF's does.
 4. Cell text is post-corrected: a mostly-numeric cell has the usual letter-
    for-digit confusions undone; a cell that nearly reads as a vocabulary word
-   (产出指标, 数量指标, 分值, 项目名称 …, from schemas/) becomes that word.
+   (产出指标, 数量指标, 分值, 项目名称 …, from schemas/) becomes that word;
+   a cell of one mark read as nothing or as a few Latin letters is read by
+   its strokes (`=`, `/`, `≥`, `≧`: extract/glyphs.py).
 
 Every character keeps tesseract's confidence: a page's mean goes to the
 file's checks (`ocr_confidence`), and each cell read below `LOW_CONFIDENCE` too.
@@ -235,7 +237,7 @@ def _read_page(gray: np.ndarray, number: int, engine: str) -> Page:
     for (ox, oy), words, mask in zip(origins, read_text(crops, engine), masks, strict=True):
         if mask is not None and glyphs.ambiguous("".join(w[5] for w in words)) \
                 and (mark := glyphs.mark_of(mask)) is not None:
-            # a lone = or / the recogniser missed or took for I or 1: read by its strokes
+            # a lone mark the recogniser missed or misread (= as nothing, ≧ as V=, / as I or 1): read by its strokes
             ys, xs = np.nonzero(mask)
             words = [(int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1),
                       glyphs.CONFIDENCE, mark)]

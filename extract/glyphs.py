@@ -16,7 +16,6 @@ import math
 
 import numpy as np
 
-AMBIGUOUS = frozenset({"", "I", "l", "|", "1", "!", "i"})  # what the recogniser makes of a lone / or =
 MIN_PIXELS = 12  # of a stroke: fewer is a speck
 BAR = 2.5  # a bar of `=` is this many times as wide as it is tall, or more
 BARS_ALIKE = 0.6  # the shorter bar of `=` is this share of the longer's width or more
@@ -26,9 +25,9 @@ CONFIDENCE = 90.0  # of a mark read by its shape: plain, but no recogniser's rea
 
 
 def ambiguous(reading: str) -> bool:
-    """A reading that may be a lone mark misread: nothing, one of I l | 1 !,
-    or two or three Latin letters and signs with no digit (≧ reads as V=)."""
-    return reading in AMBIGUOUS or (len(reading) <= 3 and reading.isascii() and not any(c.isdigit() for c in reading))
+    """A reading that may be a lone mark misread: a 1, or up to three Latin
+    letters and signs with no digit (nothing; I l | ! for a /; V= for ≧)."""
+    return reading == "1" or (len(reading) <= 3 and reading.isascii() and not any(c.isdigit() for c in reading))
 
 
 def _bars(strokes: list[np.ndarray]) -> bool:

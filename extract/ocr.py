@@ -220,27 +220,24 @@ def _read_page(gray: np.ndarray, number: int, engine: str) -> Page:
         outside[y0:y1, x0:x1] = False
     crops: list[np.ndarray] = []
     origins: list[tuple[int, int]] = []
-    # each cell's ink before the median blur, which takes a 1-pixel stroke
-    # (the thin bar of an =) for a speck (None: the page outside the tables)
-    masks: list[np.ndarray | None] = []
+    spans: list[tuple[int, int, int, int] | None] = []  # each crop's pixels (None: the page outside the tables)
     if outside.sum() >= MIN_INK:
         crops.append(np.where(outside, clean, 255).astype(np.uint8))
         origins.append((0, 0))
-        masks.append(None)
+        spans.append(None)
     for box in (b for cells in tables for b in cells):
         x0, y0, x1, y1 = _pixels(box, inset=CELL_INSET)
         if x1 > x0 and y1 > y0 and inked(clean[y0:y1, x0:x1], ink[y0:y1, x0:x1]):
             crops.append(clean[y0:y1, x0:x1])
             origins.append((x0, y0))
-            masks.append((gray[y0:y1, x0:x1] < INK) & ~painted[y0:y1, x0:x1])
+            spans.append((x0, y0, x1, y1))
     chars, conf = [], {}
-    for (ox, oy), words, mask in zip(origins, read_text(crops, engine), masks, strict=True):
-        if mask is not None and glyphs.ambiguous("".join(w[5] for w in words)) \
-                and (mark := glyphs.mark_of(mask)) is not None:
-            # a lone mark the recogniser missed or misread (= as nothing, ≧ as V=, / as I or 1): read by its strokes
-            ys, xs = np.nonzero(mask)
-            words = [(int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1),
-                      glyphs.CONFIDENCE, mark)]
+    for (ox, oy), words, span in zip(origins, read_text(crops, engine), spans, strict=True):
+        if span is not None and glyphs.ambiguous("".join(w[5] for w in words)):
+            # a lone mark the recogniser missed or misread (= as nothing, ≧ as V=, / as I or 1): read by
+            # its strokes, taken before the median blur, which takes a 1-pixel stroke (an ='s thin bar) for a speck
+            x0, y0, x1, y1 = span
+            words = _as_mark((gray[y0:y1, x0:x1] < INK) & ~painted[y0:y1, x0:x1]) or words
         for (x, y, w, h, c, text) in words:
             x, y = x + ox, y + oy
             ch = (x * PT, y * PT, (x + w) * PT, (y + h) * PT, max(h * PT, 6.0), text)
@@ -248,6 +245,16 @@ def _read_page(gray: np.ndarray, number: int, engine: str) -> Page:
             conf[ch] = c
     height, width = gray.shape
     return Page(number, width * PT, height * PT, chars, tables, True, ocr=conf, image=clean)
+
+
+def _as_mark(ink: np.ndarray) -> list[OcrChar] | None:
+    """A cell's reading as the one mark its ink plainly is (extract/glyphs.py), else None."""
+    mark = glyphs.mark_of(ink)
+    if mark is None:
+        return None
+    ys, xs = np.nonzero(ink)
+    return [(int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1),
+             glyphs.CONFIDENCE, mark)]
 
 
 def read_text(images: list[np.ndarray], engine: str) -> list[list[OcrChar]]:

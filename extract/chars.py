@@ -1,6 +1,8 @@
 """Character classes the extractors and the normalizer share."""
 from __future__ import annotations
 
+import re
+
 
 def is_cjk(ch: str) -> bool:
     """CJK ideographs and the full-width punctuation that goes with them."""
@@ -13,3 +15,7 @@ def is_ideograph(ch: str) -> bool:
     """A CJK ideograph (the unified block and extension A), no punctuation:
     one character of a label spelled a cell at a time (产 | 出)."""
     return "\u3400" <= ch <= "\u9fff"
+
+
+# A short bracketed note that a flattening may set apart from its label: （万元）, （50分）
+BRACKETED_NOTE = re.compile(r"^[（(][^）)]{1,8}[）)]$")

@@ -8,7 +8,7 @@ import csv
 import io
 import re
 
-from .chars import is_cjk, is_ideograph
+from .chars import BRACKETED_NOTE, is_cjk, is_ideograph
 
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
@@ -163,9 +163,6 @@ def _cell_lines(lines: list[str]) -> list[tuple[int, str]]:
     return out
 
 
-_BRACKETED = re.compile(r"^[（(][^）)]{1,8}[）)]$")  # （万元）, （50分）: a vertical label's last line
-
-
 def _vertical_cells(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
     """A cell printed a character a line (产<br>出<br>指<br>标), as a browser
     copies it: each character a line of its own, the first after the cells
@@ -181,7 +178,7 @@ def _vertical_cells(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[s
         parts = list(parts)
         if spelling and not parts:
             continue  # a blank line inside the run (年<br>度<br> <br>总…)
-        if out and out[-1][1] and parts and (_one_char(parts[0]) or (spelling and _BRACKETED.match(parts[0]))) \
+        if out and out[-1][1] and parts and (_one_char(parts[0]) or (spelling and BRACKETED_NOTE.match(parts[0]))) \
                 and (spelling or (_one_char(out[-1][1][-1]) and len(parts) == 1)):
             out[-1][1][-1] += parts.pop(0)
             spelling = not parts

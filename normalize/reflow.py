@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import combinations
 
-from jixiao.extract.chars import is_ideograph
+from jixiao.extract.chars import BRACKETED_NOTE, is_ideograph
 from jixiao.schemas import vocabulary
 
 from . import families, levels
@@ -182,7 +182,7 @@ def join_fragments(tokens: list[str]) -> list[str]:
             if single and (singles or (len(prev) == 1 and is_ideograph(prev))):
                 out[-1], singles = prev + k, True
                 continue
-            if re.fullmatch(r"[（(][^）)]{1,8}[）)]", k) and not is_value(prev) and not is_placeholder(prev) \
+            if BRACKETED_NOTE.match(k) and not is_value(prev) and not is_placeholder(prev) \
                     and not (ind.is_bare_points(k) and column_of(prev, "indicator_columns")):
                 # (a level-1 cell's points under a header cell or a slot, its label lost: a cell of its own)
                 out[-1] += k

@@ -663,8 +663,12 @@ def correct(text: str) -> str:
         return bare.translate(_CONFUSIONS)
     from rapidfuzz import fuzz, process
 
-    core = re.sub(r"[（(]\s*\d+\s*分\s*[)）]$", "", t)
+    # A blurred scan loses the closing bracket after the points (产出指标（50分):
+    # a label snapped below gets it back; a text left as read does not.
+    core = re.sub(r"[（(]\s*\d+\s*分\s*[)）]?$", "", t)
     points = t[len(core):]
+    if points and points[-1] == "分":
+        points += "）" if points[0] == "（" else ")"
     level = re.fullmatch(r"(.{1,2}?)级指标\W?[A-Za-z]?", core)
     if level:  # 一 reads as a dash or a zero, 三 as S, E or =: there are only three
         first = level.group(1)

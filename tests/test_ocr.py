@@ -47,6 +47,8 @@ def needs(engine: str) -> None:
     ("V=", "≥"), ("v=", "≥"), ("年度资金总额:", "年度资金总额:"), ("量化(2分);", "量化(2分);"),
     # points go with level labels only: 执行（35分） is no 执行数, 预算执行（18分） no 预算执行数
     ("执行(35分)", "执行(35分)"), ("预算执行(18分)", "预算执行(18分)"), ("指标分值", "指标分值"),
+    # a blurred scan drops the bracket closing the points: a label gets it back, a text read as is does not
+    ("产出指标（50分", "产出指标（50分）"), ("效益指标(30分", "效益指标(30分)"), ("完成率（10分", "完成率（10分"),
 ])
 def test_ocr_corrections(read, fixed):
     assert correct(read) == fixed

@@ -54,6 +54,7 @@ LOW_CONFIDENCE = 60.0
 CELL_INSET = 3  # pixels kept off a cell's rules
 MIN_INK = 15  # dark pixels: fewer is a blank cell with a speck, not read
 INK = 160  # grey level: printed strokes are darker at their core; paper, noise and JPEG ringing are not
+STROKE = 200  # grey level: a blurred stroke's core is darker than this (see `inked`)
 PT = 72.0 / DPI  # points per pixel at the rendering resolution
 _DIGITISH = re.compile(r"^[\d０-９OoIl|!SBZ.,，。·%％≥≤<>=\-—~～]+$")
 _CONFUSIONS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "!": "1", "S": "5", "B": "8", "Z": "2",
@@ -281,12 +282,21 @@ def is_ink(gray: np.ndarray) -> np.ndarray:
 
 def inked(crop: np.ndarray, ink: np.ndarray) -> bool:
     """Whether a cell holds something to read: MIN_INK pixels of `ink` (see
-    `is_ink`), or, on a blurred scan, whose strokes are lighter at their core,
-    a stroke darker than INK somewhere and MIN_INK pixels darker than halfway
-    from it to paper (a 5 or a % in a narrow cell, else taken for blank)."""
+    `is_ink`), or, on a blurred scan, whose strokes are lighter at their core
+    (a 5 or a % in a narrow cell, else taken for blank), a mark darker than
+    STROKE somewhere and one stroke of MIN_INK pixels darker than halfway from
+    it to paper: the blur leaves a stroke whole where a clean cell's noise is
+    specks apart. (A % blurred by 1.5 pixels is 161-167 at its darkest, INK
+    no more.)"""
+    import cv2
+
     if int(ink.sum()) >= MIN_INK:
         return True
-    return crop.size > 0 and int(crop.min()) < INK and int((crop < halfway_to_paper(crop)).sum()) >= MIN_INK
+    if crop.size == 0 or int(crop.min()) >= STROKE:
+        return False
+    dark = (crop < halfway_to_paper(crop)).astype(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    return n > 1 and int(stats[1:, cv2.CC_STAT_AREA].max()) >= MIN_INK
 
 
 def halfway_to_paper(img: np.ndarray) -> int:

@@ -54,7 +54,7 @@ LOW_CONFIDENCE = 60.0
 CELL_INSET = 3  # pixels kept off a cell's rules
 MIN_INK = 15  # dark pixels: fewer is a blank cell with a speck, not read
 INK = 160  # grey level: printed strokes are darker at their core; paper, noise and JPEG ringing are not
-STROKE = 200  # grey level: a blurred stroke's core is darker than this (see `inked`)
+STROKE = 170  # grey level: a blurred stroke's core is darker than this, a seal's remnant is not (see `inked`)
 PT = 72.0 / DPI  # points per pixel at the rendering resolution
 _DIGITISH = re.compile(r"^[\d０-９OoIl|!SBZ.,，。·%％≥≤<>=\-—~～]+$")
 _CONFUSIONS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "!": "1", "S": "5", "B": "8", "Z": "2",
@@ -286,8 +286,8 @@ def inked(crop: np.ndarray, ink: np.ndarray) -> bool:
     (a 5 or a % in a narrow cell, else taken for blank), a mark darker than
     STROKE somewhere and one stroke of MIN_INK pixels darker than halfway from
     it to paper: the blur leaves a stroke whole where a clean cell's noise is
-    specks apart. (A % blurred by 1.5 pixels is 161-167 at its darkest, INK
-    no more.)"""
+    specks apart. (A % blurred by 1.5 pixels is 161-167 grey at its darkest;
+    what a red seal leaves once its red is taken out, 190 or so, is no mark.)"""
     import cv2
 
     if int(ink.sum()) >= MIN_INK:

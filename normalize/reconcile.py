@@ -27,7 +27,9 @@ one misread cell:
   unit another cell of its row prints (指标值, 实际值, 计量单位).
 
 A slip is one character changed, dropped, added, or two neighbours swapped,
-in the number as printed (in the form's unit). When exactly one cell
+in the number as printed (in the form's unit); an amount's decimal point
+lost where the form prints trailing zeros (222.125000 read as 222125000) is
+one too. When exactly one cell
 explains a failing relation its value is replaced, and an
 `ocr_low_confidence` warning keeps both readings; otherwise every value
 stays and the warning gives the readings the form allows (the checks then
@@ -98,7 +100,7 @@ def _fund_sum(form: Form, kinds: tuple[str, ...], col: str, label: str) -> list[
     # does), and a 0 is one slip from 90, 0.9 or 8 alike.
     explained = [(line, implied) for line in (total, *parts)
                  if getattr(line, col) != 0 and (implied := added if line is total else getattr(line, col) + gap) > 0
-                 and _slip(_printed(getattr(line, col), form.amount_unit), _printed(implied, form.amount_unit))
+                 and _misread(_printed(getattr(line, col), form.amount_unit), _printed(implied, form.amount_unit))
                  and not _breaks_rate(line, col, implied)]
     where = f"{label}: fund lines add up to {_printed(added, form.amount_unit)}, the total line reads " \
             f"{_printed(read_total, form.amount_unit)} ({form.amount_unit or '元'})"
@@ -319,6 +321,16 @@ def _printed(yuan: Decimal, unit: str | None) -> str:
 
 def _slip(read: str, other: str) -> bool:
     return OSA.distance(read, other) == 1
+
+
+def _misread(read: str, amount: str) -> bool:
+    """`read` is the `amount` printed, one slip off, or with its decimal
+    point lost where the form prints trailing zeros (222.125000 万元, read
+    222125000: `_printed` drops the zeros)."""
+    if _slip(read, amount):
+        return True
+    digits = amount.replace(".", "")
+    return "." in amount and "." not in read and read.startswith(digits) and set(read[len(digits):]) <= {"0"}
 
 
 def _name(line: Fund) -> str:

@@ -46,6 +46,25 @@ def test_a_gap_no_single_slip_explains_stays():
     assert form.funds[1].budget_adjusted_yuan == Decimal(400000)
 
 
+def test_a_decimal_point_lost_where_the_form_prints_trailing_zeros():
+    """beijing_n3's form 2 prints its amounts to six decimals (222.125000
+    万元); on a scan blurred by 1.5 pixels (bench_scan_variants' blur1.5) its
+    当年财政拨款 全年预算数 read as 222125000, the point lost: 2.2 trillion
+    yuan, which no single slip explained. Its 执行率 98.39% agrees with the
+    amount put back, as the warning says."""
+    total = Fund("total", Decimal(2821250), Decimal(2221250), Decimal(2185487), 10.0, 0.9839, 9.84, "年度资金总额")
+    fiscal = Fund("fiscal", Decimal(2821250), Decimal(2221250000000), Decimal(2185487), 10.0, 0.9839, 9.84,
+                  "其中:当年财政拨款")
+    form = Form(amount_unit="万元", funds=[total, fiscal, Fund("other")])
+    (finding,) = reconcile(form)
+    assert fiscal.budget_adjusted_yuan == Decimal(2221250)
+    assert finding.detail.endswith("其中:当年财政拨款 read as 222125000, taken as 222.125, which makes the lines add up")
+    # a reading that is the amount's digits and something else is no lost point
+    form = Form(amount_unit="万元", funds=[Fund("total", None, Decimal(2221250)),
+                                          Fund("fiscal", None, Decimal(2221250010000))])
+    assert reconcile(form)[0].detail.endswith("no single misread explains it")
+
+
 def test_a_total_printed_as_zero_is_not_taken_for_a_misread():
     """池州's real form prints 0 on its total line under a 90 万元 fiscal line
     (samples/real/01_*): one slip from "0" is "90", but a 0 is the form's own."""

@@ -670,7 +670,8 @@ def correct(text: str) -> str:
     # A 1 on its own in a sharp print (a PDF page rendered, not scanned) reads
     # as ! (分值 1, 得分 1), which no cell of a form holds alone.
     if bare and _DIGITISH.match(bare) and (any(ch.isdigit() for ch in bare) or bare == "!"):
-        return bare.translate(_CONFUSIONS)
+        # and a speck after a number's last digit reads as a point (77.), which no number ends with
+        return re.sub(r"^(\d+(?:\.\d+)?)\.$", r"\1", bare.translate(_CONFUSIONS))
     from rapidfuzz import fuzz, process
 
     # A blurred scan loses the closing bracket after the points (产出指标（50分):

@@ -43,6 +43,8 @@ def needs(engine: str) -> None:
     ("分什", "分值"), ("实际完成什", "实际完成值"), ("什么", "什么"),
     # a lone 1 in a sharp print (a PDF page rendered) reads as !; not within words
     ("!", "1"), ("!0", "10"), ("1!", "11"), ("注意!", "注意!"),
+    # a speck after a number's last digit reads as a point, which no number ends with
+    ("77.", "77"), ("9.5。", "9.5"), ("9.5", "9.5"), ("77.5%", "77.5%"),
     # ≧ alone (指标性质) reads as V=; a colon or semicolon ends a label or a rule, no speck
     ("V=", "≥"), ("v=", "≥"), ("年度资金总额:", "年度资金总额:"), ("量化(2分);", "量化(2分);"),
     # points go with level labels only: 执行（35分） is no 执行数, 预算执行（18分） no 预算执行数

@@ -39,6 +39,9 @@ def is_ignorable(text: str) -> bool:
     return compact(text) in vocabulary()["blocks"]["indicators_label"] or is_bare_points(text)
 
 
+MAX_POINTS = 100.0  # a weight or a score above it is no weight or score
+
+
 @lru_cache(maxsize=1 << 16)  # bounded: a long archive run meets endless distinct cells
 def fit(role: str | None, text: str) -> float:
     """How well a non-empty cell's text fits a canonical column."""
@@ -68,7 +71,10 @@ def fit(role: str | None, text: str) -> float:
         ok = len(t) <= 6 and not any(ch.isdigit() for ch in t) and t not in NOT_APPLICABLE
         return 0.2 if ok else -3.0
     if role in ("weight", "score"):
-        return 2.0 if number else -4.0
+        # points: a form scores out of 100, so a larger number (25839, an
+        # actual value beside an empty score cell) is another column's
+        points = parse_number(text)
+        return -4.0 if points is None else (2.0 if points <= MAX_POINTS else -1.0)
     if role == "deviation":
         return -3.0 if number else 0.5
     if role == "nature":

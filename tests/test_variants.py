@@ -72,6 +72,19 @@ def test_a_level1_label_spelled_a_character_a_cell():
         ("效益指标", "效益指标", None, "知晓率", "92%")]
 
 
+def test_a_row_whose_score_cell_is_empty_keeps_its_actual():
+    """guangdong_n8's form 3 scanned out of focus (bench_scan_variants'
+    blur1): its first indicator's score cell read as blank, and the row's
+    actual 25839 was taken for the weight and its weight 5 for the score (a
+    weight fits any number). Points are out of 100: 25839 is no weight."""
+    h = ["年度绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "度量单位", "实际完成值", "权重", "得分"]
+    rows = [Row(["项目名称", "测试"]), Row(h),
+            Row(["", "产出指标（50分)", "数量指标", "赠阅《北京少年报》的少年队中", "24000", "", "25839", "5", ""]),
+            Row(["", "", "", "培训中学团委书记人次", "200", "", "200", "5", "5"])]
+    f = FormReader(rows).read()
+    assert [(i.target_raw, i.actual_raw, i.weight, i.score) for i in f.indicators] == [
+        ("24000", "25839", 5.0, None), ("200", "200", 5.0, 5.0)]
+
 
 def test_a_user_vocabulary_adds_synonyms(tmp_path):
     """New header words in a file of the user's own (--vocabulary): the two

@@ -24,6 +24,7 @@ Char = tuple[int, int, int, int, float, str]  # ocr.OcrChar: x, y, w, h (pixels)
 LINE_GAP = 2  # blank pixel rows inside one line (a stroke's gap), not between two
 MIN_LINE = 5  # pixels: a shorter run of ink is a speck
 PAD = 4
+WIDE_PAD = 20  # pixels of paper added beside a short line read as nothing, read again
 FAINT = 215  # grey level: lighter is paper (the image is median-blurred: noise stays lighter)
 
 
@@ -123,6 +124,14 @@ def read_images(images: list[np.ndarray], ink_below: list[int]) -> list[list[Cha
     if not strips:
         return out
     results = recognise([s for s, _ in strips])
+    # A lone small character (a 权重 cell's 5 on a 120 dpi scan) gives the
+    # recogniser too few columns to read it in: a short line read as nothing
+    # is read again with more paper beside it.
+    again = [k for k, (text, _) in enumerate(results)
+             if not text.strip() and strips[k][0].shape[1] < SHORT * strips[k][0].shape[0]]
+    wide = [np.pad(strips[k][0], ((0, 0), (WIDE_PAD, WIDE_PAD), (0, 0)), constant_values=255) for k in again]
+    for k, read in zip(again, recognise(wide) if wide else [], strict=True):
+        results[k] = read
     for k, (_, (top, bottom, left, right)), (text, score) in zip(owners, strips, results, strict=True):
         text = "".join(text.split())
         if not text:

@@ -565,3 +565,23 @@ def test_a_lone_mark_is_read_by_its_strokes():
     more[34:36, 20:40] = True
     assert mark_of(more) == "≧"
     assert mark_of(more[:, ::-1]) == "≦"
+
+
+def test_a_lone_small_digit_is_read():
+    """Two 权重 cells of guangdong_n8 scanned at 120 dpi (bench_scan_variants'
+    120dpi), as the page reader cuts and cleans them: each holds a small 5,
+    which the recogniser, given a line a few columns wide, read as nothing
+    (the weight lost). A short line read as nothing is read again with more
+    paper beside it."""
+    from jixiao.extract import ocr_rapid
+    from jixiao.extract.ocr import INK, halfway_to_paper
+    from PIL import Image
+
+    needs("rapidocr")
+    for k in (0, 1):
+        img = np.asarray(Image.open(Path(__file__).parent / "data" / f"lone_5_120dpi_{k}.png").convert("L"))
+        ink = max(INK, halfway_to_paper(img))
+        ((top, bottom, left, right),) = ocr_rapid.lines(img, ink)
+        strip = np.pad(img[top - 2:bottom + 2, left - 2:right + 2], ocr_rapid.PAD, constant_values=255)
+        assert ocr_rapid.recognise([np.stack([strip] * 3, axis=-1)])[0][0] == ""  # what the first reading gives
+        assert "".join(c[5] for c in ocr_rapid.read_images([img], [ink])[0]) == "5"

@@ -29,11 +29,10 @@ one misread cell:
 A slip is one character changed, dropped, added, or two neighbours swapped,
 in the number as printed (in the form's unit); an amount's decimal point
 lost where the form prints trailing zeros (222.125000 read as 222125000) is
-one too. When exactly one cell
-explains a failing relation its value is replaced, and an
-`ocr_low_confidence` warning keeps both readings; otherwise every value
-stays and the warning gives the readings the form allows (the checks then
-report the gap itself).
+one too. When exactly one cell explains a failing relation its value is
+replaced, and an `ocr_low_confidence` warning keeps both readings; otherwise
+every value stays and the warning gives the readings the form allows (the
+checks then report the gap itself).
 """
 from __future__ import annotations
 

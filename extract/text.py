@@ -43,7 +43,7 @@ from pathlib import Path
 from .chars import is_cjk
 from .grid import Cell, Document, Grid
 from .text_cells import (
-    _MD_RULE,
+    MD_RULE,
     cell_rows,
     csv_rows,
     markdown_rows,
@@ -203,7 +203,7 @@ def detect_shape(lines: list[str], nonblank: list[str]) -> str:
     piped = sum(1 for ln in nonblank if "|" in ln)
     # (a label printed a character a line gives lines of one character, no row's: not counted)
     if piped * 3 >= sum(1 for ln in nonblank if len(ln.strip()) > 1):
-        return "markdown" if any(_MD_RULE.match(ln) for ln in nonblank) else "pipe"
+        return "markdown" if any(MD_RULE.match(ln) for ln in nonblank) else "pipe"
     if is_csv(nonblank):
         return "csv"
     blank = len(lines) - len(nonblank)

@@ -10,7 +10,7 @@ import re
 
 from .chars import BRACKETED_NOTE, is_cjk, is_ideograph
 
-_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
 def split_lines(text: str) -> list[str]:
@@ -42,7 +42,7 @@ def csv_rows(text: str) -> list[tuple[int, list[str]]]:
 def markdown_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
     out = []
     for no, ln in enumerate(lines, start=1):
-        if not ln.strip() or _MD_RULE.match(ln):
+        if not ln.strip() or MD_RULE.match(ln):
             continue
         t = ln.strip()
         t = t[1:] if t.startswith("|") else t

@@ -61,9 +61,14 @@ def _recogniser(model: Path) -> Any:
                            "rec_batch_num": 1, "rec_img_shape": [3, 48, 320]})
 
 
+def is_short(strip: np.ndarray) -> bool:
+    """A line narrower than SHORT times its height (see EXACT)."""
+    return bool(strip.shape[1] < SHORT * strip.shape[0])
+
+
 def recognise(strips: list[np.ndarray]) -> list[tuple[str, float]]:
     """Each text line's text and confidence (0-1)."""
-    short = [s.shape[1] < SHORT * s.shape[0] for s in strips]
+    short = [is_short(s) for s in strips]
     out: list[tuple[str, float]] = [("", 0.0)] * len(strips)
     for model, which in ((EXACT, True), (MODEL, False)):
         if at := [k for k, is_short in enumerate(short) if is_short == which]:
@@ -108,6 +113,14 @@ def lines(img: np.ndarray, ink_below: int) -> list[tuple[int, int, int, int]]:
     return out
 
 
+def line_strip(img: np.ndarray, line: tuple[int, int, int, int]) -> np.ndarray:
+    """A text line (`lines`) cut out of its image as the recogniser is given
+    it: two pixels of the image around its ink, PAD of paper, three channels."""
+    top, bottom, left, right = line
+    strip = np.pad(img[max(top - 2, 0):bottom + 2, max(left - 2, 0):right + 2], PAD, constant_values=255)
+    return np.stack([strip] * 3, axis=-1)
+
+
 def read_images(images: list[np.ndarray], ink_below: list[int]) -> list[list[Char]]:
     """Every recognised character of each image with a box (in that image's
     pixels) and the confidence of its line (0-100): the contract of
@@ -116,9 +129,8 @@ def read_images(images: list[np.ndarray], ink_below: list[int]) -> list[list[Cha
         return []
     strips, owners = [], []
     for k, (img, ink) in enumerate(zip(images, ink_below, strict=True)):
-        for top, bottom, left, right in lines(img, ink):
-            strip = np.pad(img[max(top - 2, 0):bottom + 2, max(left - 2, 0):right + 2], PAD, constant_values=255)
-            strips.append((np.stack([strip] * 3, axis=-1), (top, bottom, left, right)))
+        for line in lines(img, ink):
+            strips.append((line_strip(img, line), line))
             owners.append(k)
     out: list[list[Char]] = [[] for _ in images]
     if not strips:
@@ -127,8 +139,7 @@ def read_images(images: list[np.ndarray], ink_below: list[int]) -> list[list[Cha
     # A lone small character (a 权重 cell's 5 on a 120 dpi scan) gives the
     # recogniser too few columns to read it in: a short line read as nothing
     # is read again with more paper beside it.
-    again = [k for k, (text, _) in enumerate(results)
-             if not text.strip() and strips[k][0].shape[1] < SHORT * strips[k][0].shape[0]]
+    again = [k for k, (text, _) in enumerate(results) if not text.strip() and is_short(strips[k][0])]
     wide = [np.pad(strips[k][0], ((0, 0), (WIDE_PAD, WIDE_PAD), (0, 0)), constant_values=255) for k in again]
     for k, read in zip(again, recognise(wide) if wide else [], strict=True):
         results[k] = read

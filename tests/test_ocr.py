@@ -155,20 +155,37 @@ def test_keystone_puts_a_short_table_in_the_columns_of_a_tall_one():
     assert len(tall) == len(short) == 5 and all(abs(a - b) <= 2 for a, b in zip(tall, short, strict=True))
 
 
+def _out_of_focus(mark: str, x: int, scale: float) -> np.ndarray:
+    """A 40x60 cell holding `mark` at `x`, blurred by 1.5 pixels (grey, as floats)."""
+    import cv2
+    from PIL import Image, ImageFilter
+
+    cell = np.full((40, 60), 255, np.uint8)
+    cv2.putText(cell, mark, (x, 28), cv2.FONT_HERSHEY_SIMPLEX, scale, 0, 1, cv2.LINE_AA)
+    return np.asarray(Image.fromarray(cell).filter(ImageFilter.GaussianBlur(1.5))).astype(float)
+
+
+def _cleaned(gray: np.ndarray) -> np.ndarray:
+    """A cell as the page reader looks at it: median-blurred (ocr._read_page)."""
+    import cv2
+
+    return cv2.medianBlur(np.clip(gray, 0, 255).astype(np.uint8), 3)
+
+
+def _scanner_noise(seed: int, sigma: float) -> np.ndarray:
+    """A blank 40x60 cell of scanner noise, darker than paper only."""
+    return _cleaned(255 + np.random.default_rng(seed).normal(0, sigma, (40, 60)))
+
+
 def test_a_blurred_digit_is_not_taken_for_a_blank_cell():
     """A small 5 scanned out of focus (Gaussian blur of 1.5 pixels): fewer
     than MIN_INK of its pixels are darker than INK, but its core is, and it
     is read; a blank cell of scanner noise is still blank."""
-    import cv2
     from jixiao.extract.ocr import INK, MIN_INK, inked
-    from PIL import Image, ImageFilter
 
-    cell = np.full((40, 60), 255, np.uint8)
-    cv2.putText(cell, "5", (24, 28), cv2.FONT_HERSHEY_SIMPLEX, 0.5, 0, 1, cv2.LINE_AA)
-    blurred = cv2.medianBlur(np.asarray(Image.fromarray(cell).filter(ImageFilter.GaussianBlur(1.5))), 3)
+    blurred = _cleaned(_out_of_focus("5", 24, 0.5))
     assert 0 < int((blurred < INK).sum()) < MIN_INK and inked(blurred, blurred < INK)
-    noise = np.clip(255 + np.random.default_rng(1).normal(0, 25, (40, 60)), 0, 255).astype(np.uint8)
-    noise = cv2.medianBlur(noise, 3)
+    noise = _scanner_noise(1, 25)
     assert not inked(noise, noise < INK)
 
 
@@ -180,18 +197,13 @@ def test_a_blurred_mark_lighter_than_ink_is_not_taken_for_a_blank_cell():
     a blank cell's noise is specks, and darker than STROKE somewhere, where
     paper shaded grey and what a red seal leaves once its red is taken out
     (test_a_red_seal_across_the_form_is_not_read) are not."""
-    import cv2
     from jixiao.extract.ocr import INK, STROKE, inked
-    from PIL import Image, ImageFilter
 
-    cell = np.full((40, 60), 255, np.uint8)
-    cv2.putText(cell, "%", (22, 28), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 1, cv2.LINE_AA)
-    blurred = np.asarray(Image.fromarray(cell).filter(ImageFilter.GaussianBlur(1.5))).astype(float)
-    faint = cv2.medianBlur((255 - (255 - blurred) * 90 / (255 - blurred.min())).astype(np.uint8), 3)
+    blurred = _out_of_focus("%", 22, 0.6)
+    faint = _cleaned(255 - (255 - blurred) * 90 / (255 - blurred.min()))
     assert INK < faint.min() < 175 and not (faint < INK).any()
     assert inked(faint, faint < INK)
-    noise = np.clip(255 + np.random.default_rng(2).normal(0, 60, (40, 60)), 0, 255).astype(np.uint8)
-    noise = cv2.medianBlur(noise, 3)
+    noise = _scanner_noise(2, 60)
     assert noise.min() < STROKE and not inked(noise, noise < INK)
     shaded = np.tile(np.linspace(205, 250, 60), (40, 1)).astype(np.uint8)
     assert not inked(shaded, shaded < INK)
@@ -581,7 +593,6 @@ def test_a_lone_small_digit_is_read():
     for k in (0, 1):
         img = np.asarray(Image.open(Path(__file__).parent / "data" / f"lone_5_120dpi_{k}.png").convert("L"))
         ink = max(INK, halfway_to_paper(img))
-        ((top, bottom, left, right),) = ocr_rapid.lines(img, ink)
-        strip = np.pad(img[top - 2:bottom + 2, left - 2:right + 2], ocr_rapid.PAD, constant_values=255)
-        assert ocr_rapid.recognise([np.stack([strip] * 3, axis=-1)])[0][0] == ""  # what the first reading gives
+        (line,) = ocr_rapid.lines(img, ink)
+        assert ocr_rapid.recognise([ocr_rapid.line_strip(img, line)])[0][0] == ""  # what the first reading gives
         assert "".join(c[5] for c in ocr_rapid.read_images([img], [ink])[0]) == "5"

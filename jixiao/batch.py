@@ -123,33 +123,9 @@ def _result(tables: dict[str, list[Record]]) -> WorkResult:
             "checks": [(c["check"], c["severity"]) for c in tables["checks"]]}
 
 
-def without_pandas() -> None:
-    """Keep pandas out of a process that never uses it. pyarrow imports pandas
-    (0.2 s and 40 MB) the first time it builds an array, only to ask whether
-    the data is a pandas object, and a conversion's data never is: with the
-    module marked absent pyarrow and DuckDB take their no-pandas paths. Not
-    where pandas is loaded already, nor in a process that may want it later
-    (the Python API's: it returns DataFrames). (A finder that refuses it, not
-    a None in sys.modules: pyarrow's compiled import would take the None.)"""
-    if "pandas" not in sys.modules and not any(isinstance(f, _NoPandas) for f in sys.meta_path):
-        sys.meta_path.insert(0, _NoPandas())
-
-
-class _NoPandas:
-    """An import finder that refuses pandas (see `without_pandas`)."""
-
-    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
-        if name == "pandas" or name.startswith("pandas."):
-            raise ModuleNotFoundError("pandas is kept out of this jixiao process", name=name)
-        return None
-
-
-def start_worker(max_mb: int | None, pdf_engine: str = "pdfium") -> None:
-    """Worker initializer: no pandas (`without_pandas`; but camelot, an
-    engine, runs on pandas), one thread for OpenCV (`one_thread_each`), and
-    the memory limit (`watch_memory`)."""
-    if pdf_engine != "camelot":
-        without_pandas()
+def start_worker(max_mb: int | None) -> None:
+    """Worker initializer: one thread for OpenCV (`one_thread_each`) and the
+    memory limit (`watch_memory`)."""
     one_thread_each()
     if max_mb:
         watch_memory(max_mb)
@@ -326,7 +302,7 @@ def _local(todo: list[Task], opts: Options) -> Iterator[WorkResult]:
     window = max(2, 4 * opts.workers)
     queue = iter(todo)
     with ProcessPool(max_workers=max(opts.workers, 1), initializer=start_worker,
-                     initargs=(opts.max_memory_mb, opts.pdf_engine)) as pool:
+                     initargs=(opts.max_memory_mb,)) as pool:
         running: dict[Any, tuple[Task, float]] = {}  # a pebble future -> its task, when it was sent
 
         def submit() -> None:

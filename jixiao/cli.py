@@ -315,11 +315,6 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(problem)
         if args.vocabulary:  # before anything reads the vocabulary; the workers inherit it
             os.environ["JIXIAO_VOCABULARY"] = str(Path(args.vocabulary).resolve())
-        # a `jixiao convert` process of its own (not main([...])); camelot runs on pandas
-        if argv is None and args.engine == "local" and args.pdf_engine != "camelot":
-            from .batch import without_pandas
-
-            without_pandas()
     try:
         code: int = args.func(args)
     except BrokenPipeError:  # `jixiao inspect … | head`: the reader has all it wants

@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 
 from jixiao.schemas import schema_version, tables
 
-from .store import DDL_TYPES, Record, arrow_schema, to_arrow
+from .store import ARROW_TYPES, DDL_TYPES, Record, arrow_array, arrow_schema, to_arrow
 
 if TYPE_CHECKING:
     import duckdb
@@ -46,8 +46,8 @@ FORM_TABLES = ("projects", "funds", "indicators", "checks")
 # of the contract (a folder named with _, which Parquet readers skip), kept so
 # that the report's header mappings cover the whole dataset, not one run.
 HEADERS = "_headers"
-HEADER_SCHEMA = pa.schema([("source_id", pa.string()), ("text", pa.string()), ("column", pa.string()),
-                           ("score", pa.float64())],
+HEADER_TYPES = {"source_id": "string", "text": "string", "column": "string", "score": "float64"}
+HEADER_SCHEMA = pa.schema([(name, ARROW_TYPES[typ]) for name, typ in HEADER_TYPES.items()],
                           metadata={b"jixiao.schema_version": str(schema_version()).encode()})
 PARTITION = "fiscal_year"
 YEAR_DIR = "year"  # the folder key: no column of the contract
@@ -109,7 +109,7 @@ class Dataset:
         for table in (*FORM_TABLES, HEADERS):
             for p in self.parts(table):
                 ids = _source_ids(p, table)
-                mask = pc.is_in(ids, value_set=pa.array(sorted(keep), pa.string()))
+                mask = pc.is_in(ids, value_set=arrow_array(sorted(keep)))
                 n_keep = pc.sum(mask).as_py() or 0
                 if n_keep == len(ids):
                     continue
@@ -125,7 +125,7 @@ class Dataset:
         sources rows go first; `repair` then removes their other rows."""
         if not source_ids:
             return
-        drop = pa.array(sorted(source_ids), pa.string())
+        drop = arrow_array(sorted(source_ids))
         for p in self.parts("sources"):
             t = pq.ParquetFile(p).read()
             mask = pc.invert(pc.is_in(t.column("source_id"), value_set=drop))
@@ -147,9 +147,9 @@ class Dataset:
                 continue
             t = pa.concat_tables(got)
             years = t.column(YEAR_KEY)
-            for year in pc.unique(years).to_pylist():
-                rows = t.filter(pc.is_null(years) if year is None else pc.equal(years, year))
-                d = self.root / table / f"{YEAR_DIR}={NO_YEAR if year is None else year}"
+            for year in pc.unique(years):  # Arrow scalars: a Python int here would be converted via pandas
+                rows = t.filter(pc.equal(years, year) if year.is_valid else pc.is_null(years))
+                d = self.root / table / f"{YEAR_DIR}={year.as_py() if year.is_valid else NO_YEAR}"
                 d.mkdir(parents=True, exist_ok=True)
                 _write(rows.drop_columns([YEAR_KEY]), d / f"part-{batch}.parquet")
         headers = [t for t in parts.get(HEADERS, []) if t.num_rows]
@@ -203,13 +203,18 @@ def to_batch_tables(rows: dict[str, list[Record]]) -> dict[str, pa.Table]:
     the form tables with the partition key in a last column `YEAR_KEY`."""
     year_of = {p["form_id"]: p.get(PARTITION) for p in rows.get("projects", [])}
     out = {"sources": to_arrow("sources", rows.get("sources", [])),
-           HEADERS: pa.Table.from_pylist(rows.get(HEADERS, []), schema=HEADER_SCHEMA)}
+           HEADERS: _header_table(rows.get(HEADERS, []))}
     for table in FORM_TABLES:
         recs = rows.get(table, [])
         t = to_arrow(table, recs)
         years = [r.get(PARTITION) if table == "projects" else year_of.get(r.get("form_id")) for r in recs]
-        out[table] = t.append_column(YEAR_KEY, pa.array(years, pa.int16()))
+        out[table] = t.append_column(YEAR_KEY, arrow_array(years, "int16"))
     return out
+
+
+def _header_table(rows: list[Record]) -> pa.Table:
+    return pa.Table.from_arrays([arrow_array([r.get(name) for r in rows], typ) for name, typ in HEADER_TYPES.items()],
+                                schema=HEADER_SCHEMA)
 
 
 def _source_ids(part: Path, table: str) -> pa.ChunkedArray:

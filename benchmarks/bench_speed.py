@@ -3,7 +3,8 @@ median), every contender in a process of its own:
 
 * PDF: jixiao file -> Parquet against pdfplumber's bare `extract_tables` and
   camelot's lattice (engine `vector`) on the same PDFs, as pages/s and ratios,
-  with each one's peak RSS;
+  with each one's peak RSS: from a fresh process, and warm (the files again
+  in that process: an archive's steady pace, start-up aside);
 * forms per CPU-second per format (PDF, DOCX, XLSX, tab-separated text, real
   flattened text, web pages) in a warm process;
 * start-up: a one-file `jixiao convert`, wall time to its first page and in all;
@@ -54,12 +55,19 @@ def _rss() -> float:
 
 
 def child_pdf(contender: str, files: list[str]) -> dict:
+    """The files read twice in one process: the first pass from a fresh
+    start (imports, dictionaries and fonts loaded on the way), the second
+    warm, as every file after the first few of an archive is read."""
     sys.path.insert(0, str(HERE))
     from bench_pdf import run_camelot, run_jixiao, run_pdfplumber
 
+    run = {"jixiao": run_jixiao, "pdfplumber": run_pdfplumber, "camelot": run_camelot}[contender]
     t0 = time.perf_counter()
-    pages = {"jixiao": run_jixiao, "pdfplumber": run_pdfplumber, "camelot": run_camelot}[contender](files)
-    return {"pages": pages, "seconds": time.perf_counter() - t0, "rss": _rss()}
+    pages = run(files)
+    t1, c1 = time.perf_counter(), _cpu()
+    run(files)
+    return {"pages": pages, "seconds": t1 - t0, "warm": time.perf_counter() - t1, "warm_cpu": _cpu() - c1,
+            "rss": _rss()}
 
 
 def child_forms(files: list[str]) -> dict:
@@ -202,8 +210,11 @@ def main() -> None:
 
 
 def pdf_section(pdfs: list[str], versions: dict, runs: range) -> None:
-    print(f"== PDF: {len(pdfs)} files, file -> Parquet, pages/s (a process each, {len(runs)} runs)")
+    print(f"== PDF: {len(pdfs)} files, file -> Parquet, pages/s (a process each, {len(runs)} runs): from a fresh "
+          "start; then the same files again in that process (warm), per second and per CPU-second")
     speed: dict[str, list[float]] = {}
+    warm: dict[str, list[float]] = {}
+    warm_cpu: dict[str, list[float]] = {}
     rss: dict[str, list[float]] = {}
     contenders = [*((f"jixiao ({v})", "jixiao", p) for v, p in versions.items()),
                   ("pdfplumber extract_tables", "pdfplumber", None), ("camelot lattice vector", "camelot", None)]
@@ -211,12 +222,16 @@ def pdf_section(pdfs: list[str], versions: dict, runs: range) -> None:
         for name, contender, path in contenders:
             r = in_child(["pdf", contender, *pdfs], path)
             speed.setdefault(name, []).append(r["pages"] / r["seconds"])
+            warm.setdefault(name, []).append(r["pages"] / r["warm"])
+            warm_cpu.setdefault(name, []).append(r["pages"] / r["warm_cpu"])
             rss.setdefault(name, []).append(r["rss"])
     for name in speed:
         print(f"  {name:34s} pages/s {stats(speed[name])}   peak RSS {max(rss[name]):4.0f} MiB")
-    mine = statistics.median(speed["jixiao (this tree)"])
-    for name in [k for k in speed if k != "jixiao (this tree)"]:
-        print(f"  jixiao (this tree) / {name}: {mine / statistics.median(speed[name]):.2f}x (medians)")
+        print(f"  {'':34s} warm    {stats(warm[name])}   per CPU-s {stats(warm_cpu[name])}")
+    for figures, what in ((speed, "fresh"), (warm, "warm")):
+        mine = statistics.median(figures["jixiao (this tree)"])
+        for name in [k for k in figures if k != "jixiao (this tree)"]:
+            print(f"  jixiao (this tree) / {name}: {mine / statistics.median(figures[name]):.2f}x ({what}, medians)")
 
 
 def forms_section(tmp: Path, versions: dict, runs: range) -> None:

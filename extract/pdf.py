@@ -202,7 +202,7 @@ def fill_boxes(boxes: list[Box], chars: list[Char], ocr: dict[Char, float] | Non
 
 def on_page(chars: list[Char], height: float) -> list[Char]:
     """The characters a reader sees: not those drawn past the page's top or
-    foot (a cut cell's label drawn there is in the cell: pdf_pages.close_page_cuts)."""
+    foot (a cut cell's label drawn there is in the cell: page.close_page_cuts)."""
     return [ch for ch in chars if ch[1] < height and ch[3] > 0]
 
 

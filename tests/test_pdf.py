@@ -349,11 +349,12 @@ def test_glyph_numbers_are_told_from_text(tmp_path):
     """A text layer whose fonts have no ToUnicode map is glyph numbers
     (`pdf_pages.unmapped`: control characters are a fifth of them); no page
     of the text PDFs here is taken for one (such a page is read by OCR)."""
-    from jixiao.extract.pdf_pages import _pdfium_chars, unmapped
+    from jixiao.extract.pdf_pages import unmapped
+    from jixiao.extract.pdfium_page import read_chars
 
     def flags(path: Path) -> list[bool]:
         doc = pypdfium2.PdfDocument(str(path))
-        return [unmapped(_pdfium_chars(doc[i], *doc[i].get_size())[0]) for i in range(len(doc))]
+        return [unmapped(read_chars(doc[i], *doc[i].get_size())[0]) for i in range(len(doc))]
 
     texts = [p for p in sorted(SAMPLES.rglob("*.pdf")) if not p.name.startswith("scan")]
     assert len(texts) == 8 and not any(f for p in texts for f in flags(p))

@@ -104,7 +104,8 @@ def rows_of(grids: list[Grid]) -> list[Row]:
                 rows[min(first + k, len(rows) - 1)].notes.append(finding)
             continue
         pages, spanned, places, boxes = g.row_pages(), g.spanned_rows(), g.places(f"table {n} "), g.boxes()
-        rows += [Row(cells, pages[i], spanned[i], where=places[i], boxes=boxes[i]) for i, cells in enumerate(g.rows())]
+        rows += [Row(cells, pages[i], spanned[i], where=places[i], boxes=boxes[i], outside=g.kind == "text")
+                 for i, cells in enumerate(g.rows())]
     return rows
 
 

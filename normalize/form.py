@@ -10,7 +10,7 @@ projects) is not a form.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from jixiao.extract.chars import is_ideograph
 from jixiao.schemas import vocabulary
@@ -37,6 +37,7 @@ class Row:
     aligned: bool = False  # cells already stand in their header's columns (rebuilt by normalize/reflow.py)
     where: list[str] | None = None  # by grid column: where each cell was printed (Cell.where); None: rebuilt
     boxes: list[tuple[int, tuple[float, float, float, float]] | None] | None = None  # by column: (page, box)
+    outside: bool = False  # a line of text outside every table (a web page's footer, a note): no table's row
     _texts: tuple[tuple[int, str], ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     def texts(self) -> tuple[tuple[int, str], ...]:
@@ -117,7 +118,7 @@ def take_spelled_label(row: Row, col: int | None, spelled: str) -> tuple[Row, st
         return row, "", None
     cells = list(row.cells)
     cells[col] = ""
-    row = Row(cells, row.page, row.spanned, row.notes, row.aligned, row.where, row.boxes)
+    row = replace(row, cells=cells)
     if ind.is_bare_points(k):
         return row, "", k
     spelled += k
@@ -260,8 +261,13 @@ class FormReader:
             self.read_indicators(ind_h, ind_end)
         if total_i is not None:
             self.read_total(self.rows[total_i])
+        # the tail: the rows after the table, and lines of text outside it that a
+        # table without 总分 runs into (a web page's footer: no indicator)
+        tail = [r for r in self.rows[ind_h + 1:ind_end] if r.outside] if ind_h is not None else []
         if ind_h is not None and ind_end < len(self.rows):
-            self.read_tail([r for k, r in enumerate(self.rows[ind_end:], start=ind_end) if k != total_i])
+            tail += [r for k, r in enumerate(self.rows[ind_end:], start=ind_end) if k != total_i]
+        if tail:
+            self.read_tail(tail)
         f.findings += [n for r in self.rows for n in r.notes]
         self.apply_family(self.family)
         if not f.indicators and not any(fd.fund_kind == "total" for fd in f.funds):
@@ -485,8 +491,8 @@ class FormReader:
         l1_col = roles.index("level1") if "level1" in roles else None
         spelled = ""  # a vertical level-1 label printed a character a cell, down its column
         for r in self.rows[first:end]:
-            if not r.texts() or is_indicator_header(r):
-                continue
+            if not r.texts() or is_indicator_header(r) or r.outside:
+                continue  # (a line of text outside the table is the tail's: `read`)
             for i, t in r.texts():
                 if (i >= len(roles) or roles[i] in (None, ind.UNREAD)) and i not in unread and value(t) is not None \
                         and i < len(header.cells) and value(header.cells[i]) is not None:

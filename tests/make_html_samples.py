@@ -86,11 +86,21 @@ def rows_html(rows: list[list[str]], pad: bool, vertical: bool = False) -> str:
                          for t, rs, cs in tds) + "</tr>" for tds in table), "</table>"])
 
 
-def real_form_page(cells: Path, pad: bool = False, vertical: bool = False) -> str:
-    """A real form's web page, from its tab-separated rows (samples/real/*.cells.txt): see `rows_html`."""
+# A government site's page around a form: its breadcrumb above, and below the
+# publishing line, print and close links and the copyright (as 01's page had).
+SITE_HEAD = "<p>首页 &gt; 政务公开 &gt; 财政资金 &gt; 预决算公开</p>"
+SITE_FOOT = ("<p>发布时间：2023-06-30 10:21 浏览次数：1024</p><p>【打印本页】 【关闭窗口】</p>"
+             "<div>版权所有：某某县人民政府 网站标识码：1234567890 皖ICP备05012345号</div>")
+
+
+def real_form_page(cells: Path, pad: bool = False, vertical: bool = False, site: bool = False,
+                   after: str = "") -> str:
+    """A real form's web page, from its tab-separated rows (samples/real/*.cells.txt): see `rows_html`.
+    `site`: inside its site's furniture (SITE_HEAD, SITE_FOOT); `after`: HTML printed after the table."""
     rows = [ln.split("\t") for ln in cells.read_text(encoding="utf-8").split("\n") if ln.strip()]
-    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{rows_html(rows, pad, vertical)}'
-            "</body></html>")
+    head, foot = (SITE_HEAD, SITE_FOOT) if site else ("", "")
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{head}{rows_html(rows, pad, vertical)}'
+            f"{after}{foot}</body></html>")
 
 
 def mht(page: str) -> bytes:

@@ -154,6 +154,20 @@ def is_tail_row(row: Row) -> bool:
     return bool(texts) and in_block(texts[0][1], "tail")
 
 
+_SIGN_OFF = re.compile(r"^[\u4e00-\u9fff（）()]{1,10}\s*[:：]")  # 填报日期： 单位（盖章）： 制表人： 注：
+
+
+def is_foot_row(row: Row, name_col: int) -> bool:
+    """A line under an indicator table that has no 总分 (填报人：张三, 填报日期：…,
+    单位（盖章）：…, 注：…, 审核： | 制表： | 日期：): it opens with a label and
+    its colon left of the name column, where only level labels stand; its
+    other cells stand there too or are such labels; none is a level label."""
+    texts = row.texts()
+    return (bool(texts) and texts[0][0] < name_col and bool(_SIGN_OFF.match(compact(texts[0][1])))
+            and all((i < name_col or _SIGN_OFF.match(compact(t))) and not levels.level1(t) and not levels.level2(t)
+                    for i, t in texts))
+
+
 def is_section_row(row: Row) -> bool:
     texts = row.texts()
     return bool(texts) and (in_block(texts[0][1], "sections") or is_funds_header(row)
@@ -257,17 +271,17 @@ class FormReader:
             ends = [x for x in (fund_h, ind_h, total_i) if x is not None and x > goals_h]
             ends += [i for i in range(goals_h + 1, len(self.rows)) if is_section_row(self.rows[i])][:1]
             self.read_goals(goals_h, min(ends, default=len(self.rows)))
-        if ind_h is not None:
-            self.read_indicators(ind_h, ind_end)
+        table_end = self.read_indicators(ind_h, ind_end) if ind_h is not None else None
         if total_i is not None:
             self.read_total(self.rows[total_i])
-        # the tail: the rows after the table, and lines of text outside it that a
-        # table without 总分 runs into (a web page's footer: no indicator)
-        tail = [r for r in self.rows[ind_h + 1:ind_end] if r.outside] if ind_h is not None else []
-        if ind_h is not None and ind_end < len(self.rows):
-            tail += [r for k, r in enumerate(self.rows[ind_end:], start=ind_end) if k != total_i]
-        if tail:
-            self.read_tail(tail)
+        if ind_h is not None and table_end is not None:
+            # the tail: the rows after the table (a table without 总分 ends at its
+            # foot, `is_foot_row`), and lines of text outside it that it runs
+            # into (a web page's footer): no indicators
+            tail = [r for k, r in enumerate(self.rows[ind_h + 1:], start=ind_h + 1)
+                    if k != total_i and (k >= table_end or r.outside)]
+            if tail:
+                self.read_tail(tail)
         f.findings += [n for r in self.rows for n in r.notes]
         self.apply_family(self.family)
         if not f.indicators and not any(fd.fund_kind == "total" for fd in f.funds):
@@ -452,7 +466,9 @@ class FormReader:
         self.form.goal_achieved = value("\n".join(clean(t) for t in parts["goal_achieved"]))
 
     # -- indicators ------------------------------------------------------
-    def read_indicators(self, h: int, end: int) -> None:
+    def read_indicators(self, h: int, end: int) -> int:
+        """The indicators of the table whose header is row `h`, up to row
+        `end` at most; returns the row where the table ended (`is_foot_row`)."""
         f = self.form
         header = self.rows[h]
         roles: list[str | None] = [None] * len(header.cells)
@@ -490,9 +506,15 @@ class FormReader:
         unread: dict[int, str] = {}
         l1_col = roles.index("level1") if "level1" in roles else None
         spelled = ""  # a vertical level-1 label printed a character a cell, down its column
-        for r in self.rows[first:end]:
+        name_col = roles.index("name") if "name" in roles and not fixed else None
+        table_end = end
+        for k in range(first, end):
+            r = self.rows[k]
             if not r.texts() or is_indicator_header(r) or r.outside:
                 continue  # (a line of text outside the table is the tail's: `read`)
+            if name_col is not None and is_foot_row(r, name_col):
+                table_end = k
+                break
             for i, t in r.texts():
                 if (i >= len(roles) or roles[i] in (None, ind.UNREAD)) and i not in unread and value(t) is not None \
                         and i < len(header.cells) and value(header.cells[i]) is not None:
@@ -567,6 +589,7 @@ class FormReader:
             f.findings.append(Finding("unread_column", "error",
                                       f"indicator column {clean(header.cells[at])!r} holds values (e.g. "
                                       f"{clean(t)[:30]!r}) but maps to no field: its values are not stored"))
+        return table_end
 
     # -- after the table -------------------------------------------------
     def read_total(self, row: Row) -> None:

@@ -1,6 +1,7 @@
 """Template variants read through the vocabulary, and unread data never silent."""
 from __future__ import annotations
 
+import pytest
 from conftest import SAMPLES, read_tables
 from jixiao.normalize.form import FormReader, Row
 
@@ -84,6 +85,27 @@ def test_a_row_whose_score_cell_is_empty_keeps_its_actual():
     f = FormReader(rows).read()
     assert [(i.target_raw, i.actual_raw, i.weight, i.score) for i in f.indicators] == [
         ("24000", "25839", 5.0, None), ("200", "200", 5.0, 5.0)]
+
+
+@pytest.mark.parametrize("foot", ["填报人：张三", "填报日期：2023年3月1日", "单位（盖章）：池州市贵池区棠溪镇人民政府",
+                                  "注：本表金额单位为万元", "审核：王五\t\t制表：张三\t\t日期：2023.3.1",
+                                  "单位负责人签字：\t\t\t填报人签字："])
+def test_a_sign_off_under_a_table_without_total_is_no_indicator(tmp_path, foot):
+    """01 (a real form from its site, samples/real) ends without 总分: a
+    sign-off line under it (who filled it in, when, the unit's seal, a note)
+    was read as one more indicator of its last group, its text for a name.
+    The table ends there; the line is the form's remark."""
+    import json
+
+    from conftest import GOLD, convert
+
+    src = SAMPLES / "real" / "01_chizhou_guichi_2022_weituo.cells.txt"
+    copy = tmp_path / "01_signed.txt"
+    copy.write_text(src.read_text(encoding="utf-8").rstrip("\n") + "\n" + foot + "\n", encoding="utf-8")
+    tables = convert([copy], tmp_path / "out")
+    gold = json.loads((GOLD / "real" / f"{src.name}.gold.json").read_text(encoding="utf-8"))
+    assert [i["name"] for i in tables["indicators"]] == [i["name"] for i in gold["forms"][0]["indicators"]]
+    assert tables["projects"][0]["remarks"] == "".join(foot.split())
 
 
 def test_a_user_vocabulary_adds_synonyms(tmp_path):

@@ -227,7 +227,30 @@ def split(rows: list[Row]) -> list[tuple[int, int]]:
             s -= 1
         starts.append(s)
         floor = a + 1
+    starts = sorted({*starts, *_unanchored_titles(rows, list(zip(starts, anchors, strict=True)))})
     return [(s, starts[k + 1] if k + 1 < len(starts) else len(rows)) for k, s in enumerate(starts)]
+
+
+MAX_TITLE = 40  # characters: a title row, not a sentence that names a form
+
+
+def _unanchored_titles(rows: list[Row], preambles: list[tuple[int, int]]) -> list[int]:
+    """Forms that name no project or department beside others (安徽's
+    部门整体支出绩效评价自评表, its 单位 blank, after a 部门整体支出绩效自评表):
+    a row that is a family's title alone, outside every anchored form's
+    preamble (`preambles`: its first row and its anchor), with a table header
+    of its own below it before the next form, begins a form."""
+    out = []
+    starts = sorted(s for s, _ in preambles)
+    for i, r in enumerate(rows):
+        texts = r.texts()
+        if (len(texts) != 1 or len(compact(texts[0][1])) > MAX_TITLE or families.of_title(texts[0][1]) is None
+                or any(s <= i <= a for s, a in preambles)):
+            continue
+        nxt = min((s for s in starts if s > i), default=len(rows))
+        if any(is_indicator_header(x) or is_funds_header(x) for x in rows[i + 1:nxt]):
+            out.append(i)
+    return out
 
 
 def find_year(rows: list[Row]) -> int | None:

@@ -264,10 +264,13 @@ PRINTED_MISSES = {"13_yunnan_yongde_2022_yingyang.cells.txt": ["form 0 indicator
                                                                 "form 0 indicator 8 level2_raw"]}
 
 
-def test_real_forms_printed_to_pdf_by_the_browser_read_as_their_gold(tmp_path):
+@pytest.mark.parametrize("site", [False, True], ids=["page", "on-its-sites-page"])
+def test_real_forms_printed_to_pdf_by_the_browser_read_as_their_gold(tmp_path, site):
     """Each real form's page printed to PDF by Chromium (as people keep a web
     page): the real templates through the PDF reader, rows cut by the page
-    break and all."""
+    break and all. On its site's page, the lines under a table without 总分
+    (01, 07, 18, 22) were read as indicators (0.7541-0.8107 by the scorer),
+    as on the saved page."""
     import shutil
     import subprocess
 
@@ -280,7 +283,7 @@ def test_real_forms_printed_to_pdf_by_the_browser_read_as_their_gold(tmp_path):
     pdfs = []
     for cells in reals:
         page = tmp_path / cells.name.replace(".cells.txt", ".html")
-        page.write_text(real_form_page(cells), encoding="utf-8")
+        page.write_text(real_form_page(cells, site=site), encoding="utf-8")
         pdfs.append(page.with_suffix(".pdf"))
         subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                         f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
@@ -289,5 +292,7 @@ def test_real_forms_printed_to_pdf_by_the_browser_read_as_their_gold(tmp_path):
     for cells, pdf in zip(reals, pdfs, strict=True):
         gold = json.loads((GOLD / "real" / f"{cells.name}.gold.json").read_text(encoding="utf-8"))
         n, bad = compare({**gold, "source": pdf.name}, tables)
-        assert n > 50 and [b.split(":")[0] for b in bad] == PRINTED_MISSES.get(cells.name, []), \
+        # (on the site's page the breaks fall elsewhere: 13's label is not cut)
+        misses = [] if site else PRINTED_MISSES.get(cells.name, [])
+        assert n > 50 and [b.split(":")[0] for b in bad] == misses, \
             cells.name + "\n" + "\n".join(bad[:20])

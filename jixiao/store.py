@@ -16,7 +16,7 @@ from jixiao.schemas import schema_version, tables
 Record = dict[str, Any]  # one row of a table, by column name
 
 ARROW_TYPES = {"string": pa.string(), "int16": pa.int16(), "int32": pa.int32(), "float64": pa.float64(),
-          "decimal(18,2)": pa.decimal128(18, 2), "timestamp[us, UTC]": pa.timestamp("us", tz="UTC")}
+               "decimal(18,2)": pa.decimal128(18, 2), "timestamp[us, UTC]": pa.timestamp("us", tz="UTC")}
 
 
 def arrow_schema(table: str) -> pa.Schema:

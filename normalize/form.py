@@ -239,16 +239,20 @@ def _unanchored_titles(rows: list[Row], preambles: list[tuple[int, int]]) -> lis
     部门整体支出绩效评价自评表, its 单位 blank, after a 部门整体支出绩效自评表):
     a row that is a family's title alone, outside every anchored form's
     preamble (`preambles`: its first row and its anchor), with a table header
-    of its own below it before the next form, begins a form."""
-    out = []
+    of its own below it before the next form, begins a form. Not a title of
+    the form it stands in (a page's running title over a repeated header)."""
+    out: list[int] = []
     starts = sorted(s for s, _ in preambles)
     for i, r in enumerate(rows):
         texts = r.texts()
-        if (len(texts) != 1 or len(compact(texts[0][1])) > MAX_TITLE or families.of_title(texts[0][1]) is None
-                or any(s <= i <= a for s, a in preambles)):
+        if (len(texts) != 1 or len(compact(texts[0][1])) > MAX_TITLE
+                or (family := families.of_title(texts[0][1])) is None or any(s <= i <= a for s, a in preambles)):
             continue
         nxt = min((s for s in starts if s > i), default=len(rows))
-        if any(is_indicator_header(x) or is_funds_header(x) for x in rows[i + 1:nxt]):
+        if not any(is_indicator_header(x) or is_funds_header(x) for x in rows[i + 1:nxt]):
+            continue
+        at = max((s for s in [*starts, *out] if s < i), default=None)
+        if at is None or family != (title_family(rows[at:i]) or families.default()):
             out.append(i)
     return out
 

@@ -108,6 +108,24 @@ def test_a_sign_off_under_a_table_without_total_is_no_indicator(tmp_path, foot):
     assert tables["projects"][0]["remarks"] == "".join(foot.split())
 
 
+def test_a_running_title_over_a_repeated_header_is_no_new_form():
+    """A page's running title (the form's own, a line outside the table)
+    over its repeated header, in the middle of a form: one form with every
+    indicator; a title of another family there, over a table of its own,
+    begins a form."""
+    from jixiao.normalize.form import read_forms
+
+    h = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+    rows = [Row(["项目支出绩效自评表"]), Row(["项目名称", "测试"]), Row(h),
+            Row(["产出指标", "数量指标", "场次", "≥1场", "1场", "50", "50"]),
+            Row(["项目支出绩效自评表"], outside=True), Row(h),
+            Row(["效益指标", "社会效益指标", "知晓率", "≥90%", "92%", "50", "50"])]
+    forms = read_forms(rows)
+    assert [[i.name for i in f.indicators] for f in forms] == [["场次", "知晓率"]]
+    other = [*rows[:4], Row(["部门整体支出绩效评价自评表"], outside=True), *rows[5:]]
+    assert [[i.name for i in f.indicators] for f in read_forms(other)] == [["场次"], ["知晓率"]]
+
+
 def test_a_user_vocabulary_adds_synonyms(tmp_path):
     """New header words in a file of the user's own (--vocabulary): the two
     renamed columns map, and nothing is left unread. In a process of its own,

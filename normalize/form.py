@@ -161,11 +161,12 @@ def is_foot_row(row: Row, name_col: int) -> bool:
     """A line under an indicator table that has no 总分 (填报人：张三, 填报日期：…,
     单位（盖章）：…, 注：…, 审核： | 制表： | 日期：): it opens with a label and
     its colon left of the name column, where only level labels stand; its
-    other cells stand there too or are such labels; none is a level label."""
+    other cells stand there too or are such labels; none is a level label
+    (nor the block's own 绩效指标：)."""
     texts = row.texts()
     return (bool(texts) and texts[0][0] < name_col and bool(_SIGN_OFF.match(compact(texts[0][1])))
             and all((i < name_col or _SIGN_OFF.match(compact(t))) and not levels.level1(t) and not levels.level2(t)
-                    for i, t in texts))
+                    and not in_block(t, "indicators_label") for i, t in texts))
 
 
 def is_section_row(row: Row) -> bool:

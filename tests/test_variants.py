@@ -108,6 +108,20 @@ def test_a_sign_off_under_a_table_without_total_is_no_indicator(tmp_path, foot):
     assert tables["projects"][0]["remarks"] == "".join(foot.split())
 
 
+def test_a_label_with_its_colon_left_of_the_names_is_no_sign_off():
+    """Level labels and the block's own label may carry a colon (数量指标：,
+    产出指标（50分）：, 绩效指标：): they go on the table, only a sign-off ends it;
+    a sign-off across the row (审核： | 制表：) ends it too, a name there does not."""
+    from jixiao.normalize.form import is_foot_row
+
+    name_col = 3  # 一级 | 二级 | 三级指标 (the names) | …
+    for cells in (["绩效指标：", "", "", ""], ["", "数量指标：", "", ""], ["产出指标（50分）：", "", "", ""],
+                  ["填报人：张三", "", "", "指标1：完成率"]):
+        assert not is_foot_row(Row(cells), name_col), cells
+    for cells in (["填报人：张三", "", "", ""], ["审核：王五", "", "制表：张三", "", "日期：2023.3.1"]):
+        assert is_foot_row(Row(cells), name_col), cells
+
+
 def test_a_running_title_over_a_repeated_header_is_no_new_form():
     """A page's running title (the form's own, a line outside the table)
     over its repeated header, in the middle of a form: one form with every

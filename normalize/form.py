@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from jixiao.extract.chars import is_ideograph
 from jixiao.schemas import vocabulary
@@ -157,6 +158,17 @@ def is_tail_row(row: Row) -> bool:
 _SIGN_OFF = re.compile(r"^[\u4e00-\u9fff（）()]{1,10}\s*[:：]")  # 填报日期： 单位（盖章）： 制表人： 注：
 
 
+def is_form_number(text: str) -> bool:
+    """附件2, 附表1, 报表编号：510000_0013zp (blocks.form_number): a line that numbers the form below it."""
+    return bool(_form_number().fullmatch(compact(text)))
+
+
+@cache
+def _form_number() -> re.Pattern[str]:
+    words = "|".join(map(re.escape, vocabulary()["blocks"]["form_number"]))
+    return re.compile(rf"(?:{words})(?:\d*[:：]?|[:：].*)")
+
+
 def is_foot_row(row: Row, name_col: int) -> bool:
     """A line under an indicator table that has no 总分 (填报人：张三, 填报日期：…,
     单位（盖章）：…, 注：…, 审核： | 制表： | 日期：): it opens with a label and
@@ -164,6 +176,8 @@ def is_foot_row(row: Row, name_col: int) -> bool:
     other cells stand there too or are such labels; none is a level label
     (nor the block's own 绩效指标：)."""
     texts = row.texts()
+    if len(texts) == 1 and texts[0][0] < name_col and is_form_number(texts[0][1]):
+        return True  # 附件2 under the last form of a file: the number of one that did not come
     return (bool(texts) and texts[0][0] < name_col and bool(_SIGN_OFF.match(compact(texts[0][1])))
             and all((i < name_col or _SIGN_OFF.match(compact(t))) and not levels.level1(t) and not levels.level2(t)
                     and not in_block(t, "indicators_label") for i, t in texts))
@@ -226,10 +240,18 @@ def split(rows: list[Row]) -> list[tuple[int, int]]:
         # the form's title: above it ends the form before (项目负责人：, 存在问题)
         while s - 1 >= floor and is_preamble(rows[s - 1]) and not (s < a and is_title_row(rows[s])):
             s -= 1
+        if s < a and is_title_row(rows[s]):
+            while s - 1 >= floor and _numbers_form(rows[s - 1]):
+                s -= 1  # 附件2 / 报表编号：… right above the title: this form's
         starts.append(s)
         floor = a + 1
     starts = sorted({*starts, *_unanchored_titles(rows, list(zip(starts, anchors, strict=True)))})
     return [(s, starts[k + 1] if k + 1 < len(starts) else len(rows)) for k, s in enumerate(starts)]
+
+
+def _numbers_form(row: Row) -> bool:
+    texts = row.texts()
+    return len(texts) == 1 and is_form_number(texts[0][1])
 
 
 MAX_TITLE = 40  # characters: a title row, not a sentence that names a form

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from jixiao.extract.grid import Cell, Document, Finding, Grid
 from jixiao.normalize import checks
-from jixiao.normalize.form import Row, read_forms
+from jixiao.normalize.form import Row, head_start, read_forms
 from jixiao.normalize.reconcile import reconcile, reconcile_names
 from jixiao.normalize.records import Form, Fund, Indicator
 from jixiao.normalize.reflow import reflow
@@ -205,10 +205,15 @@ def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: 
         if fmt is None:
             raise NoExtractor(not_a_document(path))
 
-        def take(grids: list[Grid]) -> None:
+        carried: list[Row] = []  # the head of the next segment's first form, printed before its page
+
+        def take(grids: list[Grid], last: bool = False) -> None:
             """Normalize a run of grids at once and let them go (a long PDF
-            comes in segments, one form or more each)."""
-            rows = rows_of(grids)
+            comes in segments, one form or more each, cut where a page opens
+            with a form: its title at the foot of the page before goes with it)."""
+            rows = carried + rows_of(grids)
+            cut = len(rows) if last else head_start(rows)
+            rows, carried[:] = rows[:cut], rows[cut:]
             if keep_rows:
                 result.rows += rows
             prev = result.forms[-1].fiscal_year if result.forms else None
@@ -216,7 +221,7 @@ def convert_file(label: str, path: Path, pdf_engine: str = "pdfium", keep_rows: 
 
         read = extractor_for(fmt, pdf_engine, ocr, ocr_engine)
         doc = read(path, on_segment=take) if fmt == "pdf" else read(path)
-        take(doc.grids)
+        take(doc.grids, last=True)
         scanned = set(doc.ocr_pages)
         read_by_ocr = [bool(scanned) and form.page_start is not None and form.page_end is not None
                        and bool(scanned & set(range(form.page_start, form.page_end + 1))) for form in result.forms]

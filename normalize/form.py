@@ -249,6 +249,18 @@ def split(rows: list[Row]) -> list[tuple[int, int]]:
     return [(s, starts[k + 1] if k + 1 < len(starts) else len(rows)) for k, s in enumerate(starts)]
 
 
+def head_start(rows: list[Row]) -> int:
+    """Where the trailing run of a form's head lines begins (its number, title
+    and year: 附件2, 部门整体支出绩效目标表, （2019年度）); len(rows) where the
+    rows end otherwise. Such lines at the foot of a page belong to the form the
+    next page opens."""
+    k = len(rows)
+    while k > 0 and len(texts := rows[k - 1].texts()) == 1 and (is_form_number(t := texts[0][1]) or (
+            is_title(t) and len(compact(t)) <= MAX_TITLE and not _SIGN_OFF.match(compact(t)))):
+        k -= 1  # (not 注：本表为项目支出绩效自评表, a note of the form above)
+    return k
+
+
 def _numbers_form(row: Row) -> bool:
     texts = row.texts()
     return len(texts) == 1 and is_form_number(texts[0][1])

@@ -40,3 +40,33 @@ def render(xlsx: Path, pdf: Path, ruled: bool = True) -> None:
         table.setStyle(TableStyle([*grid, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *spans]))
         story += [Paragraph(text[0][0], title_style), Paragraph(text[1][0], cell_style), table, PageBreak()]
     SimpleDocTemplate(str(pdf), pagesize=A4).build(story)
+
+
+def render_forms(cells: list[Path], pdf: Path) -> None:
+    """Real forms (their tab-separated rows, samples/real/*.cells.txt) one
+    after another as Word lays them out: the lines above each table (附件,
+    title, year) as paragraphs, the rest as a ruled table, no page breaks
+    between them: a title that fits where its table does not stays at the
+    foot of the page, and its table opens the next."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    cell_style = ParagraphStyle("cell", fontName="STSong-Light", fontSize=7, leading=9, wordWrap="CJK")
+    title_style = ParagraphStyle("title", parent=cell_style, fontSize=12, leading=16)
+    story: list = []
+    for path in cells:
+        rows = [ln.split("\t") for ln in path.read_text(encoding="utf-8").split("\n") if ln.strip()]
+        k = 0
+        while sum(1 for c in rows[k] if c.strip()) == 1 and len(rows[k]) <= 2 and "名称" not in rows[k][0]:
+            story.append(Paragraph("".join(rows[k]).strip(), title_style))
+            k += 1
+        n = max(len(r) for r in rows[k:])
+        table = Table([[Paragraph(c, cell_style) if c.strip() else "" for c in r] + [""] * (n - len(r))
+                       for r in rows[k:]], colWidths=[500 / n] * n)
+        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        story.append(table)
+    SimpleDocTemplate(str(pdf), pagesize=A4).build(story)

@@ -402,6 +402,30 @@ def test_pdf_of_tables_without_rules_says_so(tmp_path):
     assert [(c["check"], c["severity"]) for c in t["checks"] if "ruled" in c["detail"]] == [("extraction", "warning")]
 
 
+def test_a_title_at_the_foot_of_a_page_goes_with_the_form_the_next_page_opens(tmp_path):
+    """01 and 22 (samples/real) one after another in a PDF as Word lays them
+    out: 22's title fits at the foot of page 1, its table opens page 2. A
+    long PDF is read a segment at a time, cut where a page opens a form, and
+    the title stayed behind with 01: 22, a department's form, is known by
+    its title over 部门名称, so it was lost, its title read as 01's remark
+    (0.5531 by the scorer). The head lines at a segment's end go with the
+    next segment."""
+    from conftest import compare
+    from sheet_to_pdf import render_forms
+
+    names = ["01_chizhou_guichi_2022_weituo", "22_fujian_ningde_2019_zhengti"]
+    pdf = tmp_path / "two.pdf"
+    render_forms([SAMPLES / "real" / f"{n}.cells.txt" for n in names], pdf)
+    doc = pypdfium2.PdfDocument(str(pdf))
+    assert doc[0].get_textpage().get_text_range().rstrip().endswith("部门整体支出绩效目标表\r\n2019年度)")
+    assert doc[1].get_textpage().get_text_range().startswith("部门(单位)名称")
+    forms = [f for n in names for f in json.loads((GOLD / "real" / f"{n}.cells.txt.gold.json")
+                                                   .read_text(encoding="utf-8"))["forms"]]
+    gold = {"source": pdf.name, "forms": [{**f, "form_index": k} for k, f in enumerate(forms)]}
+    n, bad = compare(gold, convert([pdf], tmp_path / "out"))
+    assert n > 100 and not bad, "\n".join(bad[:20])
+
+
 def test_long_pdf_is_read_in_segments():
     """Grids are handed over form by form (and let go), and the forms are the
     same as when the whole file is held at once."""

@@ -711,4 +711,21 @@ def read_self_evaluations(rows: list[Row], prev_year: int | None = None) -> list
         if form.fiscal_year is None:
             form.fiscal_year = forms[-1].fiscal_year if forms else file_year
         forms.append(form)
+    if forms and ranges and (orphan := orphan_table(rows[:ranges[0][0]])):
+        forms[0].findings.append(orphan)
     return forms
+
+
+def orphan_table(rows: list[Row]) -> Finding | None:
+    """Rows before a file's first form that hold a table of their own (a
+    copy that begins inside the form before, after its head): no form's, so
+    not read, and said."""
+    at = next((k for k, r in enumerate(rows) if is_indicator_header(r) or is_funds_header(r)), None)
+    if at is None:
+        return None
+    texts = [t for r in rows[at + 1:] for _, t in r.texts()][:3]
+    where = next((w for w in rows[at].where or [] if w), "")
+    return Finding("extraction", "warning",
+                   f"a table before the first form belongs to no form (the end of a form whose head is not in "
+                   f"the file?), not read: {len(rows) - at} rows from {where or 'the start'}, "
+                   f"e.g. {' | '.join(clean(t)[:20] for t in texts)}")

@@ -38,6 +38,18 @@ def test_real_form_reads_as_its_gold(real_tables, path):
     assert n > 50 and bad == KNOWN_MISSES.get(path.name, []), "\n".join(bad[:20])
 
 
+def test_the_end_of_a_form_copied_without_its_head_is_said(real_tables):
+    """20 was copied from its page starting inside the form before it: that
+    form's last indicator row, 合计, 评价结论 … and no 项目名称. It is no form
+    (its gold has one, the whole one), and it was left out without a word:
+    an `extraction` check now names it."""
+    src = next(s for s in real_tables["sources"] if s["path"].endswith("20_sichuan_daying_2023_anke.txt"))
+    said = [c["detail"] for c in real_tables["checks"] if c["source_id"] == src["source_id"]
+            and c["check"] == "extraction"]
+    assert len(said) == 1 and "belongs to no form" in said[0] and "成本控制数" in said[0], said
+    assert src["forms"] == 1
+
+
 ONE_FILE = ["23_guizhou_suiyang_2021_zhengti", "24_anhui_shouxian_2023_pingfen", "27_chuzhou_tianchang_2022_shuihan"]
 
 

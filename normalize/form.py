@@ -176,7 +176,7 @@ def is_foot_row(row: Row, name_col: int) -> bool:
     other cells stand there too or are such labels; none is a level label
     (nor the block's own 绩效指标：)."""
     texts = row.texts()
-    if len(texts) == 1 and texts[0][0] < name_col and is_form_number(texts[0][1]):
+    if _numbers_form(row) and texts[0][0] < name_col:
         return True  # 附件2 under the last form of a file: the number of one that did not come
     return (bool(texts) and texts[0][0] < name_col and bool(_SIGN_OFF.match(compact(texts[0][1])))
             and all((i < name_col or _SIGN_OFF.match(compact(t))) and not levels.level1(t) and not levels.level2(t)
@@ -249,6 +249,9 @@ def split(rows: list[Row]) -> list[tuple[int, int]]:
     return [(s, starts[k + 1] if k + 1 < len(starts) else len(rows)) for k, s in enumerate(starts)]
 
 
+MAX_TITLE = 40  # characters: a title row, not a sentence that names a form
+
+
 def head_start(rows: list[Row]) -> int:
     """Where the trailing run of a form's head lines begins (its number, title
     and year: 附件2, 部门整体支出绩效目标表, （2019年度）); len(rows) where the
@@ -264,9 +267,6 @@ def head_start(rows: list[Row]) -> int:
 def _numbers_form(row: Row) -> bool:
     texts = row.texts()
     return len(texts) == 1 and is_form_number(texts[0][1])
-
-
-MAX_TITLE = 40  # characters: a title row, not a sentence that names a form
 
 
 def _unanchored_titles(rows: list[Row], preambles: list[tuple[int, int]]) -> list[int]:

@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 
 from jixiao.schemas import schema_version, tables
 
-from .store import ARROW_TYPES, DDL_TYPES, Record, arrow_array, arrow_schema, to_arrow
+from .store import ARROW_TYPES, DDL_TYPES, Record, arrow_array, arrow_schema, arrow_table, to_arrow
 
 if TYPE_CHECKING:
     import duckdb
@@ -203,18 +203,13 @@ def to_batch_tables(rows: dict[str, list[Record]]) -> dict[str, pa.Table]:
     the form tables with the partition key in a last column `YEAR_KEY`."""
     year_of = {p["form_id"]: p.get(PARTITION) for p in rows.get("projects", [])}
     out = {"sources": to_arrow("sources", rows.get("sources", [])),
-           HEADERS: _header_table(rows.get(HEADERS, []))}
+           HEADERS: arrow_table(rows.get(HEADERS, []), HEADER_TYPES, HEADER_SCHEMA)}
     for table in FORM_TABLES:
         recs = rows.get(table, [])
         t = to_arrow(table, recs)
         years = [r.get(PARTITION) if table == "projects" else year_of.get(r.get("form_id")) for r in recs]
         out[table] = t.append_column(YEAR_KEY, arrow_array(years, "int16"))
     return out
-
-
-def _header_table(rows: list[Record]) -> pa.Table:
-    return pa.Table.from_arrays([arrow_array([r.get(name) for r in rows], typ) for name, typ in HEADER_TYPES.items()],
-                                schema=HEADER_SCHEMA)
 
 
 def _source_ids(part: Path, table: str) -> pa.ChunkedArray:

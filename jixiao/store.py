@@ -94,7 +94,11 @@ def arrow_array(values: list[Any], typ: str = "string") -> pa.Array:
     return strings if typ == "string" else pc.cast(strings, ARROW_TYPES[typ])
 
 
-def to_arrow(table: str, rows: list[Record]) -> pa.Table:
-    schema = arrow_schema(table)
-    return pa.Table.from_arrays([arrow_array([r.get(c.name) for r in rows], c.type) for c in tables()[table]],
+def arrow_table(rows: list[Record], types: dict[str, str], schema: pa.Schema) -> pa.Table:
+    """Records as a table of `schema`, each column (by name: `types`) of its type (`arrow_array`)."""
+    return pa.Table.from_arrays([arrow_array([r.get(name) for r in rows], typ) for name, typ in types.items()],
                                 schema=schema)
+
+
+def to_arrow(table: str, rows: list[Record]) -> pa.Table:
+    return arrow_table(rows, {c.name: c.type for c in tables()[table]}, arrow_schema(table))

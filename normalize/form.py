@@ -333,10 +333,10 @@ class FormReader:
             ends = [x for x in (fund_h, ind_h, total_i) if x is not None and x > goals_h]
             ends += [i for i in range(goals_h + 1, len(self.rows)) if is_section_row(self.rows[i])][:1]
             self.read_goals(goals_h, min(ends, default=len(self.rows)))
-        table_end = self.read_indicators(ind_h, ind_end) if ind_h is not None else None
+        table_end = self.read_indicators(ind_h, ind_end) if ind_h is not None else len(self.rows)
         if total_i is not None:
             self.read_total(self.rows[total_i])
-        if ind_h is not None and table_end is not None:
+        if ind_h is not None:
             # the tail: the rows after the table (a table without 总分 ends at its
             # foot, `is_foot_row`), and lines of text outside it that it runs
             # into (a web page's footer): no indicators

@@ -703,17 +703,30 @@ def read_self_evaluations(rows: list[Row], prev_year: int | None = None) -> list
     for a form that prints none."""
     forms: list[Form] = []
     ranges = split(rows)
-    file_year = find_year(rows[: ranges[0][0]] if ranges else rows) or prev_year
+    head_year = find_year(rows[: ranges[0][0]] if ranges else rows)
     for start, end in ranges:
         form = FormReader(rows[start:end]).read()
         if form is None:
             continue
         if form.fiscal_year is None:
-            form.fiscal_year = forms[-1].fiscal_year if forms else file_year
+            assume_year(form, forms[-1].fiscal_year if forms else prev_year, head_year if not forms else None)
         forms.append(form)
     if forms and ranges and (orphan := orphan_table(rows[:ranges[0][0]])):
         forms[0].findings.append(orphan)
     return forms
+
+
+def assume_year(form: Form, before: int | None, heading: int | None) -> None:
+    """A form that prints no year takes the year of the file's heading above
+    its first form, else that of the form before it in the file: a guess
+    (forms of one file are mostly of one year, not always), so said."""
+    year, whence = (heading, "the heading above the file's first form") if heading is not None else \
+        (before, "the form before it in the file")
+    if year is None:
+        return
+    form.fiscal_year = year
+    form.findings.append(Finding("fiscal_year_assumed", "warning",
+                                 f"no year printed on the form: {year}, the year of {whence}, assumed"))
 
 
 def orphan_table(rows: list[Row]) -> Finding | None:

@@ -96,6 +96,31 @@ def test_numbered_real_forms_in_one_file_read_as_their_gold(tmp_path):
     assert n > 100 and not bad, "\n".join(bad[:20])
 
 
+def test_a_year_not_printed_is_taken_and_said(tmp_path):
+    """贵州's 23 prints no year. Alone it has none; under a heading that
+    names one, or after a form of its file that prints one, it takes that
+    year: a guess (one file's forms are mostly, not always, of one year),
+    so each such form carries a `fiscal_year_assumed` check naming where the
+    year came from. The forms that print theirs carry none."""
+    def cells(n: str) -> str:
+        return (SAMPLES / "real" / f"{n}.cells.txt").read_text(encoding="utf-8").strip("\n")
+
+    texts = {"alone": cells("23_guizhou_suiyang_2021_zhengti"),
+             "heading": "绥阳县太白镇2021年度部门整体支出绩效自评\n\n" + cells("23_guizhou_suiyang_2021_zhengti"),
+             "after": cells("22_fujian_ningde_2019_zhengti") + "\n\n" + cells("23_guizhou_suiyang_2021_zhengti")}
+    for name, body in texts.items():
+        (tmp_path / f"{name}.txt").write_text(body + "\n", encoding="utf-8")
+    tables = convert([tmp_path / f"{n}.txt" for n in texts], tmp_path / "out")
+    by_path = {s["source_id"]: Path(s["path"]).stem for s in tables["sources"]}
+    form_of = {p["form_id"]: (by_path[p["source_id"]], p["form_index"]) for p in tables["projects"]}
+    years = {form_of[p["form_id"]]: p["fiscal_year"] for p in tables["projects"]}
+    assumed = {form_of[c["form_id"]]: c["detail"] for c in tables["checks"] if c["check"] == "fiscal_year_assumed"}
+    assert years == {("alone", 0): None, ("heading", 0): 2021, ("after", 0): 2019, ("after", 1): 2019}
+    assert sorted(assumed) == [("after", 1), ("heading", 0)], assumed
+    assert "2021" in assumed[("heading", 0)] and "heading" in assumed[("heading", 0)]
+    assert "2019" in assumed[("after", 1)] and "form before it" in assumed[("after", 1)]
+
+
 SITE_HEAD = "首页 > 政务公开 > 财政资金 > 预决算公开\n【字体：大 中 小】 【打印本页】 【关闭窗口】\n发布时间：2022-06-30 10:21 浏览次数：1024\n"
 SITE_TAIL = ("\n上一篇：关于2021年度部门决算的公开\n下一篇：2022年部门预算公开\n扫一扫在手机打开当前页\n"
              "版权所有：某某县人民政府 网站标识码：1234567890 ICP备05012345号\n")

@@ -398,6 +398,8 @@ class FormReader:
 
     def set_key(self, field: str, v: str | None) -> None:
         v = value(v)
+        if field == "unstored":
+            return
         if field == "department_fallback":
             self.department_fallback = self.department_fallback or v
             return
@@ -406,6 +408,8 @@ class FormReader:
         if field == "fiscal_year":
             m = re.search(r"(?:19|20)\d{2}", v)
             self.form.fiscal_year = int(m.group()) if m else None
+        elif field == "total_score":
+            self.form.total_score = parse_number(v)
         else:
             setattr(self.form, field, v)
 
@@ -535,9 +539,14 @@ class FormReader:
         header = self.rows[h]
         roles: list[str | None] = [None] * len(header.cells)
         initial_weight = None
+        first_of: dict[str, str] = {}  # role -> the header text that took it first
         for i, t in header.texts():
             m = match(clean(t), "indicator_columns")
             roles[i] = m.column or ind.UNREAD  # a header naming no field: its cells are reported, not misplaced
+            if m.column is not None and first_of.setdefault(m.column, compact(t)) != compact(t):
+                # a second header of the same field (重庆's 年初指标值 | 调整指标值): the
+                # first keeps the field, the other's cells are reported, not dropped
+                roles[i] = ind.UNREAD
             f.header_map.append((clean(t), m.column, m.score))
             if m.column is None:
                 near = nearest_column(clean(t), "indicator_columns")
@@ -660,7 +669,7 @@ class FormReader:
         texts = [t for _, t in row.texts()[1:]]
         nums = [n for n in (parse_number(t) for t in texts) if n is not None]
         f.total_weight = nums[0] if nums else None
-        f.total_score = nums[1] if len(nums) > 1 else None
+        f.total_score = nums[1] if len(nums) > 1 else f.total_score  # (else: as its head printed it, or none)
         grades = vocabulary()["grades"]
         f.grade = f.grade or next((compact(t) for t in texts if compact(t) in grades), None)
 

@@ -84,8 +84,8 @@ def fit(role: str | None, text: str) -> float:
     return -3.0  # a column whose header matched nothing (or that has no header)
 
 
-# 指标性质 as printed: ≧ ═ = ≦ (a web font's variants), 定性, 定量.
-_NATURE = re.compile(r"^(?:[≥≧≤≦=＝═<>＜＞]|>=|<=|定性|定量|正向|反向)$")
+# 指标性质 as printed: ≧ ═ = ≦ (a web font's variants), 定性, 定量 (重庆's 定量指标).
+_NATURE = re.compile(r"^(?:[≥≧≤≦=＝═<>＜＞]|>=|<=|(?:定性|定量|正向|反向)(?:指标)?)$")
 _NATURE_OPS = (((">=", "≥", "≧", "不低于", "不少于"), ">="), (("<=", "≤", "≦", "不高于", "不超过"), "<="),
                ((">",), ">"), (("<",), "<"), (("=", "═"), "="))
 

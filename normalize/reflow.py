@@ -355,7 +355,7 @@ class Reflow:
         """A cell of an indicator header that names no column (`UNREAD`): a
         short label, not a value or a level, after three known header cells
         and right before another."""
-        t, k = self.t[j], compact(self.t[j])
+        t, k = self.t[j], label_key(self.t[j])  # (its note dropped: 重庆's 得分系数（%）)
         return (known_before >= 3 and 2 <= len(k) <= 8 and all(is_ideograph(ch) for ch in k)
                 and not known(t) and not is_level(t) and j + 1 < len(self.t)
                 and column_of(self.t[j + 1], "indicator_columns") is not None and not is_level(self.t[j + 1]))
@@ -519,7 +519,8 @@ def order_header(header: list[tuple[str, str]]) -> list[tuple[str, str]]:
     two-row header's tall cells after the wide ones)."""
     items = list(header)
     cols = [c for _, c in items]
-    if "nature" in cols:
+    # (two targets and none before 指标性质: 重庆's 年初指标值 | 调整指标值, printed in order)
+    if "nature" in cols and (cols.count("target") < 2 or cols.index("target") < cols.index("nature")):
         parent = cols.index("target") if cols.count("target") > 1 else None
         anchor = parent if parent is not None else min(k for k, c in enumerate(cols) if c in NATURE_GROUP)
         group = sorted((h for k, h in enumerate(items) if h[1] in NATURE_GROUP and k != parent),
@@ -528,10 +529,14 @@ def order_header(header: list[tuple[str, str]]) -> list[tuple[str, str]]:
                  + [h for k, h in enumerate(items) if k > anchor and h not in group])
     seen: set[str] = set()
     out = []
+    first_of: dict[str, str] = {}
     for t, c in items:
         if c in seen and c not in ("category", UNREAD):
-            continue
+            if first_of[c] == compact(t):
+                continue  # (a merged cell's text again)
+            c = UNREAD  # a second header of one field (年初指标值 | 调整指标值): its cells are reported
         seen.add(c)
+        first_of.setdefault(c, compact(t))
         out.append((t, c))
     first = [h for h in out[:1] if h[1] == "number"]  # 序号 printed first stays first
     front = first + [h for h in out if h[1] == "category"] + sorted(

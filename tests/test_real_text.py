@@ -121,6 +121,26 @@ def test_a_year_not_printed_is_taken_and_said(tmp_path):
     assert "2019" in assumed[("after", 1)] and "form before it" in assumed[("after", 1)]
 
 
+def test_a_second_header_of_one_field_is_reported_not_dropped(tmp_path):
+    """重庆's 部门整体绩效自评表 prints two target columns, 年初指标值 and
+    调整指标值, and 是否核心指标 beside its 指标得分. Both targets matched the
+    target field: the alignment kept one cell per field, so the other's value
+    went nowhere without a word (28 read 定量指标 as its target, the target
+    100% lost). The first header keeps the field; the second's cells are an
+    `unread_column`, as a header naming no field is."""
+    rows = [ln.split("\t") for ln in (SAMPLES / "real" / "28_chongqing_kexuecheng_2021_zhengti.cells.txt")
+            .read_text(encoding="utf-8").split("\n") if ln.strip()]
+    at = next(k for k, r in enumerate(rows) if "预算完成率" in r)
+    rows[at][5] = "75%"  # an adjusted target, printed
+    path = tmp_path / "adjusted.txt"
+    path.write_text("\n".join("\t".join(r) for r in rows) + "\n", encoding="utf-8")
+    tables = convert([path], tmp_path / "out")
+    ind = next(i for i in tables["indicators"] if i["name"] == "预算完成率")
+    assert (ind["target_raw"], ind["actual_raw"], ind["weight"]) == ("70%", "76%", 2.0)
+    unread = sorted(c["detail"].split("'")[1] for c in tables["checks"] if c["check"] == "unread_column")
+    assert unread == ["得分系数（%）", "是否核心指标", "调整指标值"], unread
+
+
 SITE_HEAD = "首页 > 政务公开 > 财政资金 > 预决算公开\n【字体：大 中 小】 【打印本页】 【关闭窗口】\n发布时间：2022-06-30 10:21 浏览次数：1024\n"
 SITE_TAIL = ("\n上一篇：关于2021年度部门决算的公开\n下一篇：2022年部门预算公开\n扫一扫在手机打开当前页\n"
              "版权所有：某某县人民政府 网站标识码：1234567890 ICP备05012345号\n")
@@ -179,8 +199,33 @@ def test_real_forms_copied_other_ways_read_as_their_gold(tmp_path, how):
 # A scoresheet whose names hold spaces (基础信息 完整性: a line break in the
 # cell) and whose labels are beyond the vocabulary: with every space a cell's
 # edge, its names fall apart, and its rows with them (not read yet).
+# 重庆's 28 with its empty cells dropped: its rows are read (below), but a
+# row's three values over four value columns (年初 | 调整 | 完成 | 得分系数)
+# can't be placed for sure, a qualitative 高 | 高 joins into one target, its
+# three goal cells are cut 1 | 2, and 自评总分 is not read.
 NOT_READ_AS_CELLS_IN_A_ROW: dict[str, list[str] | None] = {"24_anhui_shouxian_2023_pingfen.cells.txt": None,
-                                                            "24_anhui_shouxian_2023_pingfen.txt": None}
+                                                            "24_anhui_shouxian_2023_pingfen.txt": None,
+                                                            "28_chongqing_kexuecheng_2021_zhengti.cells.txt": None}
+
+
+def test_a_chongqing_form_as_rows_of_spaced_cells_reads_its_rows(tmp_path):
+    """28 as rows of cells joined by spaces, its empty cells dropped, gave no
+    form: its header's 得分系数（%） (a note in brackets) ended the header
+    before 指标权重 and 指标得分, and 是否核心指标 after them was read as a
+    row's cell. Now both are known columns the contract has no field for
+    (reported), 计量单位 before 指标性质 keeps its place, and every row has its
+    name, unit, weight and score as the gold has them."""
+    src = SAMPLES / "real" / "28_chongqing_kexuecheng_2021_zhengti.cells.txt"
+    path = tmp_path / "28.txt"
+    path.write_text(_spaced_rows(src.read_text(encoding="utf-8")), encoding="utf-8")
+    tables = convert([path], tmp_path / "out")
+    assert text.read(path).extractor == "text-spaced"
+    gold = json.loads((GOLD / "real" / f"{src.name}.gold.json").read_text(encoding="utf-8"))["forms"][0]
+    fields = ("name", "measure_unit", "weight", "score")
+    got = [tuple(i[k] for k in fields) for i in sorted(tables["indicators"], key=lambda i: i["indicator_index"])]
+    assert got == [tuple(i[k] for k in fields) for i in gold["indicators"]]
+    unread = sorted(c["detail"].split("'")[1] for c in tables["checks"] if c["check"] == "unread_column")
+    assert {"得分系数（%）", "是否核心指标"} <= set(unread), unread
 
 
 # The schema's text rule, on every text a real form gave, gold or not (remarks

@@ -163,9 +163,16 @@ def _flattened(copy: Path, how: str) -> Path:
 # row's 指标解释 text stands where its 评分标准 would (as before the pipe copy
 # read labels a character a line). With spaces for cell edges, its names
 # (a line break inside: 基础信息 完整性) fall apart (test_real_text).
+# Not read yet: 重庆's 28 copied out of the browser in every shape. Its rows
+# come with their empty cells dropped, and a row's values over its four value
+# columns (年初 | 调整 | 完成 | 得分系数) are placed one column off (the actual
+# from 得分系数); its three goal cells are cut 1 | 2. Its page through
+# LibreOffice (DOCX, PDF, XLSX) and its tab-separated rows read exactly.
+NOT_YET = "28_chongqing_kexuecheng_2021_zhengti.cells.txt"
 FLATTENED_MISSES: dict[str, dict[str, list[str] | None]] = {
-    "pipe": {"24_anhui_shouxian_2023_pingfen.cells.txt": ["form 0 indicator 5 scoring_rule"]},
-    "spaced": {"24_anhui_shouxian_2023_pingfen.cells.txt": None}}
+    "": {NOT_YET: None},
+    "pipe": {"24_anhui_shouxian_2023_pingfen.cells.txt": ["form 0 indicator 5 scoring_rule"], NOT_YET: None},
+    "spaced": {"24_anhui_shouxian_2023_pingfen.cells.txt": None, NOT_YET: None}}
 
 
 @pytest.mark.parametrize("pad,vertical,flat", [(False, False, None), (True, False, None), (False, True, None),
@@ -210,7 +217,7 @@ def test_real_forms_copied_out_of_the_browser_read_as_their_gold(tmp_path, pad, 
     tables = convert(copies, tmp_path / "out")
     for cells, copied in zip(reals, copies, strict=True):
         assert text.read(copied).extractor == (f"text-{flat}" if flat else
-                                               "text-tsv" if cells.name.startswith("24_") else "text-ragged")
+                                               "text-tsv" if cells.name.startswith(("24_", "28_")) else "text-ragged")
         misses = FLATTENED_MISSES.get(flat or "", {}).get(cells.name, [])
         if misses is None:
             continue

@@ -527,15 +527,13 @@ def order_header(header: list[tuple[str, str]]) -> list[tuple[str, str]]:
                        key=lambda h: NATURE_GROUP.index(h[1]))
         items = ([h for h in items[:anchor] if h not in group] + group
                  + [h for k, h in enumerate(items) if k > anchor and h not in group])
-    seen: set[str] = set()
     out = []
-    first_of: dict[str, str] = {}
+    first_of: dict[str, str] = {}  # column -> the header text that took it first
     for t, c in items:
-        if c in seen and c not in ("category", UNREAD):
+        if c in first_of and c not in ("category", UNREAD):
             if first_of[c] == compact(t):
                 continue  # (a merged cell's text again)
             c = UNREAD  # a second header of one field (年初指标值 | 调整指标值): its cells are reported
-        seen.add(c)
         first_of.setdefault(c, compact(t))
         out.append((t, c))
     first = [h for h in out[:1] if h[1] == "number"]  # 序号 printed first stays first

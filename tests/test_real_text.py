@@ -53,6 +53,18 @@ def test_the_end_of_a_form_copied_without_its_head_is_said(real_tables):
 ONE_FILE = ["23_guizhou_suiyang_2021_zhengti", "24_anhui_shouxian_2023_pingfen", "27_chuzhou_tianchang_2022_shuihan"]
 
 
+def _cells(name: str) -> str:
+    """A real form's tab-separated rows (samples/real/NAME.cells.txt)."""
+    return (SAMPLES / "real" / f"{name}.cells.txt").read_text(encoding="utf-8")
+
+
+def _gold_in_one_file(path: Path, names: list[str]) -> dict:
+    """The gold of the named real forms, read one after another from `path`."""
+    forms = [f for n in names
+             for f in json.loads((GOLD / "real" / f"{n}.cells.txt.gold.json").read_text(encoding="utf-8"))["forms"]]
+    return {"source": path.name, "forms": [{**f, "form_index": k} for k, f in enumerate(forms)]}
+
+
 @pytest.mark.parametrize("kind", ["txt", "html"])
 def test_real_forms_in_one_file_read_as_their_gold(tmp_path, kind):
     """Three real forms published together, one after another (a text of
@@ -63,8 +75,7 @@ def test_real_forms_in_one_file_read_as_their_gold(tmp_path, kind):
     table of its own begins a form."""
     import html
 
-    tables_of = [[ln.split("\t") for ln in (SAMPLES / "real" / f"{n}.cells.txt").read_text(encoding="utf-8")
-                  .split("\n") if ln.strip()] for n in ONE_FILE]
+    tables_of = [[ln.split("\t") for ln in _cells(n).split("\n") if ln.strip()] for n in ONE_FILE]
     path = tmp_path / f"together.{kind}"
     if kind == "txt":
         path.write_text("\n\n".join("\n".join("\t".join(r) for r in rows) for rows in tables_of), encoding="utf-8")
@@ -73,10 +84,7 @@ def test_real_forms_in_one_file_read_as_their_gold(tmp_path, kind):
             "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows) + "</table>"
             for rows in tables_of)
         path.write_text(f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>', encoding="utf-8")
-    forms = [f for n in ONE_FILE
-             for f in json.loads((GOLD / "real" / f"{n}.cells.txt.gold.json").read_text(encoding="utf-8"))["forms"]]
-    gold = {"source": path.name, "forms": [{**f, "form_index": k} for k, f in enumerate(forms)]}
-    n, bad = compare(gold, convert([path], tmp_path / "out"))
+    n, bad = compare(_gold_in_one_file(path, ONE_FILE), convert([path], tmp_path / "out"))
     assert n > 100 and not bad, "\n".join(bad[:20])
 
 
@@ -87,12 +95,9 @@ def test_numbered_real_forms_in_one_file_read_as_their_gold(tmp_path):
     one more indicator of 01 (0.9084 by the scorer)."""
     names = ["01_chizhou_guichi_2022_weituo", "03_sichuan_qingshen_2023_gongzi", "07_hebei_langfang_2019_nuantong"]
     path = tmp_path / "numbered.txt"
-    path.write_text("\n".join(f"附件{k + 1}\n" + (SAMPLES / "real" / f"{n}.cells.txt").read_text(encoding="utf-8")
-                              .strip("\n") for k, n in enumerate(names)) + "\n", encoding="utf-8")
-    forms = [f for n in names
-             for f in json.loads((GOLD / "real" / f"{n}.cells.txt.gold.json").read_text(encoding="utf-8"))["forms"]]
-    gold = {"source": path.name, "forms": [{**f, "form_index": k} for k, f in enumerate(forms)]}
-    n, bad = compare(gold, convert([path], tmp_path / "out"))
+    path.write_text("\n".join(f"附件{k + 1}\n" + _cells(n).strip("\n") for k, n in enumerate(names)) + "\n",
+                    encoding="utf-8")
+    n, bad = compare(_gold_in_one_file(path, names), convert([path], tmp_path / "out"))
     assert n > 100 and not bad, "\n".join(bad[:20])
 
 
@@ -102,12 +107,9 @@ def test_a_year_not_printed_is_taken_and_said(tmp_path):
     year: a guess (one file's forms are mostly, not always, of one year),
     so each such form carries a `fiscal_year_assumed` check naming where the
     year came from. The forms that print theirs carry none."""
-    def cells(n: str) -> str:
-        return (SAMPLES / "real" / f"{n}.cells.txt").read_text(encoding="utf-8").strip("\n")
-
-    texts = {"alone": cells("23_guizhou_suiyang_2021_zhengti"),
-             "heading": "绥阳县太白镇2021年度部门整体支出绩效自评\n\n" + cells("23_guizhou_suiyang_2021_zhengti"),
-             "after": cells("22_fujian_ningde_2019_zhengti") + "\n\n" + cells("23_guizhou_suiyang_2021_zhengti")}
+    form_23, form_22 = (_cells(n).strip("\n") for n in ("23_guizhou_suiyang_2021_zhengti", "22_fujian_ningde_2019_zhengti"))
+    texts = {"alone": form_23, "heading": "绥阳县太白镇2021年度部门整体支出绩效自评\n\n" + form_23,
+             "after": form_22 + "\n\n" + form_23}
     for name, body in texts.items():
         (tmp_path / f"{name}.txt").write_text(body + "\n", encoding="utf-8")
     tables = convert([tmp_path / f"{n}.txt" for n in texts], tmp_path / "out")
@@ -128,8 +130,7 @@ def test_a_second_header_of_one_field_is_reported_not_dropped(tmp_path):
     went nowhere without a word (28 read 定量指标 as its target, the target
     100% lost). The first header keeps the field; the second's cells are an
     `unread_column`, as a header naming no field is."""
-    rows = [ln.split("\t") for ln in (SAMPLES / "real" / "28_chongqing_kexuecheng_2021_zhengti.cells.txt")
-            .read_text(encoding="utf-8").split("\n") if ln.strip()]
+    rows = [ln.split("\t") for ln in _cells("28_chongqing_kexuecheng_2021_zhengti").split("\n") if ln.strip()]
     at = next(k for k, r in enumerate(rows) if "预算完成率" in r)
     rows[at][5] = "75%"  # an adjusted target, printed
     path = tmp_path / "adjusted.txt"

@@ -80,10 +80,34 @@ def is_funds_label(text: str) -> bool:
 
 def is_budget_lines(row: Row) -> bool:
     """项目资金（万元）| 年度资金总额 | 120: a funds label, a fund line's label and
-    one amount, with no amount columns (a target table's budget)."""
+    one amount, with no amount columns (a target table's budget); or a row of
+    fund lines' labels each followed by its amount (湖南's 年度本级预算金额 | 250万 |
+    该项目支出上级资金 | 0)."""
     texts = [t for _, t in row.texts()]
     return (len(texts) >= 3 and is_funds_label(texts[0])
-            and fund_kind(texts[1]) is not None and parse_amount(value(texts[2]), None) is not None)
+            and fund_kind(texts[1]) is not None and parse_amount(value(texts[2]), None) is not None
+            ) or bool(_budget_pairs(texts))
+
+
+def _budget_pairs(texts: list[str]) -> list[tuple[str, str]]:
+    """[(label, amount)] of a row that is nothing but fund lines' labels, each
+    followed by its amount; [] for any other row (合计 | 334.61 is a table's
+    total, not a budget)."""
+    if not texts or len(texts) % 2 or in_block(texts[0], "total"):
+        return []
+    pairs = list(zip(texts[::2], texts[1::2], strict=True))
+    kinds = [fund_kind(k) for k, _ in pairs]
+    ok = None not in kinds and len(set(kinds)) == len(kinds) and all(
+        parse_amount(value(v), None) is not None for _, v in pairs)
+    return pairs if ok else []
+
+
+_HEAD_UNIT = re.compile(r"单位[:：]\s*(万元|元)")  # 单位：万元 / 金额单位：元 above the form
+
+
+def head_unit(rows: list[Row]) -> str | None:
+    """The unit a form's head prints its amounts in, if it does."""
+    return next((m.group(1) for r in rows for _, t in r.texts() if (m := _HEAD_UNIT.search(compact(t)))), None)
 
 
 def is_total_row(row: Row) -> bool:
@@ -292,12 +316,20 @@ def _unanchored_titles(rows: list[Row], preambles: list[tuple[int, int]]) -> lis
     return out
 
 
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})年(?!\d)")  # 2023年项目支出绩效目标申报表
+
+
 def find_year(rows: list[Row]) -> int | None:
+    """The year a form's head prints: 2020年度 anywhere, else a title that
+    opens with its year (湖南's 2023年项目支出绩效目标申报表, no 度)."""
+    titled = None
     for r in rows:
         for _, t in r.texts():
             if (year := fiscal_year(compact(t))) is not None:
                 return year
-    return None
+            if titled is None and is_title(t) and (m := _TITLE_YEAR.search(compact(t))):
+                titled = int(m.group(1))
+    return titled
 
 
 class FormReader:
@@ -315,9 +347,14 @@ class FormReader:
         ind_h = next((i for i, r in enumerate(self.rows) if is_indicator_header(r)), None)
         if fund_h is None and ind_h is None:
             return None
-        # (a scoresheet's level-2 绩效目标 inside the indicator table is no goals block)
+        # (a scoresheet's level-2 绩效目标 inside the indicator table is no goals block);
+        # with no goals title, a row that opens with a goal's label (湖南's
+        # 本年度绩效目标 | text) opens them
         goals_h = next((i for i, r in enumerate(self.rows) if (ind_h is None or i < ind_h)
                         and any(in_block(t, "goals") for _, t in r.texts())), None)
+        if goals_h is None:
+            goals_h = next((i for i, r in enumerate(self.rows[:ind_h]) if r.texts() and (
+                in_block(r.texts()[0][1], "goal_planned") or in_block(r.texts()[0][1], "goal_achieved"))), None)
         total_i = next((i for i, r in enumerate(self.rows) if (ind_h is None or i > ind_h) and is_total_row(r)),
                        None)
         tail_i = next((i for i, r in enumerate(self.rows) if ind_h is not None and i > ind_h and is_tail_row(r)),
@@ -326,6 +363,8 @@ class FormReader:
         body_start = min(x for x in (fund_h, goals_h, ind_h) if x is not None)
         self.family = title_family(self.rows[:body_start]) or families.default()
         self.read_keys(self.rows[:body_start])
+        # labels between the funds and the goals or the table (湖南's 项目支出实施期 | …)
+        self.read_key_rows(self.rows[body_start:min(x for x in (goals_h, ind_h, len(self.rows)) if x is not None)])
         if fund_h is not None:
             self.read_funds(fund_h)
         if goals_h is not None:
@@ -394,11 +433,14 @@ class FormReader:
                 v = inline
                 if v is None and k + 1 < len(texts) and not key_label(texts[k + 1][1])[0]:
                     v = texts[k + 1][1]
-                self.set_key(field, v)
+                self.set_key(field, v, t)
 
-    def set_key(self, field: str, v: str | None) -> None:
+    def set_key(self, field: str, v: str | None, label: str = "") -> None:
         v = value(v)
         if field == "unstored":
+            if v is not None:
+                self.form.findings.append(Finding("unread_label", "warning", f"the head's {compact(label)!r} holds "
+                                                  f"{clean(v)[:60]!r}: the contract has no field for it, not stored"))
             return
         if field == "department_fallback":
             self.department_fallback = self.department_fallback or v
@@ -468,6 +510,15 @@ class FormReader:
         amount is the budget the targets were set for: budget_initial_yuan."""
         f = self.form
         f.amount_unit = next((u for u in ("万元", "元") if any(u in t for _, t in self.rows[h].texts())), None)
+        if pairs := _budget_pairs([t for _, t in self.rows[h].texts()]):
+            f.amount_unit = head_unit(self.rows[:h])
+            for label, amount in pairs:
+                kind = fund_kind(label)
+                if kind is not None and not any(fd.fund_kind == kind for fd in f.funds):
+                    f.funds.append(Fund(fund_kind=kind, fund_label=compact(label),
+                                        budget_initial_yuan=parse_amount(value(amount), f.amount_unit)))
+            self.note_unit_assumed("the budget lines print")
+            return
         for r in self.rows[h:]:
             texts = [t for _, t in r.texts() if not (in_block(t, "funds_label") or "资金（" in t)]
             kind = fund_kind(texts[0]) if texts else None

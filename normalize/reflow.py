@@ -304,10 +304,24 @@ class Reflow:
             return self.goals(i)
         if is_total(t) and i + 1 < len(self.t) and is_value(self.t[i + 1]):
             return self.total(i)
+        if self.budget_pair(i):
+            return self.budget_pairs(i)
         if key_field(t) or in_block(t, "tail") or in_block(t, "sections") or _is_tail_key(t):
             return self.labelled(i)
         self.emit([t])
         return i + 1
+
+    def budget_pair(self, i: int) -> bool:
+        """A fund line's label and its amount outside a funds block (湖南's head:
+        年度本级预算金额 | 250万 | 该项目支出上级资金 | 0)."""
+        return fund_kind(self.t[i]) is not None and i + 1 < len(self.t) and is_value(self.t[i + 1])
+
+    def budget_pairs(self, i: int) -> int:
+        j = i
+        while j < len(self.t) and self.budget_pair(j):
+            j += 2
+        self.emit(self.t[i:j])
+        return j
 
     def is_label(self, i: int) -> bool:
         """A cell that opens something: a row or block of its own."""
@@ -320,7 +334,10 @@ class Reflow:
     # key: value, a section and its text, a tail label and its text
     def labelled(self, i: int) -> int:
         j = i + 1
-        while j < len(self.t) and not self.is_label(j):
+        # (a goal's label or a fund line's amount ends a label's text, though
+        # neither is a row's label in a block of its own: 湖南's head)
+        while j < len(self.t) and not self.is_label(j) and not self.budget_pair(j) and not (
+                in_block(self.t[j], "goal_planned") or in_block(self.t[j], "goal_achieved")):
             j += 1
         self.emit([self.t[i], " ".join(self.t[i + 1:j])] if j > i + 1 else [self.t[i]])
         return j

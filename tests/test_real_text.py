@@ -50,6 +50,23 @@ def test_the_end_of_a_form_copied_without_its_head_is_said(real_tables):
     assert src["forms"] == 1
 
 
+@pytest.mark.parametrize("name", ["29_hunan_xiangtan_2023_wupaoche.txt", "29_hunan_xiangtan_2023_wupaoche.cells.txt"])
+def test_a_hunan_target_form_says_what_it_does_not_store(real_tables, name):
+    """湖南's 项目支出绩效目标申报表 (29) gave no form, as web text and as rows:
+    its name is 项目支出名称, its budget two labelled amounts on one row
+    (年度本级预算金额 | 250万 | 该项目支出上级资金 | 0, the unit only in the head's
+    单位：万元), its goal 本年度绩效目标 with no goals title, its year only in
+    2023年项目支出绩效目标申报表. Its gold test reads the fields; what it
+    holds beyond the contract is said, each a check: the 实施期 (years and
+    goal), the 绩效标准 column, the 满意度 level-2 printed under 效益指标."""
+    src = next(s for s in real_tables["sources"] if s["path"].endswith("/" + name))
+    said = sorted((c["check"], c["detail"]) for c in real_tables["checks"] if c["source_id"] == src["source_id"])
+    assert [c for c, _ in said] == ["level2_group", "unread_column", "unread_label", "unread_label"], said
+    assert "'绩效标准'" in said[1][1] and "计划标准" in said[1][1]
+    assert "'实施期绩效目标'" in said[2][1] and "全市空气质量达到优良" in said[2][1]
+    assert "'项目支出实施期'" in said[3][1] and "2023.07-2024.01" in said[3][1]
+
+
 ONE_FILE = ["23_guizhou_suiyang_2021_zhengti", "24_anhui_shouxian_2023_pingfen", "27_chuzhou_tianchang_2022_shuihan"]
 
 

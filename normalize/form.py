@@ -19,7 +19,7 @@ from jixiao.schemas import vocabulary
 from . import families, levels
 from . import indicators as ind
 from .headers import ACCEPT, REVIEW, column, match, nearest_column
-from .labels import in_block, key_label
+from .labels import in_block, is_goal_label, key_label
 from .records import Finding, Form, Fund
 from .reflow import fund_kind, is_placeholder
 from .summary import read_summaries
@@ -159,8 +159,7 @@ def labelled_goals(rows: list[Row]) -> bool:
         for k, (_, t) in enumerate(texts[:-1]):
             nxt = texts[k + 1][1]
             # (年初设定目标 | 年度总体目标完成情况: the second, a block title elsewhere, heads a column here)
-            if (in_block(t, "goal_planned") or in_block(t, "goal_achieved")) and not (
-                    in_block(nxt, "goal_planned") or in_block(nxt, "goal_achieved") or in_block(nxt, "goals")):
+            if is_goal_label(t) and not (is_goal_label(nxt) or in_block(nxt, "goals")):
                 return True
     return False
 
@@ -353,8 +352,8 @@ class FormReader:
         goals_h = next((i for i, r in enumerate(self.rows) if (ind_h is None or i < ind_h)
                         and any(in_block(t, "goals") for _, t in r.texts())), None)
         if goals_h is None:
-            goals_h = next((i for i, r in enumerate(self.rows[:ind_h]) if r.texts() and (
-                in_block(r.texts()[0][1], "goal_planned") or in_block(r.texts()[0][1], "goal_achieved"))), None)
+            goals_h = next((i for i, r in enumerate(self.rows[:ind_h]) if r.texts() and is_goal_label(r.texts()[0][1])),
+                           None)
         total_i = next((i for i, r in enumerate(self.rows) if (ind_h is None or i > ind_h) and is_total_row(r)),
                        None)
         tail_i = next((i for i, r in enumerate(self.rows) if ind_h is not None and i > ind_h and is_tail_row(r)),
@@ -511,10 +510,9 @@ class FormReader:
         f = self.form
         f.amount_unit = next((u for u in ("万元", "元") if any(u in t for _, t in self.rows[h].texts())), None)
         if pairs := _budget_pairs([t for _, t in self.rows[h].texts()]):
-            f.amount_unit = head_unit(self.rows[:h])
-            for label, amount in pairs:
-                kind = fund_kind(label)
-                if kind is not None and not any(fd.fund_kind == kind for fd in f.funds):
+            f.amount_unit = f.amount_unit or head_unit(self.rows[:h])
+            for label, amount in pairs:  # (each a fund kind of its own: _budget_pairs)
+                if kind := fund_kind(label):
                     f.funds.append(Fund(fund_kind=kind, fund_label=compact(label),
                                         budget_initial_yuan=parse_amount(value(amount), f.amount_unit)))
             self.note_unit_assumed("the budget lines print")

@@ -45,3 +45,8 @@ def key_label(text: str) -> tuple[str | None, str | None]:
 def in_block(text: str, block: str) -> bool:
     """The cell is one of a block's labels (blocks.funds_label, blocks.total …)."""
     return label_key(text) in vocabulary()["blocks"][block]
+
+
+def is_goal_label(text: str) -> bool:
+    """预期目标, 实际完成情况 …: the label of a planned or an achieved goal."""
+    return in_block(text, "goal_planned") or in_block(text, "goal_achieved")

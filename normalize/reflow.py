@@ -41,7 +41,7 @@ from jixiao.schemas import vocabulary
 from . import families, levels
 from . import indicators as ind
 from .headers import ACCEPT, column
-from .labels import in_block, key_label, label_key, labels
+from .labels import in_block, is_goal_label, key_label, label_key, labels
 from .records import Finding
 from .textclean import EMPTY, clean, compact
 from .values import parse_decimal, strip_points
@@ -336,8 +336,7 @@ class Reflow:
         j = i + 1
         # (a goal's label or a fund line's amount ends a label's text, though
         # neither is a row's label in a block of its own: 湖南's head)
-        while j < len(self.t) and not self.is_label(j) and not self.budget_pair(j) and not (
-                in_block(self.t[j], "goal_planned") or in_block(self.t[j], "goal_achieved")):
+        while j < len(self.t) and not self.is_label(j) and not self.budget_pair(j) and not is_goal_label(self.t[j]):
             j += 1
         self.emit([self.t[i], " ".join(self.t[i + 1:j])] if j > i + 1 else [self.t[i]])
         return j
@@ -419,7 +418,7 @@ class Reflow:
     def goals(self, i: int) -> int:
         j = i
         header = []
-        while j < len(self.t) and any(in_block(self.t[j], b) for b in ("goals", "goal_planned", "goal_achieved")):
+        while j < len(self.t) and (in_block(self.t[j], "goals") or is_goal_label(self.t[j])):
             header.append(self.t[j])
             j += 1
         k = j

@@ -48,6 +48,7 @@ from .text_cells import (
     csv_rows,
     markdown_rows,
     paragraphs,
+    spelled_rows,
     split_lines,
     stream_tokens,
     tsv_rows,
@@ -183,6 +184,40 @@ def _level_header(row: list[str]) -> int | None:
 def _holds_form_labels(rows: list[list[str]]) -> bool:
     totals = _form_words()[2]
     return any(_level_header(r) is not None or any(c.rstrip(":：") in totals for c in r) for r in rows)
+
+
+@cache
+def _tall_labels() -> frozenset[str]:
+    """Labels printed as a tall cell left of their block's rows (绩效指标 beside
+    the indicator rows, 当年绩效目标 beside the goals, 项目资金 beside the fund lines)."""
+    from jixiao.schemas import vocabulary
+
+    blocks = vocabulary()["blocks"]
+    return frozenset(w for b in ("indicators_label", "goals", "funds_label") for w in blocks[b])
+
+
+_NOTE = re.compile(r"[（(][^）)]*[）)]")
+
+
+def restore_spans(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """A browser's copy of a table gives each row its own cells only: under a
+    tall label (绩效指标 spanning the indicator rows of 重庆's form) a row is one
+    cell short, its cells a column left of the header's. Where no row opens on
+    an empty cell (a spreadsheet's copy keeps a merged cell's empty cells, and
+    then opens such rows with one), the rows right below a tall label's row
+    that are exactly one cell shorter get their first cell back, empty."""
+    if any(not row[0].strip() for _, row in rows if row):
+        return rows
+    out: list[tuple[int, list[str]]] = []
+    width = None
+    for no, row in rows:
+        if width is not None and len(row) == width - 1:
+            out.append((no, ["", *row]))
+            continue
+        label = _NOTE.sub("", re.sub(r"\s+", "", row[0] if row else "")).rstrip(":：")
+        width = len(row) if label in _tall_labels() else None
+        out.append((no, row))
+    return out
 
 
 def _spans_left_empty(rows: list[list[str]]) -> bool:
@@ -335,8 +370,8 @@ def _read_lines(lines: list[str], text: str) -> Document:
         tokens = stream_tokens(lines, flavor)
         cells = [Cell(row=k, col=0, text=t, address=f"L{no}") for k, (no, t) in enumerate(tokens)]
         return Document(grids=[Grid(cells=cells, kind="stream")], extractor=f"text-{flavor}")
-    numbered = {"tsv": tsv_rows, "csv": lambda _: csv_rows(text), "markdown": markdown_rows}.get(
-        flavor, cell_rows)(lines)
+    numbered = {"tsv": lambda ls: restore_spans(spelled_rows(tsv_rows(ls))), "csv": lambda _: csv_rows(text),
+                "markdown": markdown_rows}.get(flavor, cell_rows)(lines)
     cells = [
         Cell(row=r, col=c, text=t, address=f"L{no}")
         for r, (no, row) in enumerate(numbered)

@@ -229,6 +229,36 @@ def tsv_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
     return out
 
 
+def spelled_rows(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """Tab rows with a tall label printed a character a line (当<br>年<br>…<br>标),
+    as a browser copies it: each character a line, the last one opening the
+    row's other cells (标⇥年初绩效目标⇥…), the first one either a line of its
+    own (the label opens its row) or the last cell of the line before (the
+    label stands after other cells: 产出指标⇥数 | 量 | 指 | 标⇥指标1). The
+    characters are one cell, in the row their last one opens, and that row
+    goes on the line before where the first character ended it."""
+    out: list[tuple[int, list[str]]] = []
+    run: list[tuple[int, str]] = []  # the lines of one character since the last row
+    for no, cells in rows:
+        if len(cells) == 1 and _one_char(cells[0].strip()):
+            run.append((no, cells[0].strip()))
+            continue
+        if run and len(cells) >= 2 and _one_char(cells[0].strip()):
+            chars = "".join(ch for _, ch in run) + cells[0].strip()
+            if out and out[-1][1] and _one_char(out[-1][1][-1].strip()):
+                out[-1][1][-1] = out[-1][1][-1].strip() + chars
+                out[-1][1].extend(cells[1:])
+            else:
+                out.append((run[0][0], [chars, *cells[1:]]))
+            run = []
+            continue
+        out.extend((n, [ch]) for n, ch in run)
+        run = []
+        out.append((no, cells))
+    out.extend((n, [ch]) for n, ch in run)
+    return out
+
+
 def cell_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
     """Rows of the one-cell-per-line flavor, as (first line number, cells).
 

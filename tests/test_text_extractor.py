@@ -193,3 +193,16 @@ def test_a_viewers_wrapped_cell_keeps_its_tail_but_no_label_a_character_a_line()
     assert [t for _, t in text_cells.stream_tokens(lines, "viewer")] == [
         "调研非公企业人数", "2000", "2527", "9", "9.00", "组织面对面深访人数", "60", "77", "9", "9.00",
         "偏差原因分析及改进措施", "产", "出", "指", "标"]
+
+
+def test_a_tall_label_spelled_a_character_a_line_in_tab_rows_is_one_cell_of_its_row():
+    """A browser's copy of a page that prints a tall label a character a line
+    (产<br>出<br>指<br>标): the characters come a line each, the last opening
+    the row's other cells. Opening its row, the label is that row's first
+    cell; after other cells (a level-2 beside its level-1), its first
+    character ends the line before, which its row then goes on. A line of
+    one character with no tab row after it stays as it was."""
+    rows = text_cells.tsv_rows(["绩效指标\t一级指标\t二级指标", "产", "出", "指", "标\t数",
+                                "量", "指", "标\t指标1\t≥5", "备", "注"])
+    assert [r for _, r in text_cells.spelled_rows(rows)] == [
+        ["绩效指标", "一级指标", "二级指标"], ["产出指标", "数量指标", "指标1", "≥5"], ["备"], ["注"]]

@@ -30,7 +30,7 @@ warning says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import combinations
@@ -56,6 +56,10 @@ AMBIGUOUS = 0.25  # a fund line's two placements this close: a `reflow` warning
 ROW_DOUBT = 0.1  # two cuts of indicator rows this close, moving a value: a `reflow` warning
 # Leaving a column empty: a target or actual or weight is normally printed.
 SKIP = {"target": 0.3, "actual": 0.3, "weight": 0.3, "name": 2.0}
+# ... and a second header of a field (重庆's 调整指标值 after 年初指标值) is left
+# empty by most rows: where a row's cells fit two ways, that column is the one
+# the flattening dropped (not 得分系数 after 全年完成值).
+SKIP_SECOND = -0.05
 # A header cell naming no column of the contract (福建's 指标解释 between
 # 三级指标 and 目标值) does not end the header: its cells get a column of
 # their own, which the form reader reports (indicators.UNREAD).
@@ -170,7 +174,7 @@ def is_placeholder(text: str) -> bool:
 
 def join_fragments(tokens: list[str]) -> list[str]:
     """Cells a flattening cut apart, joined back: a run of single CJK
-    characters (a vertical label), a bracketed note (（万元）, （50分）), and
+    characters (a vertical label; no label opens with one character twice), a bracketed note (（万元）, （50分）), and
     two cells that make a known label together (年初 + 预算数)."""
     out: list[str] = []
     singles = False  # out[-1] is made of single characters
@@ -179,7 +183,8 @@ def join_fragments(tokens: list[str]) -> list[str]:
         single = len(k) == 1 and is_ideograph(k) and k not in vocabulary()["grades"]
         if out:
             prev = compact(out[-1])
-            if single and (singles or (len(prev) == 1 and is_ideograph(prev))):
+            # (not one character twice, 高 | 高: a qualitative row's target and actual, not a label)
+            if single and prev != k and (singles or (len(prev) == 1 and is_ideograph(prev))):
                 out[-1], singles = prev + k, True
                 continue
             if BRACKETED_NOTE.match(k) and not is_value(prev) and not is_placeholder(prev) \
@@ -428,6 +433,14 @@ class Reflow:
         body = self.t[j:k]
         # a target table prints its planned goals only: every piece is one of them
         planned_only = self.family is not None and not families.spec(self.family)["actuals"]
+        slots = [c for c, t in enumerate(header) if is_goal_label(t)]
+        if len(body) > 2 and len(body) == len(slots) and any(in_block(header[c], "goal_achieved") for c in slots):
+            # one piece a labelled column (重庆's 年初 | 全年（调整） | 全年实际完成): each under its label
+            row = [""] * len(header)
+            for c, piece in zip(slots, body, strict=True):
+                row[c] = piece
+            self.emit(row)
+            return k
         if len(body) > 2 and not planned_only:
             cut = goals_cut(body)
             self.out.findings.append((len(self.out.rows), Finding(
@@ -476,8 +489,11 @@ class Reflow:
                 and not (is_total(self.t[k]) and k + 1 < len(self.t)):
             k += 1
         first = len(self.out.rows)
+        # (a field's second header, 调整指标值: its own field's words, its cells unread)
+        seconds = [c for c, (t, r) in enumerate(header) if r == UNREAD and column_of(t, "indicator_columns") not in (
+            None, UNREAD)]
         rows, doubts = segment_windows(self.t[j:k], roles,
-                                       vocabulary()["scoresheet_level2"] if scoresheet else ())
+                                       vocabulary()["scoresheet_level2"] if scoresheet else (), seconds)
         rest = [c for c, r in enumerate(roles) if r not in ("category", "level1", "level2")]
         if k == len(self.t) and rows and len(cut := [c for c in rest if rows[-1][c]]) == 1 \
                 and _cut_level(rows[-1][cut[0]]):
@@ -677,20 +693,21 @@ class Doubt:
     margin: float
 
 
-def segment(tokens: list[str], roles: list[str], level2_words: Sequence[str] = ()
+def segment(tokens: list[str], roles: list[str], level2_words: Sequence[str] = (), seconds: Collection[int] = ()
             ) -> tuple[list[list[str]], list[Doubt]]:
     """Cut the cells of an indicator table into rows and place each row's
     cells into `roles`, maximising the summed fit. A row starts at a level
     label or a name (never at a value), pays ROW_COST, and pays for each
     column it leaves empty before its last cell (SKIP); a row of labels only
     is a level change. Returns the rows (aligned to `roles`) and the rows
-    another cut would end elsewhere at a score within AMBIGUOUS."""
+    another cut would end elsewhere at a score within AMBIGUOUS. `seconds`:
+    the columns of a field's second header (SKIP_SECOND)."""
     m, n = len(roles), len(tokens)
     if not n or not m:
         return [], []
     name_col = roles.index("name") if "name" in roles else max(
         (k for k, r in enumerate(roles) if r in ("level1", "level2")), default=0)
-    skip_cost = [SKIP.get(r or "", 0.0) for r in roles]
+    skip_cost = [SKIP_SECOND if c in seconds else SKIP.get(r or "", 0.0) for c, r in enumerate(roles)]
     prefix = [0.0]
     for c in skip_cost:
         prefix.append(prefix[-1] + c)
@@ -815,8 +832,8 @@ def segment(tokens: list[str], roles: list[str], level2_words: Sequence[str] = (
 WINDOW = 1500  # cells segmented at once: the work grows with the window, not with the file
 
 
-def segment_windows(tokens: list[str], roles: list[str], level2_words: Sequence[str] = ()
-                    ) -> tuple[list[list[str]], list[Doubt]]:
+def segment_windows(tokens: list[str], roles: list[str], level2_words: Sequence[str] = (),
+                    seconds: Collection[int] = ()) -> tuple[list[list[str]], list[Doubt]]:
     """`segment` over windows of at most WINDOW cells, each cut before an
     exactly printed level label (where a row surely starts), so a huge
     table costs time in proportion to its size."""
@@ -827,7 +844,7 @@ def segment_windows(tokens: list[str], roles: list[str], level2_words: Sequence[
         b = len(tokens) if len(tokens) - a <= WINDOW else next(
             (j for j in range(a + WINDOW, a + WINDOW // 2, -1) if is_level(tokens[j]) and levels.is_exact(tokens[j])),
             a + WINDOW)
-        part, part_doubts = segment(tokens[a:b], roles, level2_words)
+        part, part_doubts = segment(tokens[a:b], roles, level2_words, seconds)
         doubts += [Doubt(d.row + len(rows), d.first, d.kept_end, d.other_end, d.margin) for d in part_doubts]
         rows += part
         a = b

@@ -217,13 +217,8 @@ def test_real_forms_copied_other_ways_read_as_their_gold(tmp_path, how):
 # A scoresheet whose names hold spaces (基础信息 完整性: a line break in the
 # cell) and whose labels are beyond the vocabulary: with every space a cell's
 # edge, its names fall apart, and its rows with them (not read yet).
-# 重庆's 28 with its empty cells dropped: its rows are read (below), but a
-# row's three values over four value columns (年初 | 调整 | 完成 | 得分系数)
-# can't be placed for sure, a qualitative 高 | 高 joins into one target, its
-# three goal cells are cut 1 | 2, and 自评总分 is not read.
 NOT_READ_AS_CELLS_IN_A_ROW: dict[str, list[str] | None] = {"24_anhui_shouxian_2023_pingfen.cells.txt": None,
-                                                            "24_anhui_shouxian_2023_pingfen.txt": None,
-                                                            "28_chongqing_kexuecheng_2021_zhengti.cells.txt": None}
+                                                            "24_anhui_shouxian_2023_pingfen.txt": None}
 
 
 def test_a_chongqing_form_as_rows_of_spaced_cells_reads_its_rows(tmp_path):
@@ -232,7 +227,16 @@ def test_a_chongqing_form_as_rows_of_spaced_cells_reads_its_rows(tmp_path):
     before 指标权重 and 指标得分, and 是否核心指标 after them was read as a
     row's cell. Now both are known columns the contract has no field for
     (reported), 计量单位 before 指标性质 keeps its place, and every row has its
-    name, unit, weight and score as the gold has them."""
+    name, unit, weight and score as the gold has them. It then read 0.9074:
+    a row's three values over its four value columns (年初 | 调整 | 完成 |
+    得分系数) fit two ways, and the one read took the actual from 得分系数; a
+    qualitative row's 高 | 高 ran into one target (a label a character a
+    line); its three goal cells, one under each goal label, were cut 1 | 2;
+    自评总分's value ran on into 部门联系人 曾雪莲. Now a field's second header
+    (调整指标值) is the column a dropped cell is taken from, one character
+    twice is two cells, goal cells as many as their labels stand under them,
+    and 部门联系人 is a label without a field; the whole form reads as its
+    gold (test_real_forms_copied_other_ways_read_as_their_gold)."""
     src = SAMPLES / "real" / "28_chongqing_kexuecheng_2021_zhengti.cells.txt"
     path = tmp_path / "28.txt"
     path.write_text(_spaced_rows(src.read_text(encoding="utf-8")), encoding="utf-8")

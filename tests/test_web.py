@@ -163,15 +163,9 @@ def _flattened(copy: Path, how: str) -> Path:
 # row's 指标解释 text stands where its 评分标准 would (as before the pipe copy
 # read labels a character a line). With spaces for cell edges, its names
 # (a line break inside: 基础信息 完整性) fall apart (test_real_text).
-# Not read yet: 重庆's 28 as a site's text version (its cells apart by ` | `
-# or by spaces): with its empty cells dropped, a row's three values over its
-# four value columns (年初 | 调整 | 完成 | 得分系数) can stand in two ways, and
-# the one read puts the actual in 得分系数's place. Copied out of the browser
-# as it is, it reads exactly.
-NOT_YET = "28_chongqing_kexuecheng_2021_zhengti.cells.txt"
 FLATTENED_MISSES: dict[str, dict[str, list[str] | None]] = {
-    "pipe": {"24_anhui_shouxian_2023_pingfen.cells.txt": ["form 0 indicator 5 scoring_rule"], NOT_YET: None},
-    "spaced": {"24_anhui_shouxian_2023_pingfen.cells.txt": None, NOT_YET: None}}
+    "pipe": {"24_anhui_shouxian_2023_pingfen.cells.txt": ["form 0 indicator 5 scoring_rule"]},
+    "spaced": {"24_anhui_shouxian_2023_pingfen.cells.txt": None}}
 
 
 @pytest.mark.parametrize("pad,vertical,flat", [(False, False, None), (True, False, None), (False, True, None),
@@ -208,7 +202,8 @@ def test_real_forms_copied_out_of_the_browser_read_as_their_gold(tmp_path, pad, 
     values a column left (the actual from 得分系数), and a label spelled a
     character a line was rows of one character. Such rows now get their
     first cell back, and the characters are one cell in the row the last
-    one opens."""
+    one opens. As a site's text version (` | ` or spaces), its empty cells
+    dropped, it read 0.9074; see test_a_chongqing_form_as_rows_of_spaced_cells_reads_its_rows."""
     from conftest import compare
     from make_html_samples import real_form_page
 

@@ -646,8 +646,14 @@ _SPECKS = "。，、”“\"'`.,·:;_-—~|"
 _DOTS = re.compile(r"[.*·…。•'`]*[.…·。][.*·…。•'`]*[.…·。][.*·…。•'`]*")  # two dots or more among specks
 
 
-def correct(text: str) -> str:
-    """Undo the usual OCR confusions of a cell's text (see the module doc)."""
+SURE = 97.0  # a cell read at this confidence or above is what it says: no vocabulary word one character off replaces it
+
+
+def correct(text: str, confidence: float | None = None) -> str:
+    """Undo the usual OCR confusions of a cell's text (see the module doc).
+    A label a character off a vocabulary word is snapped to it, unless the
+    recogniser was sure of every character (`confidence` >= SURE): an
+    indicator's name 预算调整率 is no misread 预算调整数."""
     if _DOTS.fullmatch(text.replace(" ", "")):
         return "……"  # a template's …… slot, its dots read among specks (*...**) from a coarse scan
     t = text.replace(" ", "") if re.search(r"[\u4e00-\u9fff]", text) else text
@@ -691,7 +697,8 @@ def correct(text: str) -> str:
     if 2 <= len(core) <= 12:
         if (put_back := core.translate(_confusions())) != core and put_back in _vocabulary():
             return put_back + points
-        hit = process.extractOne(core, _vocabulary(bool(points)), scorer=fuzz.ratio, score_cutoff=80)
+        sure = confidence is not None and confidence >= SURE and not points
+        hit = None if sure else process.extractOne(core, _vocabulary(bool(points)), scorer=fuzz.ratio, score_cutoff=80)
         # A word of the vocabulary inside a longer text (达到预期目标) is not a
         # misreading of it, unless points follow (效益指标示人（30分）: a level-1 label).
         if hit and (points or hit[0] not in core) and abs(len(hit[0]) - len(core)) <= (2 if len(core) >= 5 else 1):

@@ -195,8 +195,8 @@ def fill_boxes(boxes: list[Box], chars: list[Char], ocr: dict[Char, float] | Non
         if ocr is not None:
             from .ocr import correct
 
-            b.text = correct(b.text)
             b.confidence = min(ocr.get(c, 100.0) for c in cs)
+            b.text = correct(b.text, b.confidence)
     return rest
 
 

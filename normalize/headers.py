@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 ACCEPT = 80.0  # at or above: mapped
 REVIEW = 60.0  # between REVIEW and ACCEPT: mapped, but reported as low confidence
 
-_NOTES = re.compile(r"[（(][^）)]*[）)]|[*＊:：]")
+# (and a note left open at the end: a cell cut inside it, or its close misread by OCR, 指标权重（分\)
+_NOTES = re.compile(r"[（(][^）)]*[）)]|[（(][^）)]*$|[*＊:：]")
 
 
 @dataclass(frozen=True)

@@ -183,3 +183,20 @@ def test_a_head_label_as_forms_vary_it_names_its_field(label, field):
             Row(["产出指标", "数量指标", "培训人数", "100人", "10", "10"])]
     form = FormReader(rows).read()
     assert form is not None and getattr(form, field) == "某值"
+
+
+def test_a_head_label_without_a_field_is_said_with_its_value():
+    """项目属性 | 延续项目 and 联系人 | 张三 in a form's head: the contract has no
+    field for either, and their values were dropped without a word. Each
+    is an unread_label check naming the label and the value; the labels
+    beside them read as before."""
+    rows = [Row(["项目支出绩效自评表"]), Row(["项目名称", "培训项目", "项目属性", "延续项目"]),
+            Row(["主管部门", "某局", "联系人", "张三", "联系电话", "12345678"]),
+            Row(["一级指标", "二级指标", "三级指标", "指标值", "分值", "得分"]),
+            Row(["产出指标", "数量指标", "培训人数", "100人", "10", "10"])]
+    form = FormReader(rows).read()
+    assert form is not None
+    assert (form.project_name, form.department, form.contact_phone) == ("培训项目", "某局", "12345678")
+    said = [f.detail for f in form.findings if f.check == "unread_label"]
+    assert said == ["the head's '项目属性' holds '延续项目': the contract has no field for it, not stored",
+                    "the head's '联系人' holds '张三': the contract has no field for it, not stored"], said

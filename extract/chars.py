@@ -19,3 +19,5 @@ def is_ideograph(ch: str) -> bool:
 
 # A short bracketed note that a flattening may set apart from its label: （万元）, （50分）
 BRACKETED_NOTE = re.compile(r"^[（(][^）)]{1,8}[）)]$")
+# A note in brackets inside a label (实施单位（盖章）, 得分系数（%）): no part of the label's words
+NOTE = re.compile(r"[（(][^）)]*[）)]")

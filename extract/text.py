@@ -40,7 +40,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from .chars import is_cjk
+from .chars import NOTE, is_cjk
 from .grid import Cell, Document, Grid
 from .text_cells import (
     MD_RULE,
@@ -196,9 +196,6 @@ def _tall_labels() -> frozenset[str]:
     return frozenset(w for b in ("indicators_label", "goals", "funds_label") for w in blocks[b])
 
 
-_NOTE = re.compile(r"[（(][^）)]*[）)]")
-
-
 def restore_spans(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
     """A browser's copy of a table gives each row its own cells only: under a
     tall label (绩效指标 spanning the indicator rows of 重庆's form) a row is one
@@ -214,7 +211,7 @@ def restore_spans(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str
         if width is not None and len(row) == width - 1:
             out.append((no, ["", *row]))
             continue
-        label = _NOTE.sub("", re.sub(r"\s+", "", row[0] if row else "")).rstrip(":：")
+        label = NOTE.sub("", re.sub(r"\s+", "", row[0] if row else "")).rstrip(":：")
         width = len(row) if label in _tall_labels() else None
         out.append((no, row))
     return out

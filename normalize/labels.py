@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
+from jixiao.extract.chars import NOTE as _NOTE_ANY
 from jixiao.schemas import vocabulary
 
 from .textclean import compact
 
+_NOTE: re.Pattern[str] = _NOTE_ANY  # (typed here: mypy reads jixiao.extract as untyped)
 _ENUMERATOR = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)[.、．]")
-_NOTE = re.compile(r"[（(][^）)]*[）)]")
 _INLINE = re.compile(r"^([^:：]{2,8})[:：](.+)$")
 
 

@@ -51,6 +51,9 @@ def markdown_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
     return out
 
 
+SPACED_LINE = 20  # space-separated pieces on a line: a whole form's cells, not a sentence or a sign-off
+
+
 def stream_tokens(lines: list[str], shape: str) -> list[tuple[int, str]]:
     """(line number, cell text) in reading order; empty cells are dropped,
     since these shapes lose most of them anyway, but for a fund line's in the
@@ -62,7 +65,9 @@ def stream_tokens(lines: list[str], shape: str) -> list[tuple[int, str]]:
     rows: list[tuple[int, list[str]]] = []
     for no, ln in enumerate(lines, start=1):
         if shape == "pipe":
-            parts = ln.split("|")
+            # (a line of many cells and no pipe is a form flattened on one line
+            # with spaces for its cells' edges, copied into the same file: 01's shape)
+            parts = ln.split() if "|" not in ln and len(ln.split()) >= SPACED_LINE else ln.split("|")
         elif shape == "ragged":
             parts = ln.split("\t")
             if _label_and_amounts(parts):  # a fund line keeps its empty cells' places, as a form's dashes

@@ -105,6 +105,24 @@ def test_real_forms_in_one_file_read_as_their_gold(tmp_path, kind):
     assert n > 100 and not bad, "\n".join(bad[:20])
 
 
+def test_a_form_on_one_line_after_web_rows_in_one_file_reads_as_its_gold(tmp_path):
+    """湖南's 29 as its page flattens it (a cell a line ending ` |`) and 安徽's
+    01 as its attachment's text (the whole form on one line, spaces for its
+    cells' edges), pasted into one file: the file is read as pipe text, and
+    01's line, with no pipe in it, was one cell (0.0443 of the two forms'
+    fields by the scorer, 01 no form at all). A line of many cells and no
+    pipe is now cut at its spaces."""
+    names = ["29_hunan_xiangtan_2023_wupaoche", "01_chizhou_guichi_2022_weituo"]
+    path = tmp_path / "pasted.txt"
+    path.write_text("\n\n".join((SAMPLES / "real" / f"{n}.txt").read_text(encoding="utf-8") for n in names),
+                    encoding="utf-8")
+    forms = [f for n in names for f in json.loads((GOLD / "real" / f"{n}.txt.gold.json").read_text(encoding="utf-8"))["forms"]]
+    gold = {"source": path.name, "forms": [{**f, "form_index": k} for k, f in enumerate(forms)]}
+    assert text.read(path).extractor == "text-pipe"
+    n, bad = compare(gold, convert([path], tmp_path / "out"))
+    assert n > 100 and not bad, "\n".join(bad[:20])
+
+
 def test_numbered_real_forms_in_one_file_read_as_their_gold(tmp_path):
     """01, 03 and 07 in one text, each under its number (附件1 …; 四川's 03 also
     prints 报表编号：… above its title): a number is the head of the form

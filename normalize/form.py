@@ -89,17 +89,17 @@ def is_budget_lines(row: Row) -> bool:
             ) or bool(_budget_pairs(texts))
 
 
-def _budget_pairs(texts: list[str]) -> list[tuple[str, str]]:
-    """[(label, amount)] of a row that is nothing but fund lines' labels, each
-    followed by its amount; [] for any other row (合计 | 334.61 is a table's
-    total, not a budget)."""
+def _budget_pairs(texts: list[str]) -> list[tuple[str, str, str]]:
+    """[(fund kind, label, amount)] of a row that is nothing but fund lines'
+    labels, each of its own kind and followed by its amount; [] for any
+    other row (合计 | 334.61 is a table's total, not a budget)."""
     if not texts or len(texts) % 2 or in_block(texts[0], "total"):
         return []
-    pairs = list(zip(texts[::2], texts[1::2], strict=True))
-    kinds = [fund_kind(k) for k, _ in pairs]
-    ok = None not in kinds and len(set(kinds)) == len(kinds) and all(
-        parse_amount(value(v), None) is not None for _, v in pairs)
-    return pairs if ok else []
+    lines = [(fund_kind(k), k, v) for k, v in zip(texts[::2], texts[1::2], strict=True)]
+    kinds = [kind for kind, _, _ in lines]
+    if None in kinds or len(set(kinds)) < len(kinds) or any(parse_amount(value(v), None) is None for *_, v in lines):
+        return []
+    return [(kind, k, v) for kind, k, v in lines if kind is not None]
 
 
 _HEAD_UNIT = re.compile(r"单位[:：]\s*(万元|元)")  # 单位：万元 / 金额单位：元 above the form
@@ -511,10 +511,9 @@ class FormReader:
         f.amount_unit = next((u for u in ("万元", "元") if any(u in t for _, t in self.rows[h].texts())), None)
         if pairs := _budget_pairs([t for _, t in self.rows[h].texts()]):
             f.amount_unit = f.amount_unit or head_unit(self.rows[:h])
-            for label, amount in pairs:  # (each a fund kind of its own: _budget_pairs)
-                if kind := fund_kind(label):
-                    f.funds.append(Fund(fund_kind=kind, fund_label=compact(label),
-                                        budget_initial_yuan=parse_amount(value(amount), f.amount_unit)))
+            f.funds += [Fund(fund_kind=kind, fund_label=compact(label),
+                             budget_initial_yuan=parse_amount(value(amount), f.amount_unit))
+                        for kind, label, amount in pairs]
             self.note_unit_assumed("the budget lines print")
             return
         for r in self.rows[h:]:

@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
+from jixiao.extract.chars import NOTE
 from jixiao.schemas import vocabulary
 from rapidfuzz import fuzz, process
 
@@ -26,8 +27,9 @@ if TYPE_CHECKING:
 ACCEPT = 80.0  # at or above: mapped
 REVIEW = 60.0  # between REVIEW and ACCEPT: mapped, but reported as low confidence
 
-# (and a note left open at the end: a cell cut inside it, or its close misread by OCR, 指标权重（分\)
-_NOTES = re.compile(r"[（(][^）)]*[）)]|[（(][^）)]*$|[*＊:：]")
+# a note in brackets (chars.NOTE), one left open at the end (a cell cut inside
+# it, or its close misread by OCR: 指标权重（分\), and marks
+_NOTES = re.compile(rf"{NOTE.pattern}|[（(][^）)]*$|[*＊:：]")
 
 
 @dataclass(frozen=True)

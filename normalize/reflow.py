@@ -174,8 +174,9 @@ def is_placeholder(text: str) -> bool:
 
 def join_fragments(tokens: list[str]) -> list[str]:
     """Cells a flattening cut apart, joined back: a run of single CJK
-    characters (a vertical label; no label opens with one character twice), a bracketed note (（万元）, （50分）), and
-    two cells that make a known label together (年初 + 预算数)."""
+    characters (a vertical label; no label opens with one character twice),
+    a bracketed note (（万元）, （50分）), and two cells that make a known label
+    together (年初 + 预算数)."""
     out: list[str] = []
     singles = False  # out[-1] is made of single characters
     for t in tokens:

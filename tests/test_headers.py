@@ -2,6 +2,7 @@
 import pytest
 from jixiao.normalize.form import FormReader, Row
 from jixiao.normalize.headers import ACCEPT, match
+from jixiao.normalize.records import Form
 
 SEEN = [("年度指标值", "target"), ("年度指标值(A)", "target"), ("指标值", "target"),
         ("全年实际值(B)", "actual"), ("实际完成值", "actual"), ("* 实际完成值", "actual"),
@@ -177,11 +178,16 @@ HEAD_LABELS = [("项目主管部门", "department"), ("主管部门及代码", "
                ("预算项目名称", "project_name"), ("专项资金名称", "project_name")]
 
 
+def _form_with_head(*head: list[str]) -> Form | None:
+    """A form of these head rows under its title, over a one-row indicator table."""
+    return FormReader([Row(["项目支出绩效自评表"]), *map(Row, head),
+                       Row(["一级指标", "二级指标", "三级指标", "指标值", "分值", "得分"]),
+                       Row(["产出指标", "数量指标", "培训人数", "100人", "10", "10"])]).read()
+
+
 @pytest.mark.parametrize("label,field", HEAD_LABELS)
 def test_a_head_label_as_forms_vary_it_names_its_field(label, field):
-    rows = [Row(["项目支出绩效自评表"]), Row([label, "某值"]), Row(["一级指标", "二级指标", "三级指标", "指标值", "分值", "得分"]),
-            Row(["产出指标", "数量指标", "培训人数", "100人", "10", "10"])]
-    form = FormReader(rows).read()
+    form = _form_with_head([label, "某值"])
     assert form is not None and getattr(form, field) == "某值"
 
 
@@ -190,11 +196,8 @@ def test_a_head_label_without_a_field_is_said_with_its_value():
     field for either, and their values were dropped without a word. Each
     is an unread_label check naming the label and the value; the labels
     beside them read as before."""
-    rows = [Row(["项目支出绩效自评表"]), Row(["项目名称", "培训项目", "项目属性", "延续项目"]),
-            Row(["主管部门", "某局", "联系人", "张三", "联系电话", "12345678"]),
-            Row(["一级指标", "二级指标", "三级指标", "指标值", "分值", "得分"]),
-            Row(["产出指标", "数量指标", "培训人数", "100人", "10", "10"])]
-    form = FormReader(rows).read()
+    form = _form_with_head(["项目名称", "培训项目", "项目属性", "延续项目"],
+                           ["主管部门", "某局", "联系人", "张三", "联系电话", "12345678"])
     assert form is not None
     assert (form.project_name, form.department, form.contact_phone) == ("培训项目", "某局", "12345678")
     said = [f.detail for f in form.findings if f.check == "unread_label"]

@@ -75,10 +75,11 @@ def _cells(name: str) -> str:
     return (SAMPLES / "real" / f"{name}.cells.txt").read_text(encoding="utf-8")
 
 
-def _gold_in_one_file(path: Path, names: list[str]) -> dict:
-    """The gold of the named real forms, read one after another from `path`."""
+def _gold_in_one_file(path: Path, names: list[str], copy: str = ".cells.txt") -> dict:
+    """The gold of the named real forms, read one after another from `path`
+    (`copy`: whose gold, their tab-separated rows' or their text's, .txt)."""
     forms = [f for n in names
-             for f in json.loads((GOLD / "real" / f"{n}.cells.txt.gold.json").read_text(encoding="utf-8"))["forms"]]
+             for f in json.loads((GOLD / "real" / f"{n}{copy}.gold.json").read_text(encoding="utf-8"))["forms"]]
     return {"source": path.name, "forms": [{**f, "form_index": k} for k, f in enumerate(forms)]}
 
 
@@ -116,10 +117,8 @@ def test_a_form_on_one_line_after_web_rows_in_one_file_reads_as_its_gold(tmp_pat
     path = tmp_path / "pasted.txt"
     path.write_text("\n\n".join((SAMPLES / "real" / f"{n}.txt").read_text(encoding="utf-8") for n in names),
                     encoding="utf-8")
-    forms = [f for n in names for f in json.loads((GOLD / "real" / f"{n}.txt.gold.json").read_text(encoding="utf-8"))["forms"]]
-    gold = {"source": path.name, "forms": [{**f, "form_index": k} for k, f in enumerate(forms)]}
     assert text.read(path).extractor == "text-pipe"
-    n, bad = compare(gold, convert([path], tmp_path / "out"))
+    n, bad = compare(_gold_in_one_file(path, names, ".txt"), convert([path], tmp_path / "out"))
     assert n > 100 and not bad, "\n".join(bad[:20])
 
 

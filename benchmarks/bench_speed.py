@@ -10,9 +10,11 @@ median), every contender in a process of its own:
 * start-up: a one-file `jixiao convert`, wall time to its first page and in all;
 * batch: `jixiao convert` with 1 and 2 workers on a 200-file mixed corpus,
   the speed-up, and the peak RSS of the run's process and its largest worker;
-  beside it, this machine's ceiling: what two processes of a pure-Python
-  loop give over one (a shared or virtual machine's two cores are not two
-  whole cores: 1.77-1.79x where this was written).
+  beside it, two ceilings: the same conversions alone split across two
+  processes against one (no pool, no writing: what the pool could at most
+  reach), and what two processes of a pure-Python loop give over one (a
+  shared or virtual machine's two cores are not two whole cores: 1.77-1.79x
+  where this was written).
 
 With `--baseline REV` the same figures are taken for that revision too (built
 into a temporary folder from git), side by side, so a change is measured as a
@@ -139,6 +141,36 @@ print(json.dumps({"seconds": dt, "rss_main": me, "rss_worker": kids}))
         res = subprocess.run([sys.executable, "-c", code, "convert", str(corpus), "--out", out, "--quiet",
                               "--workers", str(workers)], capture_output=True, text=True, env=env, check=True,
                              cwd=tempfile.gettempdir())  # (see `startup`)
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def split_work(corpus: Path, pythonpath: str | None) -> dict:
+    """The batch's conversions alone (`batch.work` on every file, results
+    dropped: no pool, no parent, no writing), in one process, then split in
+    two halves in two processes at once: wall times. What the machine gives
+    two workers of this very work; a pool that serialises nothing would
+    scale as this does."""
+    code = """
+import json, multiprocessing, sys, time
+from pathlib import Path
+from jixiao.batch import Task, work
+files = sorted(Path(sys.argv[1]).iterdir())
+def convert(fs):
+    for f in fs:
+        work(Task(f.name, str(f), None), "pdfium")
+ctx = multiprocessing.get_context("fork")
+t0 = time.perf_counter()
+with ctx.Pool(1) as pool:
+    pool.map(convert, [files])
+one = time.perf_counter() - t0
+t0 = time.perf_counter()
+with ctx.Pool(2) as pool:
+    pool.map(convert, [files[0::2], files[1::2]])
+print(json.dumps({"one": one, "two": time.perf_counter() - t0}))
+"""
+    env = dict(os.environ, **({"PYTHONPATH": pythonpath} if pythonpath else {}))
+    res = subprocess.run([sys.executable, "-c", code, str(corpus)], capture_output=True, text=True, env=env,
+                         check=True, cwd=tempfile.gettempdir())  # (see `startup`)
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
@@ -292,15 +324,18 @@ def batch_section(tmp: Path, versions: dict, runs: range, n_files: int) -> None:
     make_corpus(corpus, n_files)
     print(f"== batch: {n_files} files (txt, pdf, docx, xlsx), 1 and 2 workers ({len(runs)} runs)")
     for v, path in versions.items():
-        ups, t1s, t2s, rss = [], [], [], []
-        for _ in runs:
-            one, two = batch(corpus, 1, path), batch(corpus, 2, path)
+        ups, t1s, t2s, rss, splits = [], [], [], [], []
+        for _ in runs:  # each run measures the batch and the bare work side by side
+            one, two, bare = batch(corpus, 1, path), batch(corpus, 2, path), split_work(corpus, path)
             t1s.append(one["seconds"])
             t2s.append(two["seconds"])
             ups.append(one["seconds"] / two["seconds"])
+            splits.append(bare["one"] / bare["two"])
             rss.append((two["rss_main"], two["rss_worker"]))
         print(f"  {v:12s} 1 worker {stats(t1s)} s; 2 workers {stats(t2s)} s; speed-up {stats(ups)}x; "
               f"peak RSS main {max(r[0] for r in rss):.0f} MiB, worker {max(r[1] for r in rss):.0f} MiB")
+        print(f"  {'':12s} the same conversions alone, split in 2 processes against 1 (`split_work`): "
+              f"{stats(splits)}x")
     print(f"  this machine's ceiling (a pure-Python loop, 2 processes against 1): "
           f"{stats([ceiling() for _ in runs])}x")
 

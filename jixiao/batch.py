@@ -301,8 +301,8 @@ def _local(todo: list[Task], opts: Options) -> Iterator[WorkResult]:
         return
     window = max(2, 4 * opts.workers)
     queue = iter(todo)
-    with ProcessPool(max_workers=max(opts.workers, 1), initializer=start_worker,
-                     initargs=(opts.max_memory_mb,)) as pool:
+    pool = ProcessPool(max_workers=max(opts.workers, 1), initializer=start_worker, initargs=(opts.max_memory_mb,))
+    try:
         running: dict[Any, tuple[Task, float]] = {}  # a pebble future -> its task, when it was sent
 
         def submit() -> None:
@@ -331,6 +331,16 @@ def _local(todo: list[Task], opts: Options) -> Iterator[WorkResult]:
                 except Exception as exc:  # a worker-side error the pipeline did not catch
                     yield _failure(task, f"{type(exc).__name__}: {exc}"[:300], time.perf_counter() - t_start)
             submit()
+    except BaseException:
+        pool.stop()  # type: ignore[no-untyped-call]
+        pool.join()
+        raise
+    # Every file is back and the workers are idle: they are stopped while the
+    # run writes its last batch. pebble's join polls its threads every 0.1 s,
+    # which a one-file convert would otherwise wait for. (A thread that is not
+    # a daemon: the interpreter waits for it before it exits.)
+    pool.stop()  # type: ignore[no-untyped-call]
+    threading.Thread(target=pool.join, name="jixiao-pool-stop").start()
 
 
 def _death(code: int | None) -> str:

@@ -59,6 +59,9 @@ class Busy(RuntimeError):
     pass
 
 
+_held: set[str] = set()  # the folders this process holds the lock of (`Dataset.lock`)
+
+
 class Dataset:
     def __init__(self, root: Path):
         self.root = Path(root)
@@ -66,15 +69,27 @@ class Dataset:
 
     # -- a run at a time ---------------------------------------------------------------------
     def lock(self) -> None:
+        """One run at a time in a folder. A POSIX record lock (lockf), not
+        flock: it belongs to this process alone, so the worker processes it
+        forks (and any LibreOffice they start) never hold it, and it goes
+        when the run's process ends, however it ends. Such a lock does not
+        keep out this very process, which `_held` does."""
         self.root.mkdir(parents=True, exist_ok=True)
-        lock = self._lock = open(self.root / ".jixiao.lock", "w")
+        key = str(self.root.resolve())
+        if key in _held:
+            raise Busy(f"another jixiao run is writing to {self.root}")
+        lock = open(self.root / ".jixiao.lock", "w")
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
+            fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:  # EACCES or EAGAIN: another process holds it
+            lock.close()
             raise Busy(f"another jixiao run is writing to {self.root}") from exc
+        self._lock = lock
+        _held.add(key)
 
     def unlock(self) -> None:
         if self._lock:
+            _held.discard(str(self.root.resolve()))
             self._lock.close()
             self._lock = None
 

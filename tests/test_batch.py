@@ -1,6 +1,7 @@
 """Archive-scale runs: the broken-input corpus, per-file time and memory
 limits, a run killed with SIGKILL and resumed, and Ray against the process
 pool, row for row."""
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -15,6 +16,7 @@ from conftest import ROOT, SAMPLES, read_tables
 from jixiao import batch, pipeline
 from jixiao.batch import Options
 from jixiao.cli import main
+from jixiao.dataset import Dataset
 from jixiao.sniff import collect
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -81,6 +83,31 @@ def test_time_and_memory_limits(tmp_path, monkeypatch):
     assert got["hungry.txt"]["status"] == "failed"
     assert got["hungry.txt"]["error"] == f"used more than --max-memory ({limit} MB resident) while reading this file"
     assert len(summary.failed) == 2
+
+
+def test_a_folder_takes_one_run_at_a_time_and_is_free_when_a_run_ends(tmp_path, capsys):
+    src = next(SAMPLES.glob("000_*.txt"))
+    out = tmp_path / "out"
+    held = Dataset(out)
+    held.lock()
+    cmd = [sys.executable, "-m", "jixiao.cli", "convert", str(src), "--out", str(out), "--quiet"]
+    other = subprocess.run(cmd, capture_output=True, text=True, timeout=300)  # another process
+    assert other.returncode == 4 and other.stderr.strip() == f"jixiao: another jixiao run is writing to {out}"
+    assert main(["convert", str(src), "--out", str(out), "--quiet"]) == 4  # this one
+    assert not (out / "sources").exists()
+    # A run's workers outlive its last file by a moment (they are stopped in a
+    # thread), and fork inherits open files: a process forked while the lock
+    # is held must not hold it once its parent lets go.
+    child = multiprocessing.get_context("fork").Process(target=time.sleep, args=(60,))
+    child.start()
+    try:
+        held.unlock()
+        assert subprocess.run(cmd, capture_output=True, timeout=300).returncode == 0
+    finally:
+        child.kill()
+    capsys.readouterr()
+    for _ in range(2):  # one run right after another
+        assert main(["convert", str(src), "--out", str(out), "--quiet", "--workers", "2", "--force"]) == 0
 
 
 def test_killed_run_resumes_to_the_rows_of_a_clean_run(tmp_path):

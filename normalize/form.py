@@ -19,7 +19,7 @@ from jixiao.schemas import vocabulary
 from . import families, levels
 from . import indicators as ind
 from .headers import ACCEPT, REVIEW, column, match, nearest_column
-from .labels import in_block, is_goal_label, key_label
+from .labels import in_block, is_goal_label, key_label, label_key
 from .records import Finding, Form, Fund
 from .reflow import fund_kind, is_placeholder
 from .summary import read_summaries
@@ -108,6 +108,19 @@ _HEAD_UNIT = re.compile(r"单位[:：]\s*(万元|元)")  # 单位：万元 / 金
 def head_unit(rows: list[Row]) -> str | None:
     """The unit a form's head prints its amounts in, if it does."""
     return next((m.group(1) for r in rows for _, t in r.texts() if (m := _HEAD_UNIT.search(compact(t)))), None)
+
+
+# a head line's label the vocabulary may not know, with its value: 填报日期：X
+_UNKNOWN_INLINE = re.compile(r"^([^:：\d]{2,10})[:：](.+)$")
+# what a form's head prints besides labels and values: 附件1, 公开14表, 表3-1,
+# （2020年度）, 单位：万元, 第1页
+_HEAD_FURNITURE = re.compile(r"^(?:附件\d*|附表\d*|公开\d+表|表[\d\-—]+|第\d+页(?:共\d+页)?|\d+|"
+                             r"[（(]?\d{4}年度?[)）]?|(?:金额|计量)?单位[:：]?(?:万元|元)?)[:：]?$")
+
+
+def is_head_furniture(text: str) -> bool:
+    k = compact(text)
+    return bool(_HEAD_FURNITURE.match(k)) or families.of_title(k) is not None
 
 
 def is_total_row(row: Row) -> bool:
@@ -418,21 +431,50 @@ class FormReader:
 
     # -- key/value block -------------------------------------------------
     def read_keys(self, rows: list[Row]) -> None:
-        self.read_key_rows(rows)
+        left = self.read_key_rows(rows)
         if self.form.department is None:
             self.form.department = self.department_fallback
+        self.note_unread_head(left)
 
-    def read_key_rows(self, rows: list[Row]) -> None:
+    def read_key_rows(self, rows: list[Row]) -> list[list[str]]:
+        """The labels' values; what each row holds besides its labels and their values."""
+        left = []
         for r in rows:
             texts = r.texts()
+            used = set()
             for k, (_, t) in enumerate(texts):
                 field, inline = key_label(t)
                 if not field:
                     continue
+                used.add(k)
                 v = inline
                 if v is None and k + 1 < len(texts) and not key_label(texts[k + 1][1])[0]:
                     v = texts[k + 1][1]
-                self.set_key(field, v, t)
+                    used.add(k + 1)
+                self.set_key(field, v, t if inline is None else re.split("[:：]", compact(t), maxsplit=1)[0])
+            left.append([t for k, (_, t) in enumerate(texts) if k not in used and value(t) is not None])
+        return left
+
+    def note_unread_head(self, left: list[list[str]]) -> None:
+        """The head's cells no label took, said (unread_label) where they may
+        hold a value: a label the vocabulary does not know with its value
+        (填报日期：2022年2月3日 on one line, 项目负责单位 | X beside the known
+        labels of a table row). The head's furniture (its title, year, unit,
+        附件1, 公开14表) is no value, and nor is a value the form stores
+        under another label (单位（盖章）：X over 部门名称 | X)."""
+        stored = {compact(v) for v in vars(self.form).values() if isinstance(v, str)}
+        for cells in left:
+            cells = [t for t in cells if not is_head_furniture(t)]
+            inline = [(compact(m.group(1)), m.group(2)) for t in cells if (m := _UNKNOWN_INLINE.match(clean(t)))]
+            if len(cells) < 2 and not inline:
+                continue  # a line of its own that is no label: a title or a note
+            held = [(label, clean(v)) for label, v in inline if value(_HEAD_UNIT.sub("", label_key(v)))]
+            held += [("", clean(t)) for t in cells if not _UNKNOWN_INLINE.match(clean(t))]
+            said = [(label, v) for label, v in held if compact(v) not in stored]
+            if said:
+                self.form.findings.append(Finding("unread_label", "warning", "the head's " + ", ".join(
+                    f"{label!r} holds {v[:60]!r}" if label else repr(v[:60]) for label, v in said)
+                    + ": no label the vocabulary knows takes it, not stored"))
 
     def set_key(self, field: str, v: str | None, label: str = "") -> None:
         v = value(v)

@@ -203,3 +203,21 @@ def test_a_head_label_without_a_field_is_said_with_its_value():
     said = [f.detail for f in form.findings if f.check == "unread_label"]
     assert said == ["the head's '项目属性' holds '延续项目': the contract has no field for it, not stored",
                     "the head's '联系人' holds '张三': the contract has no field for it, not stored"], said
+
+
+def test_a_head_cell_no_label_takes_is_said_with_its_value():
+    """A label the vocabulary does not know, on a line of its own (编制依据：X)
+    or in a row of labels (项目负责单位 | X): the value was dropped without a
+    word. Each row's cells no label takes are an unread_label check; the
+    head's furniture (title, year, unit, 附件1, 公开14表) is not, nor a value
+    the form stores under another label (单位（盖章）：某局 over 主管部门 | 某局)."""
+    form = _form_with_head(["附件1"], ["（2023年度）"], ["单位（盖章）：某局", "公开14表"], ["单位：万元"],
+                           ["项目名称", "培训项目", "项目负责单位", "某公司"], ["主管部门", "某局"],
+                           ["编制依据：某某文件（2023）1号"], ["填报单位：（盖章）单位：万元"])
+    assert form is not None
+    assert (form.project_name, form.department) == ("培训项目", "某局")
+    said = [f.detail for f in form.findings if f.check == "unread_label"]
+    assert said == ["the head's '项目负责单位', '某公司': no label the vocabulary knows takes it, not stored",
+                    "the head's '编制依据' holds '某某文件（2023）1号': no label the vocabulary knows takes it, "
+                    "not stored"], said
+

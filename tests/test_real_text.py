@@ -67,6 +67,22 @@ def test_a_hunan_target_form_says_what_it_does_not_store(real_tables, name):
     assert "'项目支出实施期'" in said[3][1] and "2023.07-2024.01" in said[3][1]
 
 
+@pytest.mark.parametrize("name,label,held", [
+    ("03_sichuan_qingshen_2023_gongzi.txt", "报表编号", "510000_0013zp"),
+    ("03_sichuan_qingshen_2023_gongzi.cells.txt", "报表编号", "510000_0013zp"),
+    ("23_guizhou_suiyang_2021_zhengti.txt", "填报日期", "2022年2月3日"),
+    ("23_guizhou_suiyang_2021_zhengti.cells.txt", "填报日期", "2022年2月3日")])
+def test_a_real_head_line_no_field_takes_is_said(real_tables, name, label, held):
+    """四川's 报表编号:510000_0013zp and 贵州's 填报日期:2022年2月3日, each a line of
+    the head, were dropped without a word. Each is an unread_label check
+    now; 贵州's 单位(盖章):绥阳县太白镇人民政府 beside it is not, its value
+    stored as the department from 部门(单位)名称."""
+    src = next(s for s in real_tables["sources"] if s["path"].endswith("/" + name))
+    said = [c["detail"] for c in real_tables["checks"] if c["source_id"] == src["source_id"]
+            and c["check"] == "unread_label"]
+    assert said == [f"the head's {label!r} holds {held!r}: the contract has no field for it, not stored"], said
+
+
 ONE_FILE = ["23_guizhou_suiyang_2021_zhengti", "24_anhui_shouxian_2023_pingfen", "27_chuzhou_tianchang_2022_shuihan"]
 
 

@@ -770,15 +770,20 @@ class FormReader:
         remarks: list[str] = []
         chrome = vocabulary()["web_chrome"]
         for r in rows:
-            texts = [(c, t) for c, t in r.texts() if not any(w in t for w in chrome)]
-            for k, (_, t) in enumerate(texts):
+            texts = [t for _, t in r.texts() if not any(w in t for w in chrome)]
+            used: set[int] = set()
+            # every label of the row with its value (存在问题 | X | 改进措施 | Y);
+            # what no label takes is remarks
+            for k, t in enumerate(texts):
                 key, inline = key_label(t)
-                if key in ("problems", "rectification", "grade"):
-                    nxt = inline or (texts[k + 1][1] if k + 1 < len(texts) else None)
-                    self.set_key(key, nxt)
-                    break
-            else:
-                remarks.extend(clean(t) for _, t in texts)
+                if k in used or key not in ("problems", "rectification", "grade"):
+                    continue
+                used.add(k)
+                if inline is None and k + 1 < len(texts) and not key_label(texts[k + 1])[0]:
+                    inline = texts[k + 1]
+                    used.add(k + 1)
+                self.set_key(key, inline)
+            remarks.extend(clean(t) for k, t in enumerate(texts) if k not in used)
         self.form.remarks = value("\n".join(remarks))
 
 

@@ -159,3 +159,14 @@ def test_a_user_vocabulary_adds_synonyms(tmp_path):
     assert not [c for c in checks if c["check"] in ("unread_column", "unmapped_header")], run.stdout
     targets = [i["target_raw"] for i in read_tables(tmp_path / "out")["indicators"]]
     assert targets[:2] == ["≥50个", "≥100百分比"]
+
+
+def test_every_label_of_a_tail_row_keeps_its_value():
+    """存在问题 | X | 改进措施 | Y on one row under the table: the reader took the
+    row's first label and dropped the rest of the row, so the measures were
+    lost without a word. Each label takes the cell after it; a cell no label
+    takes (备注 …) is remarks."""
+    rows = _form([]).rows + [Row(["总分", "", "", "", "", "10", "10"]), Row(["存在问题", "宣传不足", "改进措施", "加强宣传"]),
+                             Row(["评价等级", "良", "备注：另附说明"])]
+    f = FormReader(rows).read()
+    assert (f.problems, f.rectification, f.grade, f.remarks) == ("宣传不足", "加强宣传", "良", "备注：另附说明")

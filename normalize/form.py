@@ -486,7 +486,13 @@ class FormReader:
         if field == "department_fallback":
             self.department_fallback = self.department_fallback or v
             return
-        if v is None or getattr(self.form, field, None) is not None:
+        if v is None:
+            return
+        if (had := getattr(self.form, field, None)) is not None:
+            if compact(str(had)) != compact(v) and field != "fiscal_year":  # (a year is said as a number)
+                self.form.findings.append(Finding("unread_label", "warning", f"the head's {compact(label)!r} holds "
+                                                  f"{clean(v)[:60]!r} where {field} is {str(had)[:60]!r} already, "
+                                                  "from a label before it: the first kept, this not stored"))
             return
         if field == "fiscal_year":
             m = re.search(r"(?:19|20)\d{2}", v)

@@ -221,3 +221,14 @@ def test_a_head_cell_no_label_takes_is_said_with_its_value():
                     "the head's '编制依据' holds '某某文件（2023）1号': no label the vocabulary knows takes it, "
                     "not stored"], said
 
+
+def test_a_head_label_printed_twice_with_two_values_is_said():
+    """主管部门 | 某局 and again 主管部门 | 另一局 further down the head: the first
+    is kept, as before, and the second, which was dropped without a word,
+    is an unread_label check; the same value twice is no finding."""
+    form = _form_with_head(["项目名称", "培训项目", "主管部门", "某局"], ["主管部门", "另一局"], ["项目名称", "培训项目"])
+    assert form is not None and form.department == "某局"
+    said = [f.detail for f in form.findings if f.check == "unread_label"]
+    assert said == ["the head's '主管部门' holds '另一局' where department is '某局' already, from a label before it: "
+                    "the first kept, this not stored"], said
+

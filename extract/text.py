@@ -26,6 +26,11 @@ cell boundaries and every empty cell): they give a *stream* grid, the cells in
 reading order one per row, whose rows the normalizer rebuilds by content
 (normalize/reflow.py).
 
+Forms pasted into one file each flattened their own way (a site's ` | ` rows,
+then a form on one line) are read each in its own shape: the text is cut at
+the forms' titles (`form_regions`), and where the parts' shapes differ, each
+part is a grid of its own (extractor `text-spaced+pipe`).
+
 A blank line inside a row that is still short of the table's width does not
 end it (a cell whose text ended in a line break leaves such a blank line), so
 short rows followed by their missing tail are joined back.
@@ -44,6 +49,7 @@ from .chars import NOTE, is_cjk
 from .grid import Cell, Document, Grid
 from .text_cells import (
     MD_RULE,
+    SPACED_LINE,
     cell_rows,
     csv_rows,
     markdown_rows,
@@ -362,16 +368,115 @@ def read_text(text: str) -> Document:
 
 
 def _read_lines(lines: list[str], text: str) -> Document:
-    flavor = detect_flavor(lines)
+    """One shape for the whole text; where its forms were flattened in shapes
+    of their own (one pasted from a site's ` | ` rows, the next a line of
+    spaces), each form's lines are read in their own shape, a grid each."""
+    regions = form_regions(lines)
+    flavors = [detect_flavor(lines[a:b]) for a, b in regions]
+    if len({_KIND.get(f, f) for f in flavors}) < 2:
+        flavor = flavors[0] if len(regions) == 1 else detect_flavor(lines)
+        return Document(grids=[_grid(lines, flavor, text)], extractor=f"text-{flavor}")
+    regions, flavors = _by_kind(lines, regions, flavors)
+    regions = _shape_bounds(lines, regions, flavors)
+    flavors = [detect_flavor(lines[a:b]) for a, b in regions]
+    grids = [_grid(lines[a:b], flavor, "\n".join(lines[a:b]), a) for (a, b), flavor in zip(regions, flavors, strict=True)]
+    return Document(grids=grids, extractor="text-" + "+".join(dict.fromkeys(flavors)))
+
+
+def _grid(lines: list[str], flavor: str, text: str, offset: int = 0) -> Grid:
+    """The lines read in one shape; `offset`: the lines before them in the file."""
     if flavor in STREAM_SHAPES:
         tokens = stream_tokens(lines, flavor)
-        cells = [Cell(row=k, col=0, text=t, address=f"L{no}") for k, (no, t) in enumerate(tokens)]
-        return Document(grids=[Grid(cells=cells, kind="stream")], extractor=f"text-{flavor}")
+        return Grid(cells=[Cell(row=k, col=0, text=t, address=f"L{no + offset}") for k, (no, t) in enumerate(tokens)],
+                    kind="stream")
     numbered = {"tsv": lambda ls: restore_spans(spelled_rows(tsv_rows(ls))), "csv": lambda _: csv_rows(text),
                 "markdown": markdown_rows}.get(flavor, cell_rows)(lines)
-    cells = [
-        Cell(row=r, col=c, text=t, address=f"L{no}")
-        for r, (no, row) in enumerate(numbered)
-        for c, t in enumerate(row)
-    ]
-    return Document(grids=[Grid(cells=cells)], extractor=f"text-{flavor}")
+    return Grid(cells=[Cell(row=r, col=c, text=t, address=f"L{no + offset}")
+                       for r, (no, row) in enumerate(numbered) for c, t in enumerate(row)])
+
+
+TITLE_LINE = 80  # characters a form's title is looked for in, at a line's start
+TITLE_LONG = 400  # … in a form flattened on one line (SPACED_LINE pieces), after its file's details
+
+
+def form_regions(lines: list[str]) -> list[tuple[int, int]]:
+    """(start, end) line ranges, one a form: each opens at a line that starts
+    with a form's title (项目支出绩效自评表), or holds one; a range without a
+    form's header words (a page's heading that names the form, 附件4:…表.xls)
+    goes with the range after it."""
+    titles = _titles()
+
+    def opens(ln: str) -> bool:
+        head = ln[:TITLE_LONG if len(ln.split()) >= SPACED_LINE else TITLE_LINE]
+        return any(w in re.sub(r"\s", "", head) for w in titles)
+
+    starts = [i for i, ln in enumerate(lines) if ln.strip() and opens(ln)]
+    if len(starts) < 2:
+        return [(0, len(lines))]
+    bounds = [0, *starts[1:], len(lines)]
+    regions: list[tuple[int, int]] = []
+    opened = 0
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        if _holds_form_words(lines[a:b]):
+            regions.append((opened, b))
+            opened = b
+    if regions and opened < len(lines):
+        regions[-1] = (regions[-1][0], len(lines))
+    return regions or [(0, len(lines))]
+
+
+# Shapes told apart by a mark of their own (a pipe, a tab, blank lines between
+# cells), and those of plain lines, which one text's parts may be told as by
+# chance (a viewer's copy: one form's numbers set apart by spaces, the next's not)
+_KIND = {"markdown": "pipe", "ragged": "tsv", "cells": "tsv", "viewer": "plain", "spaced": "plain",
+         "layout": "plain", "lines": "plain"}
+
+
+def _by_kind(lines: list[str], regions: list[tuple[int, int]], flavors: list[str]
+             ) -> tuple[list[tuple[int, int]], list[str]]:
+    """Neighbouring forms of one kind of shape as one range, its shape told from it whole."""
+    merged: list[tuple[int, int]] = []
+    kinds: list[str] = []
+    for (a, b), flavor in zip(regions, flavors, strict=True):
+        if kinds and kinds[-1] == _KIND.get(flavor, flavor):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+            kinds.append(_KIND.get(flavor, flavor))
+    return merged, [detect_flavor(lines[a:b]) for a, b in merged]
+
+
+_MARK = {"pipe": "|", "markdown": "|", "tsv": "\t", "ragged": "\t", "cells": "\t"}  # a shape's lines hold this
+
+
+def _shape_bounds(lines: list[str], regions: list[tuple[int, int]], flavors: list[str]) -> list[tuple[int, int]]:
+    """Each form's range reaching back, from its title, over the lines above
+    it in its own shape where the form before is of another (a site's 索引号 |
+    发文字号 | rows over its form: not the end of the form before)."""
+    out = list(regions)
+    for k in range(1, len(out)):
+        mark = _MARK.get(flavors[k])
+        if mark is None or flavors[k - 1] == flavors[k] or _MARK.get(flavors[k - 1]) == mark:
+            continue
+        at = out[k][0]
+        while at - 1 > out[k - 1][0] and (mark in lines[at - 1] or not lines[at - 1].strip()):
+            at -= 1
+        while at < out[k][0] and not lines[at].strip():
+            at += 1
+        out[k - 1], out[k] = (out[k - 1][0], at), (at, out[k][1])
+    return out
+
+
+@cache
+def _titles() -> tuple[str, ...]:
+    """The form families' titles (schemas/families.toml)."""
+    from jixiao.schemas import families
+
+    return tuple(t for spec in families().values() for t in spec["titles"])
+
+
+def _holds_form_words(lines: list[str]) -> bool:
+    """An indicator table's level-1 and level-2 header words, or a funds total (年度资金总额)."""
+    level1, level2, totals = _form_words()
+    text = re.sub(r"\s", "", "".join(lines))
+    return (any(w in text for w in level1) and any(w in text for w in level2)) or any(w in text for w in totals)

@@ -370,11 +370,17 @@ def read_text(text: str) -> Document:
 def _read_lines(lines: list[str], text: str) -> Document:
     """One shape for the whole text; where its forms were flattened in shapes
     of their own (one pasted from a site's ` | ` rows, the next a line of
-    spaces), each form's lines are read in their own shape, a grid each."""
+    spaces), each form's lines are read in their own shape, a grid each.
+    Forms of a shape that loses the rows are rebuilt each on its own too: in
+    one stream, what stands between a form's last row and the next title (a
+    file's details, a page's heading) was read as more of its indicators."""
     regions = form_regions(lines)
     flavors = [detect_flavor(lines[a:b]) for a, b in regions]
     if len({_KIND.get(f, f) for f in flavors}) < 2:
         flavor = flavors[0] if len(regions) == 1 else detect_flavor(lines)
+        if len(regions) > 1 and flavor in STREAM_SHAPES:
+            return Document(grids=[_grid(lines[a:b], flavor, "\n".join(lines[a:b]), a) for a, b in regions],
+                            extractor=f"text-{flavor}")
         return Document(grids=[_grid(lines, flavor, text)], extractor=f"text-{flavor}")
     regions, flavors = _by_kind(lines, regions, flavors)
     regions = _shape_bounds(lines, regions, flavors)

@@ -138,6 +138,26 @@ def test_a_form_on_one_line_after_web_rows_in_one_file_reads_as_its_gold(tmp_pat
     assert n > 100 and not bad, "\n".join(bad[:20])
 
 
+@pytest.mark.parametrize("names,shape", [
+    (["22_fujian_ningde_2019_zhengti", "26_chizhou_guichi_2022_cunji"], "spaced"),
+    (["26_chizhou_guichi_2022_cunji", "01_chizhou_guichi_2022_weituo"], "spaced"),
+    (["23_guizhou_suiyang_2021_zhengti", "24_anhui_shouxian_2023_pingfen"], "pipe")])
+def test_forms_flattened_in_one_shape_in_one_file_read_as_their_gold(tmp_path, names, shape):
+    """Two real forms flattened alike, pasted into one file: their cells were
+    one stream, so what stood between the first form's last row and the
+    second's title (安徽's 26 and 01 open with their file's details, 安福全
+    zlnb210061 2019-05-22T04:56:35Z …) was read as more indicators of the
+    first (0.77-0.91 of these pairs' fields). Each form's lines, from its
+    title, are now rebuilt on their own."""
+    path = tmp_path / "pasted.txt"
+    path.write_text("\n\n\n".join((SAMPLES / "real" / f"{n}.txt").read_text(encoding="utf-8") for n in names),
+                    encoding="utf-8")
+    doc = text.read(path)
+    assert doc.extractor == f"text-{shape}" and len(doc.grids) == 2
+    n, bad = compare(_gold_in_one_file(path, names, ".txt"), convert([path], tmp_path / "out"))
+    assert n > 40 and not bad, "\n".join(bad[:20])
+
+
 @pytest.mark.parametrize("names,shapes", [
     (["22_fujian_ningde_2019_zhengti", "18_hubei_ezhou_2021_shiminzhongxin"], "spaced+pipe"),
     (["27_chuzhou_tianchang_2022_shuihan", "29_hunan_xiangtan_2023_wupaoche"], "spaced+pipe"),

@@ -395,6 +395,7 @@ class FormReader:
                     if k != total_i and (k >= table_end or r.outside)]
             if tail:
                 self.read_tail(tail)
+        self.note_unread_sections(ind_h, {x for x in (fund_h, goals_h, ind_h, total_i) if x is not None})
         f.findings += [n for r in self.rows for n in r.notes]
         self.apply_family(self.family)
         if not f.indicators and not any(fd.fund_kind == "total" for fd in f.funds):
@@ -403,6 +404,24 @@ class FormReader:
         pages = [r.page for r in self.rows if r.page is not None and r.texts()]
         f.page_start, f.page_end = (min(pages), max(pages)) if pages else (None, None)
         return f
+
+    def note_unread_sections(self, ind_h: int | None, blocks: set[int]) -> None:
+        """A section above the table that holds none of the contract's fields
+        (福建's 年度履职目标: duties, tasks and their spending, a row each) is
+        read by no block; what it holds is said (unread_label), not dropped."""
+        limit = len(self.rows) if ind_h is None else ind_h
+        for k in range(limit):
+            texts = self.rows[k].texts()
+            if k in blocks or not texts or not in_block(texts[0][1], "sections"):
+                continue
+            end = next((j for j in range(k + 1, limit) if j in blocks or is_section_row(self.rows[j])
+                        or any(key_label(t)[0] for _, t in self.rows[j].texts())), limit)
+            held = [t for _, t in texts[1:]] + [t for r in self.rows[k + 1:end] for _, t in r.texts()]
+            held = [t for t in held if value(t) is not None]
+            if held:
+                self.form.findings.append(Finding(
+                    "unread_label", "warning", f"the section {compact(texts[0][1])!r} holds "
+                    f"{' | '.join(clean(t) for t in held)[:80]!r}: the contract has no field for it, not stored"))
 
     def trace(self, record: str, row: Row) -> None:
         """Where a record's cells were printed (`inspect --trace`): each

@@ -83,6 +83,22 @@ def test_a_real_head_line_no_field_takes_is_said(real_tables, name, label, held)
     assert said == [f"the head's {label!r} holds {held!r}: the contract has no field for it, not stored"], said
 
 
+@pytest.mark.parametrize("name,section,held", [
+    ("22_fujian_ningde_2019_zhengti.txt", "年度履职目标", "部门职能 年度目标任务 支出项目名称 预算金额(万元) 组织、指导"),
+    ("22_fujian_ningde_2019_zhengti.cells.txt", "年度履职目标", "部门职能 | 年度目标任务 | 支出项目名称 | 预算金额(万元) | 组织"),
+    ("20_sichuan_daying_2023_anke.txt", "2.项目实施内容及过程概述", "2023年购买13台安可电脑,并于12月前完成资金支付。")])
+def test_a_real_section_no_field_takes_is_said(real_tables, name, section, held):
+    """福建's 年度履职目标 (duties, tasks and their spending, a row each) and
+    四川's 项目实施内容及过程概述 (what was done) stand above the table and
+    hold none of the contract's fields: no block read them, and their text
+    was dropped without a word. Each is an unread_label check now."""
+    src = next(s for s in real_tables["sources"] if s["path"].endswith("/" + name))
+    said = [c["detail"] for c in real_tables["checks"] if c["source_id"] == src["source_id"]
+            and c["check"] == "unread_label"]
+    assert len(said) == 1 and said[0].startswith(f"the section {section!r} holds '{held}"), said
+    assert said[0].endswith(": the contract has no field for it, not stored")
+
+
 ONE_FILE = ["23_guizhou_suiyang_2021_zhengti", "24_anhui_shouxian_2023_pingfen", "27_chuzhou_tianchang_2022_shuihan"]
 
 

@@ -808,7 +808,8 @@ class FormReader:
                     inline = texts[k + 1]
                     used.add(k + 1)
                 self.set_key(key, inline)
-            remarks.extend(clean(t) for k, t in enumerate(texts) if k not in used)
+            # (a cell of no word, digit or ideograph, - / or —, says nothing)
+            remarks.extend(clean(t) for k, t in enumerate(texts) if k not in used and re.search(r"\w", t))
         self.form.remarks = value("\n".join(remarks))
 
 

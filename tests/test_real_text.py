@@ -65,6 +65,11 @@ def test_a_hunan_target_form_says_what_it_does_not_store(real_tables, name):
     assert "'绩效标准'" in said[1][1] and "计划标准" in said[1][1]
     assert "'实施期绩效目标'" in said[2][1] and "全市空气质量达到优良" in said[2][1]
     assert "'项目支出实施期'" in said[3][1] and "2023.07-2024.01" in said[3][1]
+    # the sign-off under the table is its remarks; the site's toolbar below
+    # it (- 扫一扫… - 相关解读 - 全部留言 - / - 评论 - 有用()) is none of them
+    remarks = next(p["remarks"] for p in real_tables["projects"] if p["source_id"] == src["source_id"])
+    assert "填表人: 宋云花 联系电话:16607326331" in remarks and not any(
+        w in remarks for w in ("评论", "有用", "扫一扫", "留言", "- /")), remarks
 
 
 @pytest.mark.parametrize("name,label,held", [

@@ -411,10 +411,14 @@ def form_regions(lines: list[str]) -> list[tuple[int, int]]:
     form's header words (a page's heading that names the form, 附件4:…表.xls)
     goes with the range after it."""
     titles = _titles()
+    last = {w[-1] for w in titles}  # 表, in every title the families print
 
     def opens(ln: str) -> bool:
-        head = ln[:TITLE_LONG if len(ln.split()) >= SPACED_LINE else TITLE_LINE]
-        return any(w in re.sub(r"\s", "", head) for w in titles)
+        head = ln[:TITLE_LONG if len(ln) > TITLE_LINE and len(ln.split()) >= SPACED_LINE else TITLE_LINE]
+        if not any(c in head for c in last):
+            return False  # (most lines: no title ends in it)
+        head = re.sub(r"\s", "", head)
+        return any(w in head for w in titles)
 
     starts = [i for i, ln in enumerate(lines) if ln.strip() and opens(ln)]
     if len(starts) < 2:

@@ -509,7 +509,7 @@ class FormReader:
             return
         if (had := getattr(self.form, field, None)) is not None:
             if compact(str(had)) != compact(v) and field != "fiscal_year":  # (a year is said as a number)
-                self.form.findings.append(Finding("unread_label", "warning", f"the head's {compact(label)!r} holds "
+                self.form.findings.append(Finding("unread_label", "warning", f"the form's {compact(label)!r} holds "
                                                   f"{clean(v)[:60]!r} where {field} is {str(had)[:60]!r} already, "
                                                   "from a label before it: the first kept, this not stored"))
             return
@@ -807,7 +807,7 @@ class FormReader:
                 if inline is None and k + 1 < len(texts) and not key_label(texts[k + 1])[0]:
                     inline = texts[k + 1]
                     used.add(k + 1)
-                self.set_key(key, inline)
+                self.set_key(key, inline, t)
             # (a cell of no word, digit or ideograph, - / or —, says nothing)
             remarks.extend(clean(t) for k, t in enumerate(texts) if k not in used and re.search(r"\w", t))
         self.form.remarks = value("\n".join(remarks))

@@ -229,6 +229,6 @@ def test_a_head_label_printed_twice_with_two_values_is_said():
     form = _form_with_head(["项目名称", "培训项目", "主管部门", "某局"], ["主管部门", "另一局"], ["项目名称", "培训项目"])
     assert form is not None and form.department == "某局"
     said = [f.detail for f in form.findings if f.check == "unread_label"]
-    assert said == ["the head's '主管部门' holds '另一局' where department is '某局' already, from a label before it: "
+    assert said == ["the form's '主管部门' holds '另一局' where department is '某局' already, from a label before it: "
                     "the first kept, this not stored"], said
 

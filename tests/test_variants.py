@@ -170,3 +170,8 @@ def test_every_label_of_a_tail_row_keeps_its_value():
                              Row(["评价等级", "良", "备注：另附说明"])]
     f = FormReader(rows).read()
     assert (f.problems, f.rectification, f.grade, f.remarks) == ("宣传不足", "加强宣传", "良", "备注：另附说明")
+    # 存在问题 printed again with another text: the first kept, the second said
+    f = FormReader([*rows, Row(["存在问题", "人手不足"])]).read()
+    assert f.problems == "宣传不足" and [x.detail for x in f.findings if x.check == "unread_label"] == [
+        "the form's '存在问题' holds '人手不足' where problems is '宣传不足' already, from a label before it: "
+        "the first kept, this not stored"]

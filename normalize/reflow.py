@@ -139,6 +139,19 @@ def is_level(text: str) -> bool:
     return len(k) <= 16 and bool(levels.level1(k) or levels.level2(k))
 
 
+# head fields whose value is a name, a code or a number, never text that runs on
+SHORT_FIELDS = frozenset({"project_name", "project_code", "department", "implementing_unit", "unit_code",
+                          "project_leader", "contact_phone", "department_fallback", "fiscal_year"})
+# a label's last words: 项目负责单位, 编制依据, 填报日期, 资金类型 …
+_LABEL_END = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:单位|部门|名称|日期|时间|负责人|联系人|电话|编号|编码|代码|依据|"
+                        r"类型|类别|属性|地点|方式|期限)[:：]?$")
+
+
+def _unknown_label(text: str) -> bool:
+    """A cell worded as a head's label that the vocabulary does not know."""
+    return bool(_LABEL_END.match(compact(text))) and key_field(text) is None
+
+
 def _is_tail_key(text: str) -> bool:
     """财务负责人：唐勇 - a tail label with its value in the same cell."""
     m = re.match(r"^([^:：]{2,8})[:：]", compact(text))
@@ -344,6 +357,16 @@ class Reflow:
         # neither is a row's label in a block of its own: 湖南's head)
         while j < len(self.t) and not self.is_label(j) and not self.budget_pair(j) and not is_goal_label(self.t[j]):
             j += 1
+        # A short value (a name, a code) runs on over a label the vocabulary
+        # does not know (预算部门 | X | 项目负责单位 | Y): that label opens a row of
+        # its own, which the form reader says it could not place, rather than
+        # Y joining X.
+        cut = next((k for k in range(i + 2, j - 1) if _unknown_label(self.t[k])), None) \
+            if key_field(self.t[i]) in SHORT_FIELDS else None
+        if cut is not None:
+            self.emit([self.t[i], " ".join(self.t[i + 1:cut])])
+            self.emit([self.t[cut], " ".join(self.t[cut + 1:j])])
+            return j
         self.emit([self.t[i], " ".join(self.t[i + 1:j])] if j > i + 1 else [self.t[i]])
         return j
 

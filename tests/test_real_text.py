@@ -104,6 +104,32 @@ def test_a_real_section_no_field_takes_is_said(real_tables, name, section, held)
     assert said[0].endswith(": the contract has no field for it, not stored")
 
 
+@pytest.mark.parametrize("copy", [".txt", ".cells.txt"])
+def test_an_unknown_head_label_in_a_real_form_is_said_not_joined(tmp_path, copy):
+    """湖南's 29 with one more head row, 项目负责单位 | 湘潭市某某公司 (a label the
+    vocabulary does not know) under 预算部门 | 湘潭市环境卫生管理处: as its
+    site's text, the department read '湘潭市环境卫生管理处 项目负责单位
+    湘潭市某某公司', the label and its value run on into the name before.
+    A short value now ends at a cell worded as a label (…单位, …日期,
+    …依据), and the row it opens is said, as it is in the rows' copy."""
+    name = "29_hunan_xiangtan_2023_wupaoche"
+    src = (SAMPLES / "real" / f"{name}{copy}").read_text(encoding="utf-8")
+    if copy == ".txt":
+        at = "预算部门 |\n湘潭市环境卫生管理处 |\n|||\n"
+        src = src.replace(at, at + "|\n项目负责单位 |\n湘潭市某某公司 |\n|||\n", 1)
+    else:
+        at = next(ln for ln in src.split("\n") if "\t预算部门\t" in ln)
+        src = src.replace(at, at + "\n项目负责单位\t湘潭市某某公司", 1)
+    assert "项目负责单位" in src
+    path = tmp_path / f"{name}{copy}"
+    path.write_text(src, encoding="utf-8")
+    tables = convert([path], tmp_path / "out")
+    n, bad = compare(json.loads((GOLD / "real" / f"{name}{copy}.gold.json").read_text(encoding="utf-8")), tables)
+    assert n > 40 and not bad, "\n".join(bad[:20])
+    assert [c["detail"] for c in tables["checks"] if "负责单位" in c["detail"]] == [
+        "the head's '项目负责单位', '湘潭市某某公司': no label the vocabulary knows takes it, not stored"]
+
+
 ONE_FILE = ["23_guizhou_suiyang_2021_zhengti", "24_anhui_shouxian_2023_pingfen", "27_chuzhou_tianchang_2022_shuihan"]
 
 

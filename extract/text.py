@@ -379,18 +379,20 @@ def _read_lines(lines: list[str], text: str) -> Document:
     if len({_KIND.get(f, f) for f in flavors}) < 2:
         flavor = flavors[0] if len(regions) == 1 else detect_flavor(lines)
         if len(regions) > 1 and flavor in STREAM_SHAPES:
-            return Document(grids=[_grid(lines[a:b], flavor, "\n".join(lines[a:b]), a) for a, b in regions],
+            return Document(grids=[_grid(lines[a:b], flavor, offset=a) for a, b in regions],
                             extractor=f"text-{flavor}")
         return Document(grids=[_grid(lines, flavor, text)], extractor=f"text-{flavor}")
-    regions, flavors = _by_kind(lines, regions, flavors)
-    regions = _shape_bounds(lines, regions, flavors)
+    regions = _shape_bounds(lines, *_by_kind(regions, flavors))
     flavors = [detect_flavor(lines[a:b]) for a, b in regions]
-    grids = [_grid(lines[a:b], flavor, "\n".join(lines[a:b]), a) for (a, b), flavor in zip(regions, flavors, strict=True)]
+    grids = [_grid(lines[a:b], flavor, offset=a) for (a, b), flavor in zip(regions, flavors, strict=True)]
     return Document(grids=grids, extractor="text-" + "+".join(dict.fromkeys(flavors)))
 
 
-def _grid(lines: list[str], flavor: str, text: str, offset: int = 0) -> Grid:
-    """The lines read in one shape; `offset`: the lines before them in the file."""
+def _grid(lines: list[str], flavor: str, text: str | None = None, offset: int = 0) -> Grid:
+    """The lines read in one shape; `text`: the whole file's, where these are
+    all its lines (else their own); `offset`: the lines before them in the file."""
+    if text is None:
+        text = "\n".join(lines)
     if flavor in STREAM_SHAPES:
         tokens = stream_tokens(lines, flavor)
         return Grid(cells=[Cell(row=k, col=0, text=t, address=f"L{no + offset}") for k, (no, t) in enumerate(tokens)],
@@ -442,9 +444,8 @@ _KIND = {"markdown": "pipe", "ragged": "tsv", "cells": "tsv", "viewer": "plain",
          "layout": "plain", "lines": "plain"}
 
 
-def _by_kind(lines: list[str], regions: list[tuple[int, int]], flavors: list[str]
-             ) -> tuple[list[tuple[int, int]], list[str]]:
-    """Neighbouring forms of one kind of shape as one range, its shape told from it whole."""
+def _by_kind(regions: list[tuple[int, int]], flavors: list[str]) -> tuple[list[tuple[int, int]], list[str]]:
+    """Neighbouring forms of one kind of shape as one range; each range's kind."""
     merged: list[tuple[int, int]] = []
     kinds: list[str] = []
     for (a, b), flavor in zip(regions, flavors, strict=True):
@@ -453,20 +454,19 @@ def _by_kind(lines: list[str], regions: list[tuple[int, int]], flavors: list[str
         else:
             merged.append((a, b))
             kinds.append(_KIND.get(flavor, flavor))
-    return merged, [detect_flavor(lines[a:b]) for a, b in merged]
+    return merged, kinds
 
 
-_MARK = {"pipe": "|", "markdown": "|", "tsv": "\t", "ragged": "\t", "cells": "\t"}  # a shape's lines hold this
+_MARK = {"pipe": "|", "tsv": "\t"}  # the lines of a kind of shape hold this
 
 
-def _shape_bounds(lines: list[str], regions: list[tuple[int, int]], flavors: list[str]) -> list[tuple[int, int]]:
+def _shape_bounds(lines: list[str], regions: list[tuple[int, int]], kinds: list[str]) -> list[tuple[int, int]]:
     """Each form's range reaching back, from its title, over the lines above
-    it in its own shape where the form before is of another (a site's 索引号 |
-    发文字号 | rows over its form: not the end of the form before)."""
+    it that hold its kind's mark (the form before is of another kind: a
+    site's 索引号 | 发文字号 | rows over its form, not the end of the form before)."""
     out = list(regions)
     for k in range(1, len(out)):
-        mark = _MARK.get(flavors[k])
-        if mark is None or flavors[k - 1] == flavors[k] or _MARK.get(flavors[k - 1]) == mark:
+        if (mark := _MARK.get(kinds[k])) is None:
             continue
         at = out[k][0]
         while at - 1 > out[k - 1][0] and (mark in lines[at - 1] or not lines[at - 1].strip()):

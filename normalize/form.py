@@ -10,6 +10,7 @@ projects) is not a form.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from functools import cache
 
@@ -344,6 +345,27 @@ def find_year(rows: list[Row]) -> int | None:
     return titled
 
 
+def label_values(texts: list[str], fields: Collection[str] | None = None
+                 ) -> tuple[list[tuple[str, str | None, str]], set[int]]:
+    """Each key label among a row's cells (of `fields`, or any) with its value:
+    the one in its cell (项目名称：X), else the next cell unless that is a
+    label too. (field, value, the label as printed) each, and the places of
+    the cells they take."""
+    pairs: list[tuple[str, str | None, str]] = []
+    used: set[int] = set()
+    for k, t in enumerate(texts):
+        field, inline = key_label(t)
+        if not field or (fields is not None and field not in fields):
+            continue
+        used.add(k)
+        label = t if inline is None else re.split("[:：]", compact(t), maxsplit=1)[0]
+        if inline is None and k + 1 < len(texts) and not key_label(texts[k + 1])[0]:
+            inline = texts[k + 1]
+            used.add(k + 1)
+        pairs.append((field, inline, label))
+    return pairs, used
+
+
 class FormReader:
     """Reads one form's rows into a Form record."""
 
@@ -459,19 +481,11 @@ class FormReader:
         """The labels' values; what each row holds besides its labels and their values."""
         left = []
         for r in rows:
-            texts = r.texts()
-            used = set()
-            for k, (_, t) in enumerate(texts):
-                field, inline = key_label(t)
-                if not field:
-                    continue
-                used.add(k)
-                v = inline
-                if v is None and k + 1 < len(texts) and not key_label(texts[k + 1][1])[0]:
-                    v = texts[k + 1][1]
-                    used.add(k + 1)
-                self.set_key(field, v, t if inline is None else re.split("[:：]", compact(t), maxsplit=1)[0])
-            left.append([t for k, (_, t) in enumerate(texts) if k not in used and value(t) is not None])
+            texts = [t for _, t in r.texts()]
+            pairs, used = label_values(texts)
+            for key, v, label in pairs:
+                self.set_key(key, v, label)
+            left.append([t for k, t in enumerate(texts) if k not in used and value(t) is not None])
         return left
 
     def note_unread_head(self, left: list[list[str]]) -> None:
@@ -483,12 +497,12 @@ class FormReader:
         under another label (单位（盖章）：X over 部门名称 | X)."""
         stored = {compact(v) for v in vars(self.form).values() if isinstance(v, str)}
         for cells in left:
-            cells = [t for t in cells if not is_head_furniture(t)]
-            inline = [(compact(m.group(1)), m.group(2)) for t in cells if (m := _UNKNOWN_INLINE.match(clean(t)))]
-            if len(cells) < 2 and not inline:
+            matches = [(t, _UNKNOWN_INLINE.match(clean(t))) for t in cells if not is_head_furniture(t)]
+            inline = [(compact(m.group(1)), m.group(2)) for _, m in matches if m]
+            if len(matches) < 2 and not inline:
                 continue  # a line of its own that is no label: a title or a note
             held = [(label, clean(v)) for label, v in inline if value(_HEAD_UNIT.sub("", label_key(v)))]
-            held += [("", clean(t)) for t in cells if not _UNKNOWN_INLINE.match(clean(t))]
+            held += [("", clean(t)) for t, m in matches if not m]
             said = [(label, v) for label, v in held if compact(v) not in stored]
             if said:
                 self.form.findings.append(Finding("unread_label", "warning", "the head's " + ", ".join(
@@ -796,18 +810,11 @@ class FormReader:
         chrome = vocabulary()["web_chrome"]
         for r in rows:
             texts = [t for _, t in r.texts() if not any(w in t for w in chrome)]
-            used: set[int] = set()
             # every label of the row with its value (存在问题 | X | 改进措施 | Y);
             # what no label takes is remarks
-            for k, t in enumerate(texts):
-                key, inline = key_label(t)
-                if k in used or key not in ("problems", "rectification", "grade"):
-                    continue
-                used.add(k)
-                if inline is None and k + 1 < len(texts) and not key_label(texts[k + 1])[0]:
-                    inline = texts[k + 1]
-                    used.add(k + 1)
-                self.set_key(key, inline, t)
+            pairs, used = label_values(texts, ("problems", "rectification", "grade"))
+            for key, v, label in pairs:
+                self.set_key(key, v, label)
             # (a cell of no word, digit or ideograph, - / or —, says nothing)
             remarks.extend(clean(t) for k, t in enumerate(texts) if k not in used and re.search(r"\w", t))
         self.form.remarks = value("\n".join(remarks))

@@ -92,6 +92,17 @@ def in_child(args: list[str], pythonpath: str | None) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def run_code(code: str, args: list[str], pythonpath: str | None) -> dict:
+    """`python -c code args…` in a process of its own: the JSON of its last
+    line. Run from a neutral folder: `python -c` puts the working folder
+    first on sys.path, and this repository's jixiao/ would shadow the
+    baseline's."""
+    env = dict(os.environ, **({"PYTHONPATH": pythonpath} if pythonpath else {}))
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True,
+                         cwd=tempfile.gettempdir())
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def startup(pdf: str, pythonpath: str | None) -> dict:
     """A one-file `jixiao convert` in a fresh process, as a user types it:
     seconds to its first page (PDFium's first character count, in whichever
@@ -117,12 +128,7 @@ with open(mark) as fh:
 os.unlink(mark)
 print(json.dumps({{"first": first, "total": time.time() - t0}}))
 """
-    env = dict(os.environ, **({"PYTHONPATH": pythonpath} if pythonpath else {}))
-    # run from a neutral folder: `python -c` puts the working folder first on
-    # sys.path, and this repository's jixiao/ would shadow the baseline's
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True,
-                         cwd=tempfile.gettempdir())
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_code(code, [], pythonpath)
 
 
 def batch(corpus: Path, workers: int, pythonpath: str | None) -> dict:
@@ -136,12 +142,8 @@ me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(json.dumps({"seconds": dt, "rss_main": me, "rss_worker": kids}))
 """
-    env = dict(os.environ, **({"PYTHONPATH": pythonpath} if pythonpath else {}))
     with tempfile.TemporaryDirectory() as out:
-        res = subprocess.run([sys.executable, "-c", code, "convert", str(corpus), "--out", out, "--quiet",
-                              "--workers", str(workers)], capture_output=True, text=True, env=env, check=True,
-                             cwd=tempfile.gettempdir())  # (see `startup`)
-    return json.loads(res.stdout.strip().splitlines()[-1])
+        return run_code(code, ["convert", str(corpus), "--out", out, "--quiet", "--workers", str(workers)], pythonpath)
 
 
 def split_work(corpus: Path, pythonpath: str | None) -> dict:
@@ -168,10 +170,7 @@ with ctx.Pool(2) as pool:
     pool.map(convert, [files[0::2], files[1::2]])
 print(json.dumps({"one": one, "two": time.perf_counter() - t0}))
 """
-    env = dict(os.environ, **({"PYTHONPATH": pythonpath} if pythonpath else {}))
-    res = subprocess.run([sys.executable, "-c", code, str(corpus)], capture_output=True, text=True, env=env,
-                         check=True, cwd=tempfile.gettempdir())  # (see `startup`)
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    return run_code(code, [str(corpus)], pythonpath)
 
 
 def build(rev: str, dest: Path) -> str:

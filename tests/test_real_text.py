@@ -38,14 +38,24 @@ def test_real_form_reads_as_its_gold(real_tables, path):
     assert n > 50 and bad == KNOWN_MISSES.get(path.name, []), "\n".join(bad[:20])
 
 
+def _source(real_tables: dict[str, list[dict]], name: str) -> dict:
+    """The sources row of the real file `name`."""
+    return next(s for s in real_tables["sources"] if s["path"].endswith("/" + name))
+
+
+def _said(real_tables: dict[str, list[dict]], name: str, check: str) -> list[str]:
+    """The details of the `check` rows of the real file `name`."""
+    sid = _source(real_tables, name)["source_id"]
+    return [c["detail"] for c in real_tables["checks"] if c["source_id"] == sid and c["check"] == check]
+
+
 def test_the_end_of_a_form_copied_without_its_head_is_said(real_tables):
     """20 was copied from its page starting inside the form before it: that
     form's last indicator row, 合计, 评价结论 … and no 项目名称. It is no form
     (its gold has one, the whole one), and it was left out without a word:
     an `extraction` check now names it."""
-    src = next(s for s in real_tables["sources"] if s["path"].endswith("20_sichuan_daying_2023_anke.txt"))
-    said = [c["detail"] for c in real_tables["checks"] if c["source_id"] == src["source_id"]
-            and c["check"] == "extraction"]
+    src = _source(real_tables, "20_sichuan_daying_2023_anke.txt")
+    said = _said(real_tables, "20_sichuan_daying_2023_anke.txt", "extraction")
     assert len(said) == 1 and "belongs to no form" in said[0] and "成本控制数" in said[0], said
     assert src["forms"] == 1
 
@@ -59,7 +69,7 @@ def test_a_hunan_target_form_says_what_it_does_not_store(real_tables, name):
     2023年项目支出绩效目标申报表. Its gold test reads the fields; what it
     holds beyond the contract is said, each a check: the 实施期 (years and
     goal), the 绩效标准 column, the 满意度 level-2 printed under 效益指标."""
-    src = next(s for s in real_tables["sources"] if s["path"].endswith("/" + name))
+    src = _source(real_tables, name)
     said = sorted((c["check"], c["detail"]) for c in real_tables["checks"] if c["source_id"] == src["source_id"])
     assert [c for c, _ in said] == ["level2_group", "unread_column", "unread_label", "unread_label"], said
     assert "'绩效标准'" in said[1][1] and "计划标准" in said[1][1]
@@ -82,9 +92,7 @@ def test_a_real_head_line_no_field_takes_is_said(real_tables, name, label, held)
     the head, were dropped without a word. Each is an unread_label check
     now; 贵州's 单位(盖章):绥阳县太白镇人民政府 beside it is not, its value
     stored as the department from 部门(单位)名称."""
-    src = next(s for s in real_tables["sources"] if s["path"].endswith("/" + name))
-    said = [c["detail"] for c in real_tables["checks"] if c["source_id"] == src["source_id"]
-            and c["check"] == "unread_label"]
+    said = _said(real_tables, name, "unread_label")
     assert said == [f"the head's {label!r} holds {held!r}: the contract has no field for it, not stored"], said
 
 
@@ -97,9 +105,7 @@ def test_a_real_section_no_field_takes_is_said(real_tables, name, section, held)
     四川's 项目实施内容及过程概述 (what was done) stand above the table and
     hold none of the contract's fields: no block read them, and their text
     was dropped without a word. Each is an unread_label check now."""
-    src = next(s for s in real_tables["sources"] if s["path"].endswith("/" + name))
-    said = [c["detail"] for c in real_tables["checks"] if c["source_id"] == src["source_id"]
-            and c["check"] == "unread_label"]
+    said = _said(real_tables, name, "unread_label")
     assert len(said) == 1 and said[0].startswith(f"the section {section!r} holds '{held}"), said
     assert said[0].endswith(": the contract has no field for it, not stored")
 
@@ -169,6 +175,14 @@ def test_real_forms_in_one_file_read_as_their_gold(tmp_path, kind):
     assert n > 100 and not bad, "\n".join(bad[:20])
 
 
+def _pasted(tmp_path: Path, names: list[str], between: str = "\n\n\n") -> Path:
+    """The named real forms' texts as found (samples/real/NAME.txt), pasted one after another into one file."""
+    path = tmp_path / "pasted.txt"
+    path.write_text(between.join((SAMPLES / "real" / f"{n}.txt").read_text(encoding="utf-8") for n in names),
+                    encoding="utf-8")
+    return path
+
+
 def test_a_form_on_one_line_after_web_rows_in_one_file_reads_as_its_gold(tmp_path):
     """湖南's 29 as its page flattens it (a cell a line ending ` |`) and 安徽's
     01 as its attachment's text (the whole form on one line, spaces for its
@@ -177,9 +191,7 @@ def test_a_form_on_one_line_after_web_rows_in_one_file_reads_as_its_gold(tmp_pat
     fields by the scorer, 01 no form at all). A line of many cells and no
     pipe is now cut at its spaces."""
     names = ["29_hunan_xiangtan_2023_wupaoche", "01_chizhou_guichi_2022_weituo"]
-    path = tmp_path / "pasted.txt"
-    path.write_text("\n\n".join((SAMPLES / "real" / f"{n}.txt").read_text(encoding="utf-8") for n in names),
-                    encoding="utf-8")
+    path = _pasted(tmp_path, names, "\n\n")
     assert text.read(path).extractor == "text-pipe+spaced"  # (each form in its shape: the test below)
     n, bad = compare(_gold_in_one_file(path, names, ".txt"), convert([path], tmp_path / "out"))
     assert n > 100 and not bad, "\n".join(bad[:20])
@@ -196,9 +208,7 @@ def test_forms_flattened_in_one_shape_in_one_file_read_as_their_gold(tmp_path, n
     zlnb210061 2019-05-22T04:56:35Z …) was read as more indicators of the
     first (0.77-0.91 of these pairs' fields). Each form's lines, from its
     title, are now rebuilt on their own."""
-    path = tmp_path / "pasted.txt"
-    path.write_text("\n\n\n".join((SAMPLES / "real" / f"{n}.txt").read_text(encoding="utf-8") for n in names),
-                    encoding="utf-8")
+    path = _pasted(tmp_path, names)
     doc = text.read(path)
     assert doc.extractor == f"text-{shape}" and len(doc.grids) == 2
     n, bad = compare(_gold_in_one_file(path, names, ".txt"), convert([path], tmp_path / "out"))
@@ -219,9 +229,7 @@ def test_forms_flattened_in_different_shapes_in_one_file_read_as_their_gold(tmp_
     these pairs' fields by the scorer; over every ordered pair of the
     fourteen raw texts, 0.754). Each form's lines, from its title, are now
     read in their own shape (0.976 over the 182 pairs)."""
-    path = tmp_path / "pasted.txt"
-    path.write_text("\n\n\n".join((SAMPLES / "real" / f"{n}.txt").read_text(encoding="utf-8") for n in names),
-                    encoding="utf-8")
+    path = _pasted(tmp_path, names)
     assert text.read(path).extractor == f"text-{shapes}"
     n, bad = compare(_gold_in_one_file(path, names, ".txt"), convert([path], tmp_path / "out"))
     assert n > 40 and not bad, "\n".join(bad[:20])
